@@ -1,3 +1,33 @@
-var builder = WebApplication.CreateBuilder(args);
+using ScimBridge;
+using ScimBridge.Auth;
+using ScimBridge.Cli;
+using ScimBridge.Data;
+using ScimBridge.Scim;
+
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScimBridgeDatabase(builder.Configuration);
+builder.Services.AddScimAuthentication(builder.Configuration);
+builder.Services.AddScim();
+builder.Services.AddHealth();
+
 var app = builder.Build();
-app.Run();
+
+app.UseScimStatusCodeErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapScim();
+
+await app.Services.MigrateDatabaseAsync();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using ScimBridge.Data;
+
+namespace ScimBridge.Auth;
+
+public sealed record CreatedToken(string Name, string Token);
+
+public sealed record TokenInfo(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>
+/// Inbound SCIM secret tokens, shaped <c>scb_{id}_{secret}</c>. Only a SHA-256 hash is stored (the secret has
+/// 256 bits of entropy, so a slow hash adds nothing); the id finds the row and the hash is compared in constant time.
+/// </summary>
+public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemoryCache cache, TimeProvider time)
+{
+    private const string Prefix = "scb_";
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+    private static readonly byte[] DummyHash = SHA256.HashData("not a token"u8);
+
+    public async Task<CreatedToken> CreateAsync(string name, CancellationToken cancellationToken)
+    {
+        name = ValidateName(name);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var token = $"{Prefix}{id}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            if (await db.ScimTokens.AnyAsync(t => t.Name == name && t.RevokedAt == null, cancellationToken))
+            {
+                throw new InvalidOperationException($"A token named '{name}' already exists; revoke it first or choose another name.");
+            }
+
+            db.ScimTokens.Add(new ScimTokenRecord { Id = id, Name = name, Hash = Hash(token), CreatedAt = time.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return new CreatedToken(name, token);
+    }
+
+    public async Task<IReadOnlyList<TokenInfo>> ListAsync(CancellationToken cancellationToken) =>
+        (await db.ScimTokens.AsNoTracking().ToListAsync(cancellationToken))
+            .OrderBy(t => t.CreatedAt)
+            .Select(t => new TokenInfo(t.Id, t.Name, t.CreatedAt, t.LastUsedAt, t.RevokedAt))
+            .ToList();
+
+    /// <summary>Revokes the active token with this name; false if there is none.</summary>
+    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken)
+    {
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            var token = await db.ScimTokens.FirstOrDefaultAsync(t => t.Name == name && t.RevokedAt == null, cancellationToken);
+            if (token is null)
+            {
+                return false;
+            }
+
+            token.RevokedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            cache.Remove(CacheKey(token.Id));
+            return true;
+        }
+    }
+
+    /// <summary>The token's name when the presented value is a valid, unrevoked token; otherwise null.</summary>
+    public async Task<string?> ValidateAsync(string presented, CancellationToken cancellationToken)
+    {
+        var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var id = IdOf(presented);
+        var entry = id is null ? null : await LookupAsync(id, cancellationToken);
+        var expected = entry?.Hash ?? DummyHash;
+        var matches = CryptographicOperations.FixedTimeEquals(presentedHash, expected);
+        return matches && entry is { Revoked: false } ? entry.Name : null;
+    }
+
+    private async Task<CachedToken?> LookupAsync(string id, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(CacheKey(id), out CachedToken? cached))
+        {
+            return cached;
+        }
+
+        var record = await db.ScimTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        var entry = record is null ? null : new CachedToken(record.Name, Convert.FromHexString(record.Hash), record.RevokedAt is not null);
+        cache.Set(CacheKey(id), entry, CacheFor);
+
+        var now = time.GetUtcNow();
+        if (record is { RevokedAt: null } && (record.LastUsedAt is null || now - record.LastUsedAt > LastUsedResolution))
+        {
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await db.ScimTokens.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            }
+        }
+
+        return entry;
+    }
+
+    private static string? IdOf(string token)
+    {
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = token.IndexOf('_', Prefix.Length);
+        return end > Prefix.Length ? token[Prefix.Length..end] : null;
+    }
+
+    private static string ValidateName(string name)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        {
+            throw new ArgumentException("A token name must be 1 to 100 printable characters.", nameof(name));
+        }
+
+        return name;
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string CacheKey(string id) => $"scim-token:{id}";
+
+    private sealed record CachedToken(string Name, byte[] Hash, bool Revoked);
+}

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ScimBridge.Data;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<UserRecord>
+{
+    public void Configure(EntityTypeBuilder<UserRecord> builder)
+    {
+        builder.ToTable("Users");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Version).IsConcurrencyToken();
+        builder.HasIndex(u => u.UserNameNormalized).IsUnique();
+        builder.HasIndex(u => u.ExternalId);
+        builder.HasIndex(u => u.DisplayNameNormalized);
+        builder.HasIndex(u => u.EmployeeNumber);
+        builder.HasIndex(u => u.LastModified);
+        builder.HasMany(u => u.Values).WithOne().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UserValueConfiguration : IEntityTypeConfiguration<UserValueRecord>
+{
+    public void Configure(EntityTypeBuilder<UserValueRecord> builder)
+    {
+        builder.ToTable("UserValues");
+        builder.HasKey(v => v.Id);
+        builder.HasIndex(v => new { v.Attribute, v.ValueNormalized });
+        builder.HasIndex(v => v.UserId);
+    }
+}
+
+internal sealed class GroupConfiguration : IEntityTypeConfiguration<GroupRecord>
+{
+    public void Configure(EntityTypeBuilder<GroupRecord> builder)
+    {
+        builder.ToTable("Groups");
+        builder.HasKey(g => g.Id);
+        builder.Property(g => g.Version).IsConcurrencyToken();
+        builder.HasIndex(g => g.DisplayNameNormalized);
+        builder.HasIndex(g => g.ExternalId);
+        builder.HasIndex(g => g.LastModified);
+        builder.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class GroupMemberConfiguration : IEntityTypeConfiguration<GroupMemberRecord>
+{
+    public void Configure(EntityTypeBuilder<GroupMemberRecord> builder)
+    {
+        builder.ToTable("GroupMembers");
+        builder.HasKey(m => new { m.GroupId, m.MemberId });
+        builder.HasIndex(m => m.MemberId);
+    }
+}
+
+internal sealed class ChangeConfiguration : IEntityTypeConfiguration<ChangeRecord>
+{
+    public void Configure(EntityTypeBuilder<ChangeRecord> builder)
+    {
+        builder.ToTable("Changes");
+        builder.HasKey(c => c.Id);
+        builder.HasIndex(c => new { c.ResourceType, c.ResourceId });
+        builder.HasIndex(c => c.OccurredAt);
+    }
+}
+
+internal sealed class ScimTokenConfiguration : IEntityTypeConfiguration<ScimTokenRecord>
+{
+    public void Configure(EntityTypeBuilder<ScimTokenRecord> builder)
+    {
+        builder.ToTable("ScimTokens");
+        builder.HasKey(t => t.Id);
+        // A name may be reused once the token that had it is revoked.
+        builder.HasIndex(t => t.Name).IsUnique().HasFilter("\"RevokedAt\" IS NULL");
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ScimBridge.Data;
+
+public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> options) : DbContext(options)
+{
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+    public DbSet<UserValueRecord> UserValues => Set<UserValueRecord>();
+    public DbSet<GroupRecord> Groups => Set<GroupRecord>();
+    public DbSet<GroupMemberRecord> GroupMembers => Set<GroupMemberRecord>();
+    public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
+    public DbSet<ScimTokenRecord> ScimTokens => Set<ScimTokenRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Timestamps are stored as UTC ticks on every provider: SQLite cannot compare or order
+        // DateTimeOffset, and one representation keeps the hand-written migrations provider-neutral.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScimBridgeDbContext).Assembly);
+}
+
+public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks,
+    v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,0 +1,267 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
+using ScimBridge.Provisioning;
+using ScimBridge.Scim.Patch;
+using ScimBridge.Scim.Resources;
+using ScimBridge.Scim.Schemas;
+
+namespace ScimBridge.Scim;
+
+public sealed record GroupResource(GroupRecord Record, IReadOnlyList<MemberReference> Members);
+
+/// <summary>Groups and memberships; members are rows, so adding one member never rewrites the whole group.</summary>
+public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, ChangeLog changes, TimeProvider time)
+{
+    private const int ConcurrencyAttempts = 5;
+    private static readonly ResourceTypeDefinition Type = ScimSchemas.GroupResourceType;
+
+    public async Task<GroupResource> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken)
+    {
+        var record = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
+        var members = includeMembers ? await MembersOfAsync([id], cancellationToken) : [];
+        return new GroupResource(record, members.GetValueOrDefault(id, []));
+    }
+
+    public async Task<ListPage<GroupResource>> ListAsync(ListQuery query, bool includeMembers, CancellationToken cancellationToken)
+    {
+        var groups = db.Groups.AsNoTracking();
+        if (query.Filter is not null)
+        {
+            groups = groups.Where(FilterColumns.Groups.Translate(query.Filter));
+        }
+
+        var total = await groups.CountAsync(cancellationToken);
+        if (query.Count == 0 || total < query.StartIndex)
+        {
+            return new ListPage<GroupResource>([], total, query.StartIndex);
+        }
+
+        var page = await Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id)
+            .Skip(query.StartIndex - 1).Take(query.Count).ToListAsync(cancellationToken);
+        var members = includeMembers ? await MembersOfAsync(page.Select(g => g.Id).ToList(), cancellationToken) : [];
+        return new ListPage<GroupResource>(page.Select(g => new GroupResource(g, members.GetValueOrDefault(g.Id, []))).ToList(), total, query.StartIndex);
+    }
+
+    public async Task<GroupResource> CreateAsync(JsonObject body, ChangeActor actor, CancellationToken cancellationToken)
+    {
+        var resource = ResourceNormalizer.Normalize(body, Type);
+        ResourceNormalizer.ValidateRequired(resource, Type);
+        var now = time.GetUtcNow();
+        var record = new GroupRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            DisplayName = "",
+            DisplayNameNormalized = "",
+            Data = "",
+            Created = now,
+            LastModified = now,
+            Version = 1,
+        };
+        Apply(record, resource);
+        var wanted = MembersIn(resource);
+
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            var types = await ResolveMembersAsync(wanted.Keys, record.Id, cancellationToken);
+            record.Members.AddRange(wanted.Keys.Select(m => new GroupMemberRecord { MemberId = m, MemberType = types[m] }));
+            db.Groups.Add(record);
+            changes.Record(ChangeOperations.Create, "Group", record.Id,
+                ResourceDiff.Compute(new JsonObject(), Json.WithoutServerAttributes(resource)), new MemberChanges([.. wanted.Keys], []), actor);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return new GroupResource(record, record.Members.Select(m => new MemberReference(m.MemberId, m.MemberType, null)).ToList());
+    }
+
+    public Task<GroupRecord> ReplaceAsync(string id, JsonObject body, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
+    {
+        var replacement = ResourceNormalizer.Normalize(body, Type);
+        ResourceNormalizer.ValidateRequired(replacement, Type);
+        return UpdateAsync(id, ifMatch, actor, _ => replacement, cancellationToken);
+    }
+
+    public Task<GroupRecord> PatchAsync(string id, PatchRequest patch, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken) =>
+        UpdateAsync(id, ifMatch, actor, current =>
+        {
+            var patched = PatchEngine.Apply(current, patch, Type);
+            ResourceNormalizer.ValidateRequired(patched, Type);
+            return patched;
+        }, cancellationToken);
+
+    public async Task DeleteAsync(string id, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
+    {
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            var record = await db.Groups.FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
+            Preconditions.CheckIfMatch(ifMatch, record.Version);
+            var members = await db.GroupMembers.Where(m => m.GroupId == id).Select(m => m.MemberId).ToListAsync(cancellationToken);
+            await RemoveMembershipsAsync(db, changes, id, actor, time.GetUtcNow(), cancellationToken);
+            db.Groups.Remove(record);
+            changes.Record(ChangeOperations.Delete, "Group", id,
+                ResourceDiff.Compute(Json.ParseObject(record.Data), new JsonObject()), new MemberChanges([], members), actor);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Takes a deleted user or group out of every group it belonged to, recording each group's change.</summary>
+    internal static async Task RemoveMembershipsAsync(
+        ScimBridgeDbContext db, ChangeLog changes, string memberId, ChangeActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var memberships = await db.GroupMembers.Where(m => m.MemberId == memberId).ToListAsync(cancellationToken);
+        if (memberships.Count == 0)
+        {
+            return;
+        }
+
+        var groupIds = memberships.Select(m => m.GroupId).ToList();
+        var groups = await db.Groups.Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
+        foreach (var group in groups)
+        {
+            group.Version++;
+            group.LastModified = now;
+            changes.Record(ChangeOperations.Update, "Group", group.Id, [], new MemberChanges([], [memberId]), actor);
+        }
+
+        db.GroupMembers.RemoveRange(memberships);
+    }
+
+    private async Task<GroupRecord> UpdateAsync(
+        string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                var record = await db.Groups.Include(g => g.Members).FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
+                Preconditions.CheckIfMatch(ifMatch, record.Version);
+
+                var before = ScimRenderer.ForPatch(record.Data, id);
+                if (record.Members.Count > 0)
+                {
+                    before["members"] = new JsonArray(record.Members
+                        .Select(m => (JsonNode)new JsonObject { ["value"] = m.MemberId, ["type"] = m.MemberType }).ToArray());
+                }
+
+                var after = change((JsonObject)before.DeepClone());
+                var wanted = MembersIn(after);
+                var current = record.Members.ToDictionary(m => m.MemberId, StringComparer.Ordinal);
+                var added = wanted.Keys.Where(m => !current.ContainsKey(m)).ToList();
+                var removed = current.Keys.Where(m => !wanted.ContainsKey(m)).ToList();
+                var diff = ResourceDiff.Compute(Json.WithoutServerAttributes(before), Json.WithoutServerAttributes(after));
+                if (diff.Count == 0 && added.Count == 0 && removed.Count == 0)
+                {
+                    return record;
+                }
+
+                var types = await ResolveMembersAsync(added, id, cancellationToken);
+                foreach (var member in removed)
+                {
+                    record.Members.Remove(current[member]);
+                }
+
+                record.Members.AddRange(added.Select(m => new GroupMemberRecord { MemberId = m, MemberType = types[m] }));
+                Apply(record, after);
+                record.Version++;
+                record.LastModified = time.GetUtcNow();
+                changes.Record(ChangeOperations.Update, "Group", id, diff, new MemberChanges(added, removed), actor);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    return record;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyAttempts && string.IsNullOrEmpty(ifMatch))
+                {
+                    db.ChangeTracker.Clear();
+                }
+                catch (DbUpdateConcurrencyException) when (!string.IsNullOrEmpty(ifMatch))
+                {
+                    throw new ScimException(StatusCodes.Status412PreconditionFailed, "The group was changed by another request; read it again and retry.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Members of the given groups, with the display name of user members.</summary>
+    public async Task<Dictionary<string, List<MemberReference>>> MembersOfAsync(IReadOnlyCollection<string> groupIds, CancellationToken cancellationToken)
+    {
+        if (groupIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await (
+            from m in db.GroupMembers.AsNoTracking()
+            where groupIds.Contains(m.GroupId)
+            join u in db.Users on m.MemberId equals u.Id into users
+            from u in users.DefaultIfEmpty()
+            orderby m.MemberId
+            select new { m.GroupId, m.MemberId, m.MemberType, Display = u == null ? null : u.DisplayName }).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.GroupId).ToDictionary(r => r.Key, r => r.Select(x => new MemberReference(x.MemberId, x.MemberType, x.Display)).ToList());
+    }
+
+    private static void Apply(GroupRecord record, JsonObject resource)
+    {
+        record.DisplayName = Json.String(resource, "displayName") ?? throw ScimException.InvalidValue("displayName is required.");
+        record.DisplayNameNormalized = UserMapping.Normalize(record.DisplayName);
+        record.ExternalId = Json.String(resource, "externalId");
+        record.Data = Json.Serialize(Json.WithoutServerAttributes(resource));
+    }
+
+    private static Dictionary<string, string?> MembersIn(JsonObject resource)
+    {
+        var members = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (resource["members"] is JsonArray array)
+        {
+            foreach (var member in array.OfType<JsonObject>())
+            {
+                if (Json.String(member, "value") is { Length: > 0 } value)
+                {
+                    members.TryAdd(value, Json.String(member, "type"));
+                }
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>Every member must be an existing user or group (400 invalidValue naming the unknown ones); returns each one's type.</summary>
+    private async Task<Dictionary<string, string>> ResolveMembersAsync(IReadOnlyCollection<string> memberIds, string groupId, CancellationToken cancellationToken)
+    {
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in memberIds.Chunk(500))
+        {
+            foreach (var user in await db.Users.Where(u => chunk.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken))
+            {
+                types[user] = "User";
+            }
+
+            var remaining = chunk.Where(m => !types.ContainsKey(m)).ToList();
+            if (remaining.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var group in await db.Groups.Where(g => remaining.Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken))
+            {
+                types[group] = "Group";
+            }
+        }
+
+        if (memberIds.Contains(groupId))
+        {
+            throw ScimException.InvalidValue("A group cannot be a member of itself.");
+        }
+
+        var unknown = memberIds.Where(m => !types.ContainsKey(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw ScimException.InvalidValue(
+                $"members refers to {unknown.Count} unknown resource(s): {string.Join(", ", unknown.Take(10))}{(unknown.Count > 10 ? ", …" : "")}. Create the users first.");
+        }
+
+        return types;
+    }
+
+    private static ScimException NotFound(string id) => ScimException.NotFound($"Resource {id} not found.");
+}

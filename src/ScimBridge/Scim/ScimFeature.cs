@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using ScimBridge.Auth;
+using ScimBridge.Provisioning;
+
+namespace ScimBridge.Scim;
+
+/// <summary>The inbound SCIM 2.0 service provider.</summary>
+public static class ScimFeature
+{
+    public static IServiceCollection AddScim(this IServiceCollection services)
+    {
+        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<UserService>();
+        services.AddScoped<GroupService>();
+        services.AddScoped<ChangeLog>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScimAuthorizationResultHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// The full surface under /scim/v2 and /scim (whichever Tenant URL an admin typed), and discovery at the root too.
+    /// </summary>
+    public static void MapScim(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in new[] { "/scim/v2", "/scim" })
+        {
+            var scim = app.MapGroup(prefix)
+                .RequireAuthorization(ScimAuthentication.Policy)
+                .AddEndpointFilter<ScimErrorFilter>();
+            scim.MapDiscovery();
+            scim.MapUsers();
+            scim.MapGroups();
+            scim.MapPost("/.search", RootSearch);
+            scim.MapPost("/Bulk", () => DiscoveryEndpoints.NotImplemented("Bulk operations are not supported (see /ServiceProviderConfig)."));
+            scim.MapMethods("/Me", ["GET", "POST", "PUT", "PATCH", "DELETE"], () => DiscoveryEndpoints.NotImplemented("/Me is not supported."));
+        }
+
+        app.MapGroup("")
+            .RequireAuthorization(ScimAuthentication.Policy)
+            .AddEndpointFilter<ScimErrorFilter>()
+            .MapDiscovery();
+    }
+
+    /// <summary>POST /.search over every resource type: users first, then groups, paged as one list.</summary>
+    private static async Task<IResult> RootSearch(HttpContext context, UserService users, GroupService groups, IOptions<ScimOptions> options, CancellationToken ct)
+    {
+        var body = ScimHttp.ReadObject(await ScimHttp.ReadJsonAsync(context.Request, ct));
+        var query = ListQuery.FromSearchRequest(body, options.Value);
+        var userCount = (await users.ListAsync(query with { Count = 0 }, false, ct)).TotalResults;
+        var groupCount = (await groups.ListAsync(query with { Count = 0 }, false, ct)).TotalResults;
+        var baseUrl = ResourceLocations.BaseUrl(context);
+        var resources = new List<System.Text.Json.Nodes.JsonObject>();
+        if (query.StartIndex <= userCount && query.Count > 0)
+        {
+            var page = await users.ListAsync(query, ScimRenderer.Wants("groups", query.Attributes, query.ExcludedAttributes), ct);
+            resources.AddRange(page.Resources.Select(u => Resources.ResourceProjection.Apply(
+                ScimRenderer.User(u.Record, u.Groups, baseUrl), Scim.Schemas.ScimSchemas.UserResourceType, query.Attributes, query.ExcludedAttributes)));
+        }
+
+        var remaining = query.Count - resources.Count;
+        if (remaining > 0)
+        {
+            var groupStart = Math.Max(1, query.StartIndex - userCount);
+            var page = await groups.ListAsync(query with { StartIndex = groupStart, Count = remaining },
+                ScimRenderer.Wants("members", query.Attributes, query.ExcludedAttributes), ct);
+            resources.AddRange(page.Resources.Select(g => Resources.ResourceProjection.Apply(
+                ScimRenderer.Group(g.Record, g.Members, baseUrl), Scim.Schemas.ScimSchemas.GroupResourceType, query.Attributes, query.ExcludedAttributes)));
+        }
+
+        return ScimHttp.Json(ScimRenderer.ListResponse(resources, userCount + groupCount, query.StartIndex));
+    }
+}

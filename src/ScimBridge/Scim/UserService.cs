@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
+using ScimBridge.Provisioning;
+using ScimBridge.Scim.Patch;
+using ScimBridge.Scim.Resources;
+using ScimBridge.Scim.Schemas;
+
+namespace ScimBridge.Scim;
+
+public sealed record UserResource(UserRecord Record, IReadOnlyList<GroupReference> Groups);
+
+/// <summary>Users: every write stores the resource and its change row in one transaction.</summary>
+public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeLog changes, TimeProvider time)
+{
+    private const int ConcurrencyAttempts = 5;
+    private static readonly ResourceTypeDefinition Type = ScimSchemas.UserResourceType;
+
+    public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken)
+    {
+        var record = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
+        var groups = includeGroups ? await GroupsOfAsync([id], cancellationToken) : [];
+        return new UserResource(record, groups.GetValueOrDefault(id, []));
+    }
+
+    public async Task<ListPage<UserResource>> ListAsync(ListQuery query, bool includeGroups, CancellationToken cancellationToken)
+    {
+        var users = db.Users.AsNoTracking();
+        if (query.Filter is not null)
+        {
+            users = users.Where(FilterColumns.Users.Translate(query.Filter));
+        }
+
+        var total = await users.CountAsync(cancellationToken);
+        if (query.Count == 0 || total < query.StartIndex)
+        {
+            return new ListPage<UserResource>([], total, query.StartIndex);
+        }
+
+        var page = await Sorting.Apply(users, FilterColumns.Users, query, u => u.Id)
+            .Skip(query.StartIndex - 1).Take(query.Count).ToListAsync(cancellationToken);
+        var groups = includeGroups ? await GroupsOfAsync(page.Select(u => u.Id).ToList(), cancellationToken) : [];
+        return new ListPage<UserResource>(page.Select(u => new UserResource(u, groups.GetValueOrDefault(u.Id, []))).ToList(), total, query.StartIndex);
+    }
+
+    public async Task<UserResource> CreateAsync(JsonObject body, ChangeActor actor, CancellationToken cancellationToken)
+    {
+        var resource = Prepare(ResourceNormalizer.Normalize(body, Type));
+        var now = time.GetUtcNow();
+        var record = new UserRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            UserName = "",
+            UserNameNormalized = "",
+            Data = "",
+            Created = now,
+            LastModified = now,
+            Version = 1,
+        };
+        UserMapping.Apply(record, resource);
+
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
+            db.Users.Add(record);
+            changes.Record(ChangeOperations.Create, "User", record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor);
+            await SaveAsync(record.UserNameNormalized, cancellationToken);
+        }
+
+        return new UserResource(record, []);
+    }
+
+    public Task<UserResource> ReplaceAsync(string id, JsonObject body, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
+    {
+        var replacement = Prepare(ResourceNormalizer.Normalize(body, Type));
+        return UpdateAsync(id, ifMatch, actor, _ => replacement, cancellationToken);
+    }
+
+    public Task<UserResource> PatchAsync(string id, PatchRequest patch, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken) =>
+        UpdateAsync(id, ifMatch, actor, current => Prepare(PatchEngine.Apply(current, patch, Type)), cancellationToken);
+
+    public async Task DeleteAsync(string id, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
+    {
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            var record = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
+            Preconditions.CheckIfMatch(ifMatch, record.Version);
+            await GroupService.RemoveMembershipsAsync(db, changes, id, actor, time.GetUtcNow(), cancellationToken);
+            db.Users.Remove(record);
+            changes.Record(ChangeOperations.Delete, "User", id, ResourceDiff.Compute(Json.ParseObject(record.Data), new JsonObject()), null, actor);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private async Task<UserResource> UpdateAsync(
+        string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                var record = await db.Users.Include(u => u.Values).FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
+                Preconditions.CheckIfMatch(ifMatch, record.Version);
+
+                var before = ScimRenderer.ForPatch(record.Data, id);
+                var after = change((JsonObject)before.DeepClone());
+                var diff = ResourceDiff.Compute(Json.WithoutServerAttributes(before), Json.WithoutServerAttributes(after));
+                if (diff.Count == 0)
+                {
+                    db.ChangeTracker.Clear();
+                    var unchanged = await GroupsOfAsync([id], cancellationToken);
+                    return new UserResource(record, unchanged.GetValueOrDefault(id, []));
+                }
+
+                var previousUserName = record.UserNameNormalized;
+                UserMapping.Apply(record, after);
+                if (record.UserNameNormalized != previousUserName)
+                {
+                    await EnsureUserNameFreeAsync(record.UserNameNormalized, id, cancellationToken);
+                }
+
+                record.Version++;
+                record.LastModified = time.GetUtcNow();
+                changes.Record(ChangeOperations.Update, "User", id, diff, null, actor);
+                try
+                {
+                    await SaveAsync(record.UserNameNormalized, cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyAttempts && string.IsNullOrEmpty(ifMatch))
+                {
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
+                catch (DbUpdateConcurrencyException) when (!string.IsNullOrEmpty(ifMatch))
+                {
+                    throw new ScimException(StatusCodes.Status412PreconditionFailed, "The resource was changed by another request; read it again and retry.");
+                }
+
+                var groups = await GroupsOfAsync([id], cancellationToken);
+                return new UserResource(record, groups.GetValueOrDefault(id, []));
+            }
+        }
+    }
+
+    /// <summary>Direct group memberships of the given users, for the read-only <c>groups</c> attribute.</summary>
+    public async Task<Dictionary<string, List<GroupReference>>> GroupsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await (
+            from m in db.GroupMembers.AsNoTracking()
+            where userIds.Contains(m.MemberId)
+            join g in db.Groups on m.GroupId equals g.Id
+            orderby g.DisplayName
+            select new { m.MemberId, g.Id, g.DisplayName }).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.MemberId).ToDictionary(r => r.Key, r => r.Select(x => new GroupReference(x.Id, x.DisplayName)).ToList());
+    }
+
+    private static JsonObject Prepare(JsonObject resource)
+    {
+        ResourceNormalizer.ValidateRequired(resource, Type);
+        resource["active"] ??= true;
+        return resource;
+    }
+
+    private async Task EnsureUserNameFreeAsync(string normalized, string? exceptId, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(u => u.UserNameNormalized == normalized && u.Id != exceptId, cancellationToken))
+        {
+            throw ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
+        }
+    }
+
+    /// <summary>Saves; a unique-index violation that a concurrent request caused is reported as 409 like the pre-check.</summary>
+    private async Task SaveAsync(string userNameNormalized, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Users.AnyAsync(u => u.UserNameNormalized == userNameNormalized, cancellationToken))
+            {
+                throw ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
+            }
+
+            throw;
+        }
+    }
+
+    private static ScimException NotFound(string id) => ScimException.NotFound($"Resource {id} not found.");
+}
