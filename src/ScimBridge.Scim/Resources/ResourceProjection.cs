@@ -72,13 +72,14 @@ public static class ResourceProjection
 
     private static List<Selection>? ParseList(string? text, ResourceTypeDefinition type)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        var parts = text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (parts.Length == 0)
         {
-            return null;
+            return null; // Not given (or only separators).
         }
 
         var selections = new List<Selection>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in parts)
         {
             if (AttributeNames.TryResolve(type, part) is { } resolved)
             {

@@ -38,6 +38,7 @@ public static class ScimAuthentication
     {
         services.AddMemoryCache();
         services.AddScoped<TokenService>();
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
 
         var authentication = services.AddAuthentication(BearerScheme)

@@ -2,9 +2,19 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 
 namespace ScimBridge.Auth;
+
+/// <summary>How long a validated token is trusted before the database is asked again (revocation takes effect within this time).</summary>
+public sealed class TokenOptions
+{
+    public const string Section = "Auth:Tokens";
+
+    [System.ComponentModel.DataAnnotations.Range(0, 3600, ErrorMessage = "Auth:Tokens:CacheSeconds must be between 0 and 3600.")]
+    public double CacheSeconds { get; set; } = 10;
+}
 
 public sealed record CreatedToken(string Name, string Token);
 
@@ -14,10 +24,9 @@ public sealed record TokenInfo(string Id, string Name, DateTimeOffset CreatedAt,
 /// Inbound SCIM secret tokens, shaped <c>scb_{id}_{secret}</c>. Only a SHA-256 hash is stored (the secret has
 /// 256 bits of entropy, so a slow hash adds nothing); the id finds the row and the hash is compared in constant time.
 /// </summary>
-public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemoryCache cache, TimeProvider time)
+public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemoryCache cache, IOptions<TokenOptions> options, TimeProvider time)
 {
     private const string Prefix = "scb_";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
     private static readonly byte[] DummyHash = SHA256.HashData("not a token"u8);
 
@@ -84,7 +93,10 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
 
         var record = await db.ScimTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         var entry = record is null ? null : new CachedToken(record.Name, Convert.FromHexString(record.Hash), record.RevokedAt is not null);
-        cache.Set(CacheKey(id), entry, CacheFor);
+        if (options.Value.CacheSeconds > 0)
+        {
+            cache.Set(CacheKey(id), entry, TimeSpan.FromSeconds(options.Value.CacheSeconds));
+        }
 
         var now = time.GetUtcNow();
         if (record is { RevokedAt: null } && (record.LastUsedAt is null || now - record.LastUsedAt > LastUsedResolution))

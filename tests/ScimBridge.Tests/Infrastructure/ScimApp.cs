@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Auth;
+using ScimBridge.Data;
+
+namespace ScimBridge.Tests.Infrastructure;
+
+/// <summary>
+/// The real server over HTTP, on its own fresh database, with a SCIM token already created.
+/// One per test: tests run in parallel and never share state.
+/// </summary>
+public sealed class ScimApp : WebApplicationFactory<Program>
+{
+    public const string Media = "application/scim+json";
+
+    private readonly TestDatabase _database;
+    private readonly Dictionary<string, string?> _settings;
+
+    private ScimApp(TestDatabase database, Dictionary<string, string?> settings)
+    {
+        _database = database;
+        _settings = settings;
+    }
+
+    public DatabaseProvider Provider => _database.Provider;
+    public string ConnectionString => _database.ConnectionString;
+    public string Token { get; private set; } = "";
+    public HttpClient Scim { get; private set; } = null!;
+
+    public static async Task<ScimApp> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabases.CreateAsync(provider);
+        var app = new ScimApp(database, settings ?? []);
+        var created = await app.WithScopeAsync(s => s.GetRequiredService<TokenService>().CreateAsync("test-client", CancellationToken.None));
+        app.Token = created.Token;
+        app.Scim = app.CreateScimClient(created.Token);
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:Provider", _database.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:ScimBridge", _database.ConnectionString);
+        builder.UseSetting("Database:SqliteSynchronous", "OFF");
+        builder.UseSetting("Auth:Tokens:CacheSeconds", "0");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateScimClient(string? token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/") });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task<T> DbAsync<T>(Func<ScimBridgeDbContext, Task<T>> query) =>
+        WithScopeAsync(s => query(s.GetRequiredService<ScimBridgeDbContext>()));
+
+    public async Task<ScimResponse> SendAsync(HttpMethod method, string path, string? body = null, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, Media);
+        }
+
+        configure?.Invoke(request);
+        using var response = await Scim.SendAsync(request);
+        return await ScimResponse.ReadAsync(response);
+    }
+
+    public Task<ScimResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
+    public Task<ScimResponse> PostAsync(string path, object body) => SendAsync(HttpMethod.Post, path, Serialize(body));
+    public Task<ScimResponse> PutAsync(string path, object body) => SendAsync(HttpMethod.Put, path, Serialize(body));
+    public Task<ScimResponse> PatchAsync(string path, object body) => SendAsync(HttpMethod.Patch, path, Serialize(body));
+    public Task<ScimResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path);
+
+    /// <summary>Creates a user and returns its id.</summary>
+    public async Task<string> CreateUserAsync(string userName, string? displayName = null, bool active = true)
+    {
+        var response = await PostAsync("/scim/v2/Users", Bodies.User(userName, displayName, active));
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        return response.Json!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> CreateGroupAsync(string displayName, params string[] memberIds)
+    {
+        var response = await PostAsync("/scim/v2/Groups", Bodies.Group(displayName, memberIds));
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        return response.Json!["id"]!.GetValue<string>();
+    }
+
+    private static string Serialize(object body) => body switch
+    {
+        string s => s,
+        JsonNode node => node.ToJsonString(),
+        _ => System.Text.Json.JsonSerializer.Serialize(body),
+    };
+
+    public override async ValueTask DisposeAsync()
+    {
+        Scim?.Dispose();
+        await base.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+public sealed record ScimResponse(HttpStatusCode Status, string Body, JsonNode? Json, HttpResponseHeaders Headers, string? ContentType)
+{
+    public static async Task<ScimResponse> ReadAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        if (body.Length > 0)
+        {
+            try
+            {
+                json = JsonNode.Parse(body);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+        }
+
+        return new ScimResponse(response.StatusCode, body, json, response.Headers, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public JsonObject Object => Json as JsonObject ?? throw new InvalidOperationException($"Expected a JSON object, got {(int)Status}: {Body}");
+
+    public string? String(string key) => Object[key]?.GetValue<string>();
+
+    /// <summary>Asserts an RFC 7644 Error body with this status (as a string) and, optionally, scimType.</summary>
+    public void AssertScimError(HttpStatusCode status, string? scimType = null)
+    {
+        Assert.True(Status == status, $"Expected {(int)status}, got {(int)Status}: {Body}");
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", Object["schemas"]![0]!.GetValue<string>());
+        Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), Object["status"]!.GetValue<string>());
+        if (scimType is not null)
+        {
+            Assert.Equal(scimType, Object["scimType"]?.GetValue<string>());
+        }
+    }
+
+    public void AssertStatus(HttpStatusCode status) => Assert.True(Status == status, $"Expected {(int)status}, got {(int)Status}: {Body}");
+}
+
+public static class Bodies
+{
+    public static JsonObject User(string userName, string? displayName = null, bool active = true) => new()
+    {
+        ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
+        ["userName"] = userName,
+        ["displayName"] = displayName ?? userName.Split('@')[0],
+        ["active"] = active,
+        ["name"] = new JsonObject { ["givenName"] = "Given", ["familyName"] = "Family" },
+        ["emails"] = new JsonArray(new JsonObject { ["value"] = userName, ["type"] = "work", ["primary"] = true }),
+    };
+
+    public static JsonObject Group(string displayName, params string[] memberIds)
+    {
+        var group = new JsonObject
+        {
+            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:Group"),
+            ["displayName"] = displayName,
+        };
+        if (memberIds.Length > 0)
+        {
+            group["members"] = new JsonArray(memberIds.Select(id => (JsonNode)new JsonObject { ["value"] = id }).ToArray());
+        }
+
+        return group;
+    }
+
+    public static JsonObject Patch(params JsonObject[] operations) => new()
+    {
+        ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:PatchOp"),
+        ["Operations"] = new JsonArray(operations.Cast<JsonNode>().ToArray()),
+    };
+
+    public static JsonObject Op(string op, string? path, JsonNode? value)
+    {
+        var operation = new JsonObject { ["op"] = op };
+        if (path is not null)
+        {
+            operation["path"] = path;
+        }
+
+        if (value is not null)
+        {
+            operation["value"] = value;
+        }
+
+        return operation;
+    }
+}
