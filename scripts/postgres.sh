@@ -59,7 +59,7 @@ install_postgres() {
     say "PostgreSQL server binaries are missing: installing the Debian package 'postgresql'..."
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends postgresql >&2
+    apt-get install -y -q postgresql >&2
 }
 
 # The directory must be reachable (traversable) by the server user and short enough for a Unix socket path.

@@ -148,9 +148,9 @@ public static class PatchEngine
     {
         public JsonNode? Current => Container[Attribute.Name];
 
-        public JsonArray Array => ResourceNormalizer.ChildArray(Container, Attribute.Name);
+        public JsonArray GetOrCreateArray() => ResourceNormalizer.ChildArray(Container, Attribute.Name);
 
-        public JsonObject Object => ResourceNormalizer.ChildObject(Container, Attribute.Name);
+        public JsonObject GetOrCreateObject() => ResourceNormalizer.ChildObject(Container, Attribute.Name);
     }
 
     /// <summary>Throws on a read-only or immutable target; returns true when the operation is a harmless no-op.</summary>
@@ -244,7 +244,7 @@ public static class PatchEngine
         if (attribute.IsComplex && !attribute.MultiValued)
         {
             // RFC 7644 3.5.2.1/3.5.2.3: the sub-attributes given are set; the others are left as they are.
-            MergeInto(target.Object, attribute, value!, target.Display);
+            MergeInto(target.GetOrCreateObject(), attribute, value!, target.Display);
             return;
         }
 
@@ -261,7 +261,7 @@ public static class PatchEngine
 
         if (attribute.MultiValued && op == PatchOperationType.Add)
         {
-            var array = target.Array;
+            var array = target.GetOrCreateArray();
             var added = ScimValues.AppendDistinct(attribute, array, (JsonArray)coerced);
             ScimValues.EnforceSinglePrimary(array, added.OfType<JsonObject>().LastOrDefault(ScimValues.IsPrimary));
             return;
@@ -311,7 +311,7 @@ public static class PatchEngine
                 return;
             }
 
-            Set(target.Object, sub, ScimValues.Coerce(sub, value, target.Display), op);
+            Set(target.GetOrCreateObject(), sub, ScimValues.Coerce(sub, value, target.Display), op);
             return;
         }
 
@@ -326,7 +326,7 @@ public static class PatchEngine
         }
 
         var coerced = ScimValues.Coerce(sub, value, target.Display);
-        var array = target.Array;
+        var array = target.GetOrCreateArray();
         if (array.Count == 0)
         {
             array.Add(new JsonObject());
@@ -356,7 +356,8 @@ public static class PatchEngine
 
             if (sub is null)
             {
-                existing!.RemoveAll(e => matched.Any(m => ReferenceEquals(m, e)));
+                var doomed = new HashSet<JsonNode>(matched, ReferenceEqualityComparer.Instance);
+                existing!.RemoveAll(e => e is not null && doomed.Contains(e));
             }
             else
             {
@@ -378,7 +379,7 @@ public static class PatchEngine
             var created = ElementFromFilter(filter, attribute)
                 ?? throw ScimException.NoTarget(
                     $"No value of '{attribute.Name}' matches the filter, and it is not a plain 'eq' filter that could describe a new one.");
-            target.Array.Add(created);
+            target.GetOrCreateArray().Add(created);
             matched.Add(created);
         }
 
@@ -403,7 +404,7 @@ public static class PatchEngine
             }
         }
 
-        ScimValues.EnforceSinglePrimary(target.Array, matched.FirstOrDefault(ScimValues.IsPrimary));
+        ScimValues.EnforceSinglePrimary(target.GetOrCreateArray(), matched.FirstOrDefault(ScimValues.IsPrimary));
     }
 
     /// <summary>The element <c>type eq "work" and primary eq true</c> describes; null when the filter is anything else.</summary>

@@ -77,7 +77,7 @@ public sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations)
 
         var opNode = AttributeNames.GetIgnoringCase(operation, "op", out _);
         var opText = opNode is JsonValue ov && ov.GetValueKind() == JsonValueKind.String ? ov.GetValue<string>().Trim() : null;
-        PatchOperationType op = opText?.ToUpperInvariant() switch
+        var op = opText?.ToUpperInvariant() switch
         {
             "ADD" => PatchOperationType.Add,
             "REPLACE" => PatchOperationType.Replace,
@@ -87,7 +87,7 @@ public sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations)
         };
 
         var pathNode = AttributeNames.GetIgnoringCase(operation, "path", out _);
-        string? path = pathNode switch
+        var path = pathNode switch
         {
             null => null,
             JsonValue pv when pv.GetValueKind() == JsonValueKind.String => pv.GetValue<string>().Trim(),

@@ -52,10 +52,10 @@ public static class ResourceDiff
 
             if (key == MembersKey && (old is JsonArray || current is JsonArray))
             {
-                var members = DiffByValue(old as JsonArray, current as JsonArray);
-                if (members.Added.Count > 0 || members.Removed.Count > 0)
+                var (added, removed) = DiffByValue(old as JsonArray, current as JsonArray);
+                if (added.Count > 0 || removed.Count > 0)
                 {
-                    changes.Add(new AttributeChange(key, ToArray(members.Removed), ToArray(members.Added)));
+                    changes.Add(new AttributeChange(key, ToArray(removed), ToArray(added)));
                 }
 
                 continue;
@@ -76,7 +76,7 @@ public static class ResourceDiff
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         var (added, removed) = DiffByValue(before[MembersKey] as JsonArray, after[MembersKey] as JsonArray);
-        return new MemberChanges(added.Select(e => ScimValues.ValueOf(e)!).ToList(), removed.Select(e => ScimValues.ValueOf(e)!).ToList());
+        return new MemberChanges([.. added.Select(e => ScimValues.ValueOf(e)!)], [.. removed.Select(e => ScimValues.ValueOf(e)!)]);
     }
 
     private static (List<JsonNode> Added, List<JsonNode> Removed) DiffByValue(JsonArray? before, JsonArray? after)

@@ -162,6 +162,8 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     private static JsonObject Prepare(JsonObject resource)
     {
         ResourceNormalizer.ValidateRequired(resource, Type);
+        // The bridge never authenticates users: a password an identity provider sends is discarded, never stored or logged.
+        resource.Remove("password");
         resource["active"] ??= true;
         return resource;
     }

@@ -32,9 +32,10 @@ public sealed class ScimApp : WebApplicationFactory<Program>
     public string Token { get; private set; } = "";
     public HttpClient Scim { get; private set; } = null!;
 
-    public static async Task<ScimApp> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null)
+    /// <param name="database">An existing database to use (and dispose with the app); a fresh one when null.</param>
+    public static async Task<ScimApp> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null, TestDatabase? database = null)
     {
-        var database = await TestDatabases.CreateAsync(provider);
+        database ??= await TestDatabases.CreateAsync(provider);
         var app = new ScimApp(database, settings ?? []);
         var created = await app.WithScopeAsync(s => s.GetRequiredService<TokenService>().CreateAsync("test-client", CancellationToken.None));
         app.Token = created.Token;

@@ -1,0 +1,152 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Data;
+
+/// <summary>
+/// The migrations are written by hand, so this proves they build exactly the schema the EF model describes:
+/// one database is migrated, another is created straight from the model, and their catalogs must match.
+/// </summary>
+public sealed class MigrationSchemaTests
+{
+    [Theory, AllDatabases]
+    public async Task MigratedSchema_MatchesTheModel(DatabaseProvider provider)
+    {
+        await using var migrated = await TestDatabases.CreateAsync(provider);
+        await using var fromModel = await TestDatabases.CreateAsync(provider);
+
+        await using (var db = Context(provider, migrated.ConnectionString))
+        {
+            await db.Database.MigrateAsync();
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        }
+
+        await using (var db = Context(provider, fromModel.ConnectionString))
+        {
+            await db.Database.EnsureCreatedAsync();
+        }
+
+        var expected = await DescribeAsync(provider, fromModel.ConnectionString);
+        var actual = await DescribeAsync(provider, migrated.ConnectionString);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory, AllDatabases]
+    public async Task Migrating_TwiceOrFromTwoProcessesAtOnce_IsHarmless(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabases.CreateAsync(provider);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
+        {
+            await using var db = Context(provider, database.ConnectionString);
+            await db.Database.MigrateAsync();
+        }));
+
+        await using var check = Context(provider, database.ConnectionString);
+        await check.Database.MigrateAsync();
+        Assert.Single(await check.Database.GetAppliedMigrationsAsync());
+    }
+
+    private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<ScimBridgeDbContext>();
+        _ = provider == DatabaseProvider.Sqlite ? options.UseSqlite(connectionString) : options.UseNpgsql(connectionString);
+        options.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+        return new ScimBridgeDbContext(options.Options);
+    }
+
+    /// <summary>Tables, columns (type, nullability, key), indexes (columns, uniqueness, filter) and foreign keys, as sorted lines.</summary>
+    private static async Task<List<string>> DescribeAsync(DatabaseProvider provider, string connectionString)
+    {
+        await using var db = Context(provider, connectionString);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var lines = provider == DatabaseProvider.Sqlite ? await DescribeSqliteAsync(connection) : await DescribePostgresAsync(connection);
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    private static async Task<List<string>> DescribeSqliteAsync(DbConnection connection)
+    {
+        var lines = new List<string>();
+        var tables = await QueryAsync(connection,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__EFMigrations%'");
+        foreach (var table in tables.Select(t => t[0]))
+        {
+            foreach (var c in await QueryAsync(connection, $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}')"))
+            {
+                lines.Add($"column {table}.{c[0]} {c[1]} notnull={c[2]} pk={c[3]}");
+            }
+
+            foreach (var i in await QueryAsync(connection, $"SELECT name, \"unique\", partial, origin FROM pragma_index_list('{table}')"))
+            {
+                var columns = await QueryAsync(connection, $"SELECT name FROM pragma_index_info('{i[0]}') ORDER BY seqno");
+                var sql = await QueryAsync(connection, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{i[0]}'");
+                var where = sql.FirstOrDefault()?[0] is { } text && text.Contains("WHERE", StringComparison.OrdinalIgnoreCase)
+                    ? text[text.IndexOf("WHERE", StringComparison.OrdinalIgnoreCase)..] : "";
+                var name = i[3] == "pk" ? "(primary key)" : i[0];
+                lines.Add($"index {table} {name} ({string.Join(",", columns.Select(x => x[0]))}) unique={i[1]} {where}");
+            }
+
+            foreach (var f in await QueryAsync(connection, $"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{table}')"))
+            {
+                lines.Add($"fk {table}.{f[1]} -> {f[0]}.{f[2]} on delete {f[3]}");
+            }
+        }
+
+        return lines;
+    }
+
+    private static async Task<List<string>> DescribePostgresAsync(DbConnection connection)
+    {
+        var lines = new List<string>();
+        foreach (var c in await QueryAsync(connection, """
+            SELECT table_name, column_name, data_type, is_nullable, is_identity, coalesce(identity_generation, '')
+            FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name NOT LIKE '__EFMigrations%'
+            """))
+        {
+            lines.Add($"column {c[0]}.{c[1]} {c[2]} nullable={c[3]} identity={c[4]} {c[5]}");
+        }
+
+        foreach (var i in await QueryAsync(connection,
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE '__EFMigrations%'"))
+        {
+            lines.Add($"index {i[0]} {i[1]} {i[2]}");
+        }
+
+        foreach (var f in await QueryAsync(connection, """
+            SELECT tc.table_name, tc.constraint_name, rc.delete_rule
+            FROM information_schema.table_constraints tc
+            JOIN information_schema.referential_constraints rc ON rc.constraint_name = tc.constraint_name
+            WHERE tc.table_schema = 'public' AND tc.constraint_type = 'FOREIGN KEY'
+            """))
+        {
+            lines.Add($"fk {f[0]} {f[1]} on delete {f[2]}");
+        }
+
+        return lines;
+    }
+
+    private static async Task<List<string?[]>> QueryAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new string?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
