@@ -46,6 +46,7 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await gate.WaitDurableAsync(cancellationToken);
         return new CreatedToken(name, token);
     }
 
@@ -69,8 +70,10 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
             token.RevokedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
             cache.Remove(CacheKey(token.Id));
-            return true;
         }
+
+        await gate.WaitDurableAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The token's name when the presented value is a valid, unrevoked token; otherwise null.</summary>

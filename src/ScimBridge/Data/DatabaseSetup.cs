@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,10 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>SQLite <c>synchronous</c> pragma: FULL survives power loss, NORMAL only process crashes.</summary>
+    /// <summary>
+    /// SQLite durability: FULL (default) answers a write only once it is fsynced, so it survives power loss;
+    /// NORMAL answers once it is in the WAL, which survives a killed process but not a power loss; OFF is for tests.
+    /// </summary>
     [RegularExpression("^(?i)(OFF|NORMAL|FULL|EXTRA)$", ErrorMessage = "Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA.")]
     public string SqliteSynchronous { get; set; } = "FULL";
 
@@ -41,10 +45,15 @@ public static class DatabaseSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddSingleton<IWriteGate, SerialWriteGate>();
+                var sqlite = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString;
+                var synchronous = options.SqliteSynchronous.ToUpperInvariant();
+                // FULL and EXTRA are honoured by group commit (SqliteWriter): commits run with NORMAL and requests wait for a shared fsync.
+                var groupCommit = synchronous is "FULL" or "EXTRA";
+                services.AddSingleton(_ => new SqliteWriter(sqlite, groupCommit));
+                services.AddScoped<IWriteGate, SqliteWriteGate>();
                 services.AddDbContextPool<ScimBridgeDbContext>(db => db
-                    .UseSqlite(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString)
-                    .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous.ToUpperInvariant(), options.SqliteBusyTimeoutMs))
+                    .UseSqlite(sqlite)
+                    .AddInterceptors(new SqlitePragmas(groupCommit ? "NORMAL" : synchronous, options.SqliteBusyTimeoutMs))
                     .ConfigureWarnings(IgnoreSnapshotlessMigrations));
                 break;
             case DatabaseProvider.Postgres:
@@ -105,22 +114,125 @@ public static class DatabaseSetup
 }
 
 /// <summary>
-/// Serialises writes inside this process. SQLite allows one writer at a time; queueing writers here is
-/// far cheaper than letting them collide on SQLITE_BUSY and back off.
+/// Coordinates writes. <see cref="EnterAsync"/> serialises them where the database needs it (SQLite: one writer at a
+/// time; queueing here is far cheaper than colliding on SQLITE_BUSY). <see cref="WaitDurableAsync"/> returns once
+/// everything this scope wrote is on disk, so a response is only sent for a change that survives a power loss.
 /// </summary>
 public interface IWriteGate
 {
     ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken);
+
+    Task WaitDurableAsync(CancellationToken cancellationToken);
 }
 
-internal sealed class SerialWriteGate : IWriteGate, IDisposable
+/// <summary>The per-request view of the SQLite writer: remembers whether the request wrote anything.</summary>
+internal sealed class SqliteWriteGate(SqliteWriter writer) : IWriteGate
+{
+    private bool _wrote;
+
+    public ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        _wrote = true;
+        return writer.EnterAsync(cancellationToken);
+    }
+
+    public Task WaitDurableAsync(CancellationToken cancellationToken) =>
+        _wrote ? writer.SyncAsync(cancellationToken) : Task.CompletedTask;
+}
+
+/// <summary>
+/// One writer at a time, and group commit for durability. Transactions commit with synchronous=NORMAL (written to
+/// the WAL, not yet fsynced); before answering, each request waits for a sync. One sync — a tiny transaction with
+/// synchronous=FULL, whose commit fsyncs the WAL and with it every frame written before — covers every request
+/// that committed before it began, so concurrent requests share one fsync instead of paying one each.
+/// </summary>
+internal sealed class SqliteWriter(string connectionString, bool syncBeforeAcknowledging) : IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private readonly Lock _lock = new();
+    private List<TaskCompletionSource> _waiting = [];
+    private bool _syncing;
 
     public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         await _semaphore.WaitAsync(cancellationToken);
         return new Releaser(_semaphore);
+    }
+
+    public Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (!syncBeforeAcknowledging)
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _waiting.Add(waiter);
+            if (!_syncing)
+            {
+                _syncing = true;
+                _ = Task.Run(SyncLoopAsync, CancellationToken.None);
+            }
+        }
+
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task SyncLoopAsync()
+    {
+        while (true)
+        {
+            List<TaskCompletionSource> batch;
+            lock (_lock)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _syncing = false;
+                    return;
+                }
+
+                batch = _waiting;
+                _waiting = [];
+            }
+
+            try
+            {
+                using (await EnterAsync(CancellationToken.None))
+                {
+                    await SyncWalAsync();
+                }
+
+                batch.ForEach(w => w.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(w => w.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task SyncWalAsync()
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;";
+        await command.ExecuteNonQueryAsync();
+        try
+        {
+            command.CommandText = "PRAGMA user_version;";
+            var version = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = $"PRAGMA user_version = {(version + 1) % int.MaxValue}; COMMIT;";
+            await command.ExecuteNonQueryAsync();
+        }
+        catch
+        {
+            command.CommandText = "ROLLBACK;";
+            await command.ExecuteNonQueryAsync();
+            throw;
+        }
     }
 
     public void Dispose() => _semaphore.Dispose();
@@ -139,16 +251,31 @@ internal sealed class SerialWriteGate : IWriteGate, IDisposable
     }
 }
 
+/// <summary>PostgreSQL handles concurrent writers and fsyncs at commit (with its own group commit).</summary>
 internal sealed class NoWriteGate : IWriteGate
 {
     private static readonly IDisposable Nothing = new Empty();
 
     public ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Nothing);
 
+    public Task WaitDurableAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private sealed class Empty : IDisposable
     {
         public void Dispose()
         {
         }
+    }
+}
+
+/// <summary>Holds a response back until what the request wrote is durable (see <see cref="IWriteGate.WaitDurableAsync"/>).</summary>
+public sealed class DurableWritesFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var http = context.HttpContext;
+        await http.RequestServices.GetRequiredService<IWriteGate>().WaitDurableAsync(http.RequestAborted);
+        return result;
     }
 }

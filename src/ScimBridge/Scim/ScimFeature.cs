@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using ScimBridge.Auth;
+using ScimBridge.Data;
 using ScimBridge.Provisioning;
 
 namespace ScimBridge.Scim;
@@ -27,7 +28,8 @@ public static class ScimFeature
         {
             var scim = app.MapGroup(prefix)
                 .RequireAuthorization(ScimAuthentication.Policy)
-                .AddEndpointFilter<ScimErrorFilter>();
+                .AddEndpointFilter<ScimErrorFilter>()
+                .AddEndpointFilter<DurableWritesFilter>();
             scim.MapDiscovery();
             scim.MapUsers();
             scim.MapGroups();

@@ -47,7 +47,6 @@ public sealed class ScimApp : WebApplicationFactory<Program>
     {
         builder.UseSetting("Database:Provider", _database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:ScimBridge", _database.ConnectionString);
-        builder.UseSetting("Database:SqliteSynchronous", "OFF");
         builder.UseSetting("Auth:Tokens:CacheSeconds", "0");
         foreach (var (key, value) in _settings)
         {
