@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -92,9 +93,11 @@ public static class DatabaseSetup
     private static void IgnoreSnapshotlessMigrations(WarningsConfigurationBuilder warnings) =>
         warnings.Ignore(RelationalEventId.PendingModelChangesWarning);
 
+    /// <summary>Per-connection pragmas, set once per physical connection (the pool hands the same handle out again).</summary>
     private sealed class SqlitePragmas(string synchronous, int busyTimeoutMs) : DbConnectionInterceptor
     {
         private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={busyTimeoutMs}; PRAGMA foreign_keys=ON;";
+        private readonly ConditionalWeakTable<object, object> _configured = [];
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Execute(connection);
 
@@ -106,9 +109,16 @@ public static class DatabaseSetup
 
         private void Execute(DbConnection connection)
         {
+            var handle = ((SqliteConnection)connection).Handle!;
+            if (_configured.TryGetValue(handle, out _))
+            {
+                return;
+            }
+
             using var command = connection.CreateCommand();
             command.CommandText = _sql;
             command.ExecuteNonQuery();
+            _configured.AddOrUpdate(handle, handle);
         }
     }
 }
@@ -152,6 +162,7 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
     private readonly Lock _lock = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _syncing;
+    private SqliteConnection? _syncConnection;
 
     public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
@@ -208,6 +219,8 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
             }
             catch (Exception ex)
             {
+                _syncConnection?.Dispose();
+                _syncConnection = null;
                 batch.ForEach(w => w.TrySetException(ex));
             }
         }
@@ -215,10 +228,19 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
 
     private async Task SyncWalAsync()
     {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;";
+        // A connection of its own, outside the pool, so FULL never leaks to the connections that do the writing.
+        if (_syncConnection is null)
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
+            _syncConnection = new SqliteConnection(builder.ConnectionString);
+            await _syncConnection.OpenAsync();
+            await using var setup = _syncConnection.CreateCommand();
+            setup.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        await using var command = _syncConnection.CreateCommand();
+        command.CommandText = "BEGIN IMMEDIATE;";
         await command.ExecuteNonQueryAsync();
         try
         {
@@ -235,7 +257,11 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
         }
     }
 
-    public void Dispose() => _semaphore.Dispose();
+    public void Dispose()
+    {
+        _syncConnection?.Dispose();
+        _semaphore.Dispose();
+    }
 
     private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
     {
