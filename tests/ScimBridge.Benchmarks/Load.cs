@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace ScimBridge.Benchmarks;
 
@@ -18,8 +19,15 @@ internal sealed record ScenarioResult(
     SortedDictionary<string, long> ErrorsByStatus,
     SortedDictionary<string, string> ErrorSamples)
 {
-    /// <summary>This scenario's rate divided by the /healthz rate measured against the same server.</summary>
+    /// <summary>The /healthz rate this scenario is compared with: the mean of the baseline slots before and after it.</summary>
+    public double? BaselineRequestsPerSecond { get; init; }
+
+    /// <summary>This scenario's rate divided by <see cref="BaselineRequestsPerSecond"/>.</summary>
     public double? RatioToBaseline { get; init; }
+
+    /// <summary>Every request's latency in Stopwatch ticks, sorted; kept for combining runs, not written out.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<long> Latencies { get; init; } = [];
 }
 
 /// <summary>Closed-loop load: a fixed number of workers, each sending its next request when the last one answered.</summary>
@@ -112,53 +120,57 @@ internal static class Load
     }
 
     public static async Task<ScenarioResult> RunAsync(
-        string name, HttpClient client, Func<HttpRequestMessage> next, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+        string name, HttpClient client, Func<HttpRequestMessage> next, int concurrency, TimeSpan duration, CancellationToken ct)
     {
-        if (warmup > TimeSpan.Zero)
-        {
-            await RunPhaseAsync(client, next, concurrency, warmup, ct);
-        }
-
         var start = Stopwatch.GetTimestamp();
-        var workers = await RunPhaseAsync(client, next, concurrency, duration, ct);
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, concurrency).Select(_ => new Worker()).ToArray();
+        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(client, next, end, ct), ct)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return Summarize(name, seconds, workers.Select(w =>
+            ((IReadOnlyList<long>)w.Latencies, (IReadOnlyDictionary<string, long>)w.Errors, (IReadOnlyDictionary<string, string>)w.Samples)));
+    }
 
-        var latencies = workers.SelectMany(w => w.Latencies).ToArray();
-        Array.Sort(latencies);
+    /// <summary>One result for several runs of the same requests, as if they were one run.</summary>
+    public static ScenarioResult Combine(string name, IReadOnlyCollection<ScenarioResult> runs) =>
+        Summarize(name, runs.Sum(r => r.Seconds), runs.Select(r => (r.Latencies, (IReadOnlyDictionary<string, long>)r.ErrorsByStatus, (IReadOnlyDictionary<string, string>)r.ErrorSamples)));
+
+    private static ScenarioResult Summarize(
+        string name, double seconds, IEnumerable<(IReadOnlyList<long> Latencies, IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<string, string> Samples)> parts)
+    {
+        var latencies = new List<long>();
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var samples = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var worker in workers)
+        foreach (var part in parts)
         {
-            foreach (var (status, count) in worker.Errors)
+            latencies.AddRange(part.Latencies);
+            foreach (var (status, count) in part.Errors)
             {
                 errors[status] = errors.GetValueOrDefault(status) + count;
             }
 
-            foreach (var (status, sample) in worker.Samples)
+            foreach (var (status, sample) in part.Samples)
             {
                 samples.TryAdd(status, sample);
             }
         }
 
+        var sorted = latencies.ToArray();
+        Array.Sort(sorted);
         return new ScenarioResult(
             name,
-            latencies.Length,
+            sorted.Length,
             seconds,
-            latencies.Length / seconds,
-            Milliseconds(Percentile(latencies, 0.50)),
-            Milliseconds(Percentile(latencies, 0.99)),
-            Milliseconds(latencies.Length == 0 ? 0 : latencies[^1]),
+            sorted.Length / seconds,
+            Milliseconds(Percentile(sorted, 0.50)),
+            Milliseconds(Percentile(sorted, 0.99)),
+            Milliseconds(sorted.Length == 0 ? 0 : sorted[^1]),
             errors.Values.Sum(),
             errors,
-            samples);
-    }
-
-    private static async Task<Worker[]> RunPhaseAsync(HttpClient client, Func<HttpRequestMessage> next, int concurrency, TimeSpan duration, CancellationToken ct)
-    {
-        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, concurrency).Select(_ => new Worker()).ToArray();
-        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(client, next, end, ct), ct)));
-        return workers;
+            samples)
+        {
+            Latencies = sorted,
+        };
     }
 
     private static long Percentile(long[] sorted, double p) =>
@@ -166,7 +178,11 @@ internal static class Load
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private static string Truncate(string text) => text.Length <= 400 ? text : text[..400] + "…";
+    private static string Truncate(string text)
+    {
+        text = text.ReplaceLineEndings(" ");
+        return text.Length <= 400 ? text : text[..400] + "…";
+    }
 
     private static readonly string[] GivenNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Niklaus", "Margaret", "Tony"];
     private static readonly string[] FamilyNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Perlman", "Wirth", "Hamilton", "Hoare", "Ritchie"];

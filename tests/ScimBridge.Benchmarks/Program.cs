@@ -1,1 +1,398 @@
-Console.WriteLine("benchmarks: not written yet");
+// HTTP benchmark of the real ScimBridge server, started as a child process from the ScimBridge.dll that the
+// project reference copies beside this program.
+//
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both]
+//       [--users 10000] [--seconds 10] [--concurrency 8]          (defaults: sqlite, 10000, 10, 8)
+//
+// PostgreSQL: a fresh database is created (and dropped) on the server in SCIMBRIDGE_TEST_POSTGRES, e.g.
+//   scripts/postgres.sh start && eval "$(scripts/postgres.sh env)"
+// Prints a Markdown table and writes JSON to benchmark-results/<timestamp>.json at the repository root.
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using ScimBridge.Benchmarks;
+
+const int PreloadConcurrency = 8;
+const string PostgresVariable = "SCIMBRIDGE_TEST_POSTGRES";
+var invariant = CultureInfo.InvariantCulture;
+
+Settings settings;
+try
+{
+    settings = Settings.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    await Console.Error.WriteLineAsync(Settings.Usage);
+    return 2;
+}
+
+var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+if (settings.Providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
+{
+    await Console.Error.WriteLineAsync(
+        $"{PostgresVariable} is not set: start a server with 'scripts/postgres.sh start' and run 'eval \"$(scripts/postgres.sh env)\"'.");
+    return 2;
+}
+
+using var cts = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+var ct = cts.Token;
+
+var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+if (!File.Exists(serverDll))
+{
+    await Console.Error.WriteLineAsync($"{serverDll} is missing: build this project (its reference copies the server here).");
+    return 1;
+}
+
+var serverBuild = typeof(ScimBridge.Data.DatabaseSetup).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown";
+if (serverBuild != "Release")
+{
+    await Console.Error.WriteLineAsync($"warning: the server is a {serverBuild} build; run with -c Release for meaningful figures.");
+}
+
+var warmup = TimeSpan.FromSeconds(Math.Min(2, settings.Seconds / 5.0));
+var baselineSlot = TimeSpan.FromSeconds(Math.Min(2, settings.Seconds));
+var duration = TimeSpan.FromSeconds(settings.Seconds);
+var startedAt = DateTimeOffset.UtcNow;
+var loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+var runs = new List<ProviderRun>();
+var failed = false;
+
+foreach (var provider in settings.Providers)
+{
+    try
+    {
+        runs.Add(await RunProviderAsync(provider));
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync("Cancelled.");
+        return 130;
+    }
+    catch (Exception ex) when (!ct.IsCancellationRequested)
+    {
+        failed = true;
+        await Console.Error.WriteLineAsync($"{provider}: FAILED: {ex.Message}");
+        runs.Add(new ProviderRun(provider, 0, 0, null, [], [], null, [], [$"failed: {ex.Message}"]));
+    }
+}
+
+var report = Report(runs);
+Console.WriteLine(report);
+var resultPath = await WriteJsonAsync(runs);
+Console.WriteLine($"JSON: {resultPath}");
+return failed ? 1 : 0;
+
+async Task<ProviderRun> RunProviderAsync(string provider)
+{
+    await Console.Error.WriteLineAsync($"== {provider}");
+    await using var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, ct) : BenchDatabase.Sqlite();
+    await Console.Error.WriteLineAsync($"database: {database.Description}");
+    await using var server = await ScimServer.StartAsync(serverDll, database.ServerEnvironment, ct);
+    await Console.Error.WriteLineAsync($"server: pid {server.ProcessId} at {server.BaseAddress}");
+    var token = server.Token;
+
+    var preloadStart = Stopwatch.GetTimestamp();
+    string[] ids;
+    using (var preloadClient = Load.CreateClient(server.BaseAddress, PreloadConcurrency))
+    {
+        ids = await Load.PreloadAsync(preloadClient, token, settings.Users, PreloadConcurrency, ct);
+    }
+
+    var preloadSeconds = Stopwatch.GetElapsedTime(preloadStart).TotalSeconds;
+    await Console.Error.WriteLineAsync($"preloaded {ids.Length} users in {preloadSeconds:0.0} s ({ids.Length / preloadSeconds:0} users/s)");
+
+    using var client = Load.CreateClient(server.BaseAddress, settings.Concurrency);
+    var notes = await SanityChecksAsync(client, token, ids);
+    var nextUser = settings.Users;
+
+    (string Name, Func<HttpRequestMessage> Next)[] plan =
+    [
+        // Bearer-token authentication and the SCIM pipeline without a database query: separates their cost from the database's.
+        ("GET /ServiceProviderConfig (auth, no DB)", () => Load.Scim(HttpMethod.Get, "scim/v2/ServiceProviderConfig", token)),
+        ("POST /Users", () => Load.Scim(HttpMethod.Post, "scim/v2/Users", token, Load.UserBody(Interlocked.Increment(ref nextUser)))),
+        ("GET /Users/{id}", () => Load.Scim(HttpMethod.Get, $"scim/v2/Users/{ids[Random.Shared.Next(ids.Length)]}", token)),
+        ("GET /Users?filter=userName eq", () => Load.Scim(HttpMethod.Get,
+            "scim/v2/Users?filter=" + Uri.EscapeDataString($"userName eq \"{Load.UserName(Random.Shared.Next(ids.Length))}\""), token)),
+        ("PATCH /Users/{id} (title)", () => Load.Scim(HttpMethod.Patch, $"scim/v2/Users/{ids[Random.Shared.Next(ids.Length)]}", token,
+            Load.PatchTitleBody($"Title {Random.Shared.Next(1_000_000)}"))),
+    ];
+
+    // Anonymous and database-free: how fast this machine serves HTTP at all, right now.
+    static HttpRequestMessage Healthz() => new(HttpMethod.Get, new Uri("healthz", UriKind.Relative));
+
+    async Task<ScenarioResult> Measure(string name, Func<HttpRequestMessage> next, TimeSpan length)
+    {
+        var result = await Load.RunAsync(name, client, next, settings.Concurrency, length, ct);
+        await Console.Error.WriteLineAsync(
+            $"{name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+        return result;
+    }
+
+    // Warm-up round, not measured: every path is compiled and tiered up before anything is timed.
+    foreach (var (name, next) in plan.Prepend(("GET /healthz", Healthz)))
+    {
+        await Load.RunAsync(name, client, next, settings.Concurrency, warmup, ct);
+    }
+
+    // Tiered compilation goes on in the background for seconds after the warm-up: let it finish before timing.
+    var settled = await SettleAsync(server);
+    await Console.Error.WriteLineAsync($"warm-up done; server and client idle after {settled.TotalSeconds:0.0} s");
+
+    // The machine is shared and noisy: a /healthz slot runs before and after every scenario, and each scenario is
+    // compared with the mean of the two slots around it.
+    var slots = new List<ScenarioResult> { await Measure("GET /healthz (baseline slot)", Healthz, baselineSlot) };
+    var scenarios = new List<ScenarioResult>();
+    foreach (var (name, next) in plan)
+    {
+        var result = await Measure(name, next, duration);
+        slots.Add(await Measure("GET /healthz (baseline slot)", Healthz, baselineSlot));
+        var adjacent = (slots[^2].RequestsPerSecond + slots[^1].RequestsPerSecond) / 2;
+        scenarios.Add(result with { BaselineRequestsPerSecond = adjacent, RatioToBaseline = result.RequestsPerSecond / adjacent });
+    }
+
+    var baseline = Load.Combine("GET /healthz (baseline)", slots);
+    baseline = baseline with { BaselineRequestsPerSecond = baseline.RequestsPerSecond, RatioToBaseline = 1 };
+    var (slowest, fastest) = (slots.Min(b => b.RequestsPerSecond), slots.Max(b => b.RequestsPerSecond));
+    if (fastest > 1.25 * slowest)
+    {
+        notes.Add(string.Create(invariant, $"/healthz ranged from {slowest:0} to {fastest:0} req/s across the baseline slots: ") +
+            "the machine's speed changed during the run (other load?); compare the × healthz ratios rather than raw rates.");
+    }
+
+    var peakRss = server.PeakRssMiB();
+    var log = server.LogEntries();
+    return new ProviderRun(provider, ids.Length, preloadSeconds, baseline, slots, scenarios, peakRss, log, notes);
+}
+
+// Waits until the server and this process together use under 5% of a core for two 250 ms windows in a row (at most 15 s).
+async Task<TimeSpan> SettleAsync(ScimServer server)
+{
+    using var self = Process.GetCurrentProcess();
+    var start = Stopwatch.GetTimestamp();
+    var quiet = 0;
+    while (quiet < 2 && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(15))
+    {
+        self.Refresh();
+        var cpu = server.CpuTime() + self.TotalProcessorTime;
+        var window = Stopwatch.GetTimestamp();
+        await Task.Delay(250, ct);
+        self.Refresh();
+        var used = server.CpuTime() + self.TotalProcessorTime - cpu;
+        quiet = used < 0.05 * Stopwatch.GetElapsedTime(window) ? quiet + 1 : 0;
+    }
+
+    return Stopwatch.GetElapsedTime(start);
+}
+
+// A few checks that the server answers what a client relies on; anything odd is reported, not fatal.
+async Task<List<string>> SanityChecksAsync(HttpClient client, string token, string[] ids)
+{
+    var notes = new List<string>();
+    async Task<(int Status, System.Text.Json.Nodes.JsonNode? Body)> Get(string path)
+    {
+        using var request = Load.Scim(HttpMethod.Get, path, token);
+        using var response = await client.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return ((int)response.StatusCode, string.IsNullOrEmpty(text) ? null : System.Text.Json.Nodes.JsonNode.Parse(text));
+    }
+
+    var total = await Get("scim/v2/Users?count=0");
+    if (total.Status != 200 || (int?)total.Body?["totalResults"] != ids.Length)
+    {
+        notes.Add($"GET /Users?count=0 answered {total.Status} with totalResults {total.Body?["totalResults"]}, expected {ids.Length}");
+    }
+
+    var probe = Math.Min(ids.Length - 1, 123);
+    var filtered = await Get("scim/v2/Users?filter=" + Uri.EscapeDataString($"userName eq \"{Load.UserName(probe).ToUpperInvariant()}\""));
+    var found = filtered.Body?["Resources"]?.AsArray();
+    if (filtered.Status != 200 || found?.Count != 1 || (string?)found[0]?["id"] != ids[probe])
+    {
+        notes.Add($"case-insensitive userName filter answered {filtered.Status} with {found?.Count.ToString(invariant) ?? "no"} resources, expected exactly user {probe}");
+    }
+
+    var single = await Get($"scim/v2/Users/{ids[probe]}");
+    if (single.Status != 200 || (string?)single.Body?["userName"] != Load.UserName(probe))
+    {
+        notes.Add($"GET /Users/{{id}} answered {single.Status} with userName {single.Body?["userName"]}");
+    }
+
+    return notes;
+}
+
+string Report(List<ProviderRun> results)
+{
+    var md = new StringBuilder();
+    md.AppendLine(invariant, $"## ScimBridge HTTP benchmark, {startedAt:yyyy-MM-dd HH:mm} UTC");
+    md.AppendLine();
+    md.AppendLine(invariant,
+        $"{settings.Users} users preloaded; concurrency {settings.Concurrency}; {settings.Seconds:0.#} s per scenario after a {warmup.TotalSeconds:0.#} s warm-up of each; " +
+        $"server build {serverBuild}; {Environment.ProcessorCount} cores; load average {loadAverage} at start; .NET {Environment.Version}; " +
+        $"client and server share the machine. × healthz: the rate over the mean /healthz rate of the {baselineSlot.TotalSeconds:0.#} s slots just before and after it (the baseline row: all slots).");
+    md.AppendLine();
+    md.AppendLine("| provider | scenario | req/s | × healthz | healthz req/s | p50 ms | p99 ms | max ms | requests | errors |");
+    md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    foreach (var run in results)
+    {
+        foreach (var s in run.Baseline is null ? run.Scenarios : [run.Baseline, .. run.Scenarios])
+        {
+            var errors = s.Errors == 0 ? "0" : string.Join(", ", s.ErrorsByStatus.Select(e => $"{e.Key}×{e.Value}"));
+            md.AppendLine(invariant,
+                $"| {run.Provider} | {s.Name} | {s.RequestsPerSecond:0} | {s.RatioToBaseline:0.000} | {s.BaselineRequestsPerSecond:0} | {s.P50Ms:0.00} | {s.P99Ms:0.00} | {s.MaxMs:0.0} | {s.Requests} | {errors} |");
+        }
+    }
+
+    md.AppendLine();
+    md.AppendLine("| provider | preload (users/s, concurrency 8) | server peak RSS (VmHWM) | server log warn/fail lines |");
+    md.AppendLine("|---|---:|---:|---:|");
+    foreach (var run in results)
+    {
+        var rate = run.PreloadSeconds > 0 ? (run.Users / run.PreloadSeconds).ToString("0", invariant) : "-";
+        var rss = run.PeakRssMiB is { } mib ? mib.ToString("0", invariant) + " MiB" : "-";
+        md.AppendLine(invariant, $"| {run.Provider} | {run.Users} in {run.PreloadSeconds:0.0} s ({rate}/s) | {rss} | {run.ServerLog.Sum(l => l.Count)} |");
+    }
+
+    var remarks = results.SelectMany(run =>
+        run.Notes.Select(n => $"{run.Provider}: {n}")
+            .Concat(run.Scenarios.SelectMany(s => s.ErrorSamples.Select(e => $"{run.Provider}: {s.Name}: first {e.Key}: {e.Value}")))
+            .Concat(run.ServerLog.Select(l => $"{run.Provider}: server logged {l.Count}× `{l.Header}` {l.FirstMessage}"))).ToList();
+    if (remarks.Count > 0)
+    {
+        md.AppendLine();
+        md.AppendLine("Remarks:");
+        foreach (var remark in remarks)
+        {
+            md.AppendLine(invariant, $"- {remark}");
+        }
+    }
+
+    return md.ToString();
+}
+
+async Task<string> WriteJsonAsync(List<ProviderRun> results)
+{
+    var root = RepositoryRoot();
+    var directory = Path.Combine(root, "benchmark-results");
+    Directory.CreateDirectory(directory);
+    var path = Path.Combine(directory, $"{startedAt:yyyyMMdd-HHmmss}.json");
+    var document = new
+    {
+        startedAt,
+        settings = new { providers = settings.Providers, settings.Users, settings.Seconds, settings.Concurrency, warmupSeconds = warmup.TotalSeconds, baselineSlotSeconds = baselineSlot.TotalSeconds, preloadConcurrency = PreloadConcurrency },
+        machine = new { Environment.ProcessorCount, loadAverage, os = RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString(), serverBuild },
+        commit = GitCommit(root),
+        runs = results,
+    };
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }), CancellationToken.None);
+    return path;
+}
+
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "ScimBridge.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
+
+static string? GitCommit(string root)
+{
+    try
+    {
+        using var git = Process.Start(new ProcessStartInfo("git", ["-C", root, "rev-parse", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true });
+        if (git is null)
+        {
+            return null;
+        }
+
+        var output = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return git.ExitCode == 0 ? output : null;
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return null;
+    }
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine("Stopping: the server and the benchmark database are being removed...");
+    cts.Cancel();
+}
+
+internal sealed record ProviderRun(
+    string Provider,
+    int Users,
+    double PreloadSeconds,
+    ScenarioResult? Baseline,
+    List<ScenarioResult> BaselineSlots,
+    List<ScenarioResult> Scenarios,
+    double? PeakRssMiB,
+    IReadOnlyList<LogEntry> ServerLog,
+    List<string> Notes);
+
+internal sealed record Settings(string[] Providers, int Users, double Seconds, int Concurrency)
+{
+    public const string Usage =
+        "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both] [--users 10000] [--seconds 10] [--concurrency 8]";
+
+    public static Settings Parse(string[] args)
+    {
+        var provider = "sqlite";
+        int users = 10_000, concurrency = 8;
+        double seconds = 10;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--provider":
+                    provider = value.ToLowerInvariant();
+                    break;
+                case "--users":
+                    users = Number(args[i], value, 1, 10_000_000);
+                    break;
+                case "--seconds":
+                    seconds = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 3600
+                        ? s
+                        : throw new ArgumentException($"--seconds must be a number from 1 to 3600, not '{value}'.");
+                    break;
+                case "--concurrency":
+                    concurrency = Number(args[i], value, 1, 1024);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+
+            i++;
+        }
+
+        string[] providers = provider switch
+        {
+            "sqlite" => ["sqlite"],
+            "postgres" => ["postgres"],
+            "both" => ["sqlite", "postgres"],
+            _ => throw new ArgumentException($"--provider must be sqlite, postgres or both, not '{provider}'."),
+        };
+        return new Settings(providers, users, seconds, concurrency);
+    }
+
+    private static int Number(string option, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{option} must be a whole number from {min} to {max}, not '{value}'.");
+}

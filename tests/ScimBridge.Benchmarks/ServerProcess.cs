@@ -56,6 +56,13 @@ internal sealed class ScimServer : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the server process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Peak resident set size of the server process (VmHWM), in MiB; null when /proc cannot tell.</summary>
     public double? PeakRssMiB()
     {

@@ -57,7 +57,7 @@ internal static partial class ScimValues
         return distinct;
     }
 
-    /// <summary>One element of a multi-valued attribute. A plain value stands for <c>{"value": ...}</c>.</summary>
+    /// <summary>One element of a multi-valued attribute. A plain string stands for <c>{"value": ...}</c>.</summary>
     public static JsonNode? CoerceElement(AttributeDefinition attribute, JsonNode? item, string path)
     {
         if (item is null || item.GetValueKind() == JsonValueKind.Null)
@@ -75,9 +75,10 @@ internal static partial class ScimValues
         {
             element = CoerceSubAttributes(attribute, obj, path);
         }
-        else if (item is JsonArray)
+        else if (item.GetValueKind() != JsonValueKind.String)
         {
-            throw ScimException.InvalidValue($"Each value of '{path}' must be an object or a single value, not an array.");
+            // The shorthand is a value string ("emails": "a@b.example"); a bare number or boolean is not an email or a member.
+            throw ScimException.InvalidValue($"Each value of '{path}' must be an object or a string, not {Describe(item)}.");
         }
         else
         {

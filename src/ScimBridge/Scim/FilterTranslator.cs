@@ -28,6 +28,8 @@ internal sealed class FilterTranslator<TRecord>(
     private static readonly MethodInfo StringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
     private static readonly MethodInfo StringStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
     private static readonly MethodInfo StringEndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo StringSubstring = typeof(string).GetMethod(nameof(string.Substring), [typeof(int), typeof(int)])!;
+    private static readonly MethodInfo StringSubstringFrom = typeof(string).GetMethod(nameof(string.Substring), [typeof(int)])!;
     private static readonly MethodInfo StringToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
     private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
     private static readonly MethodInfo EnumerableAny = typeof(Enumerable).GetMethods()
@@ -42,7 +44,15 @@ internal sealed class FilterTranslator<TRecord>(
     public LambdaExpression? SortSelector(string sortBy)
     {
         var key = Key(AttributePath.Parse(sortBy), out _);
-        return key is not null && columns.TryGetValue(key, out var column) ? column.Selector : null;
+        if (key is null || !columns.TryGetValue(key, out var column))
+        {
+            return null;
+        }
+
+        // Strings sort as they compare (RFC 7644 section 3.4.2.3): a case-insensitive attribute sorts case-insensitively.
+        return column.Kind == ColumnKind.IgnoreCase
+            ? Expression.Lambda(Expression.Call(column.Selector.Body, StringToLower), column.Selector.Parameters)
+            : column.Selector;
     }
 
     private Expression Build(Filter filter, ParameterExpression record, int depth)
@@ -54,8 +64,7 @@ internal sealed class FilterTranslator<TRecord>(
 
         return filter switch
         {
-            AndFilter and => Expression.AndAlso(Build(and.Left, record, depth + 1), Build(and.Right, record, depth + 1)),
-            OrFilter or => Expression.OrElse(Build(or.Left, record, depth + 1), Build(or.Right, record, depth + 1)),
+            AndFilter or OrFilter => Chain(filter, operand => Build(operand, record, depth + 1)),
             NotFilter not => Expression.Not(Build(not.Inner, record, depth + 1)),
             ComparisonFilter comparison => BuildComparison(comparison, record),
             ValuePathFilter valuePath => BuildValuePath(valuePath, record, depth),
@@ -104,14 +113,8 @@ internal sealed class FilterTranslator<TRecord>(
 
         switch (filter)
         {
-            case AndFilter and:
-                return Expression.AndAlso(
-                    BuildElement(and.Left, element, collection, attribute, depth + 1),
-                    BuildElement(and.Right, element, collection, attribute, depth + 1));
-            case OrFilter or:
-                return Expression.OrElse(
-                    BuildElement(or.Left, element, collection, attribute, depth + 1),
-                    BuildElement(or.Right, element, collection, attribute, depth + 1));
+            case AndFilter or OrFilter:
+                return Chain(filter, operand => BuildElement(operand, element, collection, attribute, depth + 1));
             case NotFilter not:
                 return Expression.Not(BuildElement(not.Inner, element, collection, attribute, depth + 1));
             case ComparisonFilter comparison:
@@ -125,6 +128,48 @@ internal sealed class FilterTranslator<TRecord>(
             default:
                 throw ScimException.InvalidFilter("Value paths cannot be nested.");
         }
+    }
+
+    /// <summary>
+    /// A chain of ands (or of ors) as one balanced tree: "id eq 1 or id eq 2 or …" is one level of nesting however
+    /// long it is, and the SQL stays shallow enough for the database's expression depth limit.
+    /// </summary>
+    private static Expression Chain(Filter chain, Func<Filter, Expression> build)
+    {
+        var isAnd = chain is AndFilter;
+        var operands = new List<Expression>();
+        var pending = new Stack<Filter>();
+        pending.Push(chain);
+        while (pending.TryPop(out var current))
+        {
+            switch (current)
+            {
+                case AndFilter both when isAnd:
+                    pending.Push(both.Right);
+                    pending.Push(both.Left);
+                    break;
+                case OrFilter either when !isAnd:
+                    pending.Push(either.Right);
+                    pending.Push(either.Left);
+                    break;
+                default:
+                    operands.Add(build(current));
+                    break;
+            }
+        }
+
+        return Balanced(operands, 0, operands.Count, isAnd ? Expression.AndAlso : Expression.OrElse);
+    }
+
+    private static Expression Balanced(List<Expression> operands, int start, int count, Func<Expression, Expression, Expression> combine)
+    {
+        if (count == 1)
+        {
+            return operands[start];
+        }
+
+        var half = count / 2;
+        return combine(Balanced(operands, start, half, combine), Balanced(operands, start + half, count - half, combine));
     }
 
     private static Expression Any(CollectionColumn collection, ParameterExpression record, Func<ParameterExpression, Expression> predicate)
@@ -256,8 +301,10 @@ internal sealed class FilterTranslator<TRecord>(
             ComparisonOperator.Eq => Expression.Equal(left, right),
             ComparisonOperator.Ne => Expression.OrElse(isNull, Expression.NotEqual(left, right)),
             ComparisonOperator.Co => Expression.AndAlso(notNull, Expression.Call(left, StringContains, right)),
-            ComparisonOperator.Sw => Expression.AndAlso(notNull, Expression.Call(left, StringStartsWith, right)),
-            ComparisonOperator.Ew => Expression.AndAlso(notNull, Expression.Call(left, StringEndsWith, right)),
+            ComparisonOperator.Sw => Expression.AndAlso(notNull, AlsoExact(kind, Expression.Call(left, StringStartsWith, right),
+                Expression.Equal(Expression.Call(left, StringSubstring, Expression.Constant(0), Length(right)), right))),
+            ComparisonOperator.Ew => Expression.AndAlso(notNull, AlsoExact(kind, Expression.Call(left, StringEndsWith, right),
+                Expression.Equal(Expression.Call(left, StringSubstringFrom, Expression.Subtract(Length(left), Length(right))), right))),
             ComparisonOperator.Gt => Expression.AndAlso(notNull, Expression.GreaterThan(Expression.Call(StringCompare, left, right), Expression.Constant(0))),
             ComparisonOperator.Ge => Expression.AndAlso(notNull, Expression.GreaterThanOrEqual(Expression.Call(StringCompare, left, right), Expression.Constant(0))),
             ComparisonOperator.Lt => Expression.AndAlso(notNull, Expression.LessThan(Expression.Call(StringCompare, left, right), Expression.Constant(0))),
@@ -265,6 +312,15 @@ internal sealed class FilterTranslator<TRecord>(
             _ => throw ScimException.InvalidFilter($"Unsupported operator '{op}'."),
         };
     }
+
+    /// <summary>
+    /// SQLite's LIKE (which StartsWith and EndsWith become) ignores ASCII case; a case-exact column also compares
+    /// the prefix or suffix itself.
+    /// </summary>
+    private static Expression AlsoExact(ColumnKind kind, Expression like, Expression exact) =>
+        kind == ColumnKind.Exact ? Expression.AndAlso(like, exact) : like;
+
+    private static Expression Length(Expression text) => Expression.Property(text, nameof(string.Length));
 
     private static Expression Invoke(LambdaExpression selector, Expression argument) =>
         new ParameterReplacer(selector.Parameters[0], argument).Visit(selector.Body);

@@ -58,6 +58,11 @@ public sealed record ListQuery(
             _ => throw ScimException.InvalidValue($"sortOrder must be 'ascending' or 'descending', not '{sortOrder}'."),
         };
 
+        if (filter?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            throw ScimException.InvalidFilter("The filter must not contain the NUL character (\\u0000).");
+        }
+
         // startIndex below 1 means 1; a negative count means 0 (RFC 7644 section 3.4.2.4).
         var start = Math.Max(1, startIndex ?? 1);
         var size = Math.Clamp(count ?? options.DefaultPageSize, 0, options.MaxPageSize);

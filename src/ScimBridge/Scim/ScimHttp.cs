@@ -14,7 +14,7 @@ public static class ScimHttp
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowTrailingCommas = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowTrailingCommas = false, AllowDuplicateProperties = false };
 
     /// <summary>Reads the body as JSON, enforcing the configured size limit (413) and reporting bad JSON as invalidSyntax.</summary>
     public static async Task<JsonNode> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -55,12 +55,61 @@ public static class ScimHttp
 
         try
         {
-            return JsonNode.Parse(buffer.WrittenSpan, NodeOptions, DocumentOptions)
+            var body = JsonNode.Parse(buffer.WrittenSpan, NodeOptions, DocumentOptions)
                 ?? throw ScimException.InvalidSyntax("The request body is JSON null; a JSON object was expected.");
+            CheckStrings(body);
+            return body;
         }
         catch (JsonException ex)
         {
             throw ScimException.InvalidSyntax($"The request body is not valid JSON: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A lone surrogate escape ("\ud800"): valid JSON grammar, but not text.
+            throw ScimException.InvalidSyntax($"The request body is not valid JSON text: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Reads every string once, so that one a client cannot have meant (a lone surrogate) fails here and not wherever
+    /// it is first used; and refuses U+0000, which PostgreSQL cannot store.
+    /// </summary>
+    private static void CheckStrings(JsonNode body)
+    {
+        var pending = new Stack<JsonNode?>();
+        pending.Push(body);
+        while (pending.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (key, value) in obj)
+                    {
+                        RejectNul(key);
+                        pending.Push(value);
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (var item in array)
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    RejectNul(value.GetValue<string>());
+                    break;
+            }
+        }
+
+        static void RejectNul(string text)
+        {
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                throw ScimException.InvalidValue("Strings must not contain the NUL character (\\u0000).");
+            }
         }
     }
 

@@ -64,7 +64,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
             await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
             db.Users.Add(record);
             changes.Record(ChangeOperations.Create, "User", record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor);
-            await SaveAsync(record.UserNameNormalized, cancellationToken);
+            await SaveAsync(record, cancellationToken);
         }
 
         return new UserResource(record, []);
@@ -124,7 +124,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
                 changes.Record(ChangeOperations.Update, "User", id, diff, null, actor);
                 try
                 {
-                    await SaveAsync(record.UserNameNormalized, cancellationToken);
+                    await SaveAsync(record, cancellationToken);
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyAttempts && string.IsNullOrEmpty(ifMatch))
                 {
@@ -177,8 +177,9 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     }
 
     /// <summary>Saves; a unique-index violation that a concurrent request caused is reported as 409 like the pre-check.</summary>
-    private async Task SaveAsync(string userNameNormalized, CancellationToken cancellationToken)
+    private async Task SaveAsync(UserRecord record, CancellationToken cancellationToken)
     {
+        var (id, userNameNormalized) = (record.Id, record.UserNameNormalized);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -186,7 +187,8 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
         catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            if (await db.Users.AnyAsync(u => u.UserNameNormalized == userNameNormalized, cancellationToken))
+            // Another user: on an update the row itself still holds the name, which is no conflict.
+            if (await db.Users.AnyAsync(u => u.UserNameNormalized == userNameNormalized && u.Id != id, cancellationToken))
             {
                 throw ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
             }
