@@ -49,11 +49,17 @@ public static class ScimFeature
     {
         var body = ScimHttp.ReadObject(await ScimHttp.ReadJsonAsync(context.Request, ct));
         var query = ListQuery.FromSearchRequest(body, options.Value);
-        var userCount = (await users.ListAsync(query with { Count = 0 }, false, ct)).TotalResults;
-        var groupCount = (await groups.ListAsync(query with { Count = 0 }, false, ct)).TotalResults;
+        // A filter naming an attribute only one resource type has (userName) matches nothing of the other type.
+        var (userCount, userError) = await CountAsync(() => users.ListAsync(query with { Count = 0 }, false, ct));
+        var (groupCount, groupError) = await CountAsync(() => groups.ListAsync(query with { Count = 0 }, false, ct));
+        if (userError is not null && groupError is not null)
+        {
+            throw userError;
+        }
+
         var baseUrl = ResourceLocations.BaseUrl(context);
         var resources = new List<System.Text.Json.Nodes.JsonObject>();
-        if (query.StartIndex <= userCount && query.Count > 0)
+        if (query.StartIndex <= userCount && query.Count > 0 && userError is null)
         {
             var page = await users.ListAsync(query, ScimRenderer.Wants("groups", query.Attributes, query.ExcludedAttributes), ct);
             resources.AddRange(page.Resources.Select(u => Resources.ResourceProjection.Apply(
@@ -61,7 +67,7 @@ public static class ScimFeature
         }
 
         var remaining = query.Count - resources.Count;
-        if (remaining > 0)
+        if (remaining > 0 && groupError is null)
         {
             var groupStart = Math.Max(1, query.StartIndex - userCount);
             var page = await groups.ListAsync(query with { StartIndex = groupStart, Count = remaining },
@@ -71,5 +77,17 @@ public static class ScimFeature
         }
 
         return ScimHttp.Json(ScimRenderer.ListResponse(resources, userCount + groupCount, query.StartIndex));
+    }
+
+    private static async Task<(int Count, ScimException? Error)> CountAsync<T>(Func<Task<ListPage<T>>> count)
+    {
+        try
+        {
+            return ((await count()).TotalResults, null);
+        }
+        catch (ScimException ex) when (ex.ScimType == ScimErrorTypes.InvalidFilter)
+        {
+            return (0, ex);
+        }
     }
 }

@@ -16,12 +16,9 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     private const int ConcurrencyAttempts = 5;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.UserResourceType;
 
-    public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken)
-    {
-        var record = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
-        var groups = includeGroups ? await GroupsOfAsync([id], cancellationToken) : [];
-        return new UserResource(record, groups.GetValueOrDefault(id, []));
-    }
+    public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken) =>
+        await Resources(db.Users.AsNoTracking().Where(u => u.Id == id), includeGroups).FirstOrDefaultAsync(cancellationToken)
+            ?? throw NotFound(id);
 
     public async Task<ListPage<UserResource>> ListAsync(ListQuery query, bool includeGroups, CancellationToken cancellationToken)
     {
@@ -31,17 +28,31 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
             users = users.Where(FilterColumns.Users.Translate(query.Filter));
         }
 
-        var total = await users.CountAsync(cancellationToken);
-        if (query.Count == 0 || total < query.StartIndex)
+        if (query.Count == 0)
         {
-            return new ListPage<UserResource>([], total, query.StartIndex);
+            return new ListPage<UserResource>([], await users.CountAsync(cancellationToken), query.StartIndex);
         }
 
-        var page = await Sorting.Apply(users, FilterColumns.Users, query, u => u.Id)
-            .Skip(query.StartIndex - 1).Take(query.Count).ToListAsync(cancellationToken);
-        var groups = includeGroups ? await GroupsOfAsync(page.Select(u => u.Id).ToList(), cancellationToken) : [];
-        return new ListPage<UserResource>(page.Select(u => new UserResource(u, groups.GetValueOrDefault(u.Id, []))).ToList(), total, query.StartIndex);
+        var ordered = Sorting.Apply(users, FilterColumns.Users, query, u => u.Id).Skip(query.StartIndex - 1).Take(query.Count);
+        var page = await Resources(ordered, includeGroups).ToListAsync(cancellationToken);
+        return new ListPage<UserResource>(page, await TotalAsync(users, query, page.Count, cancellationToken), query.StartIndex);
     }
+
+    /// <summary>A page that is neither empty nor full tells the total by itself, which saves a COUNT (a match by userName, say).</summary>
+    internal static async Task<int> TotalAsync<T>(IQueryable<T> source, ListQuery query, int returned, CancellationToken cancellationToken) =>
+        returned > 0 && returned < query.Count ? query.StartIndex - 1 + returned
+        : returned == 0 && query.StartIndex == 1 ? 0
+        : await source.CountAsync(cancellationToken);
+
+    /// <summary>Users with their direct groups, in one query.</summary>
+    private IQueryable<UserResource> Resources(IQueryable<UserRecord> users, bool includeGroups) => includeGroups
+        ? users.Select(u => new UserResource(u, (
+            from m in db.GroupMembers
+            where m.MemberId == u.Id
+            join g in db.Groups on m.GroupId equals g.Id
+            orderby g.DisplayName
+            select new GroupReference(g.Id, g.DisplayName)).ToList()))
+        : users.Select(u => new UserResource(u, new List<GroupReference>()));
 
     public async Task<UserResource> CreateAsync(JsonObject body, ChangeActor actor, CancellationToken cancellationToken)
     {
@@ -61,7 +72,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
 
         using (await gate.EnterAsync(cancellationToken))
         {
-            await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
+            // No pre-check: the unique index decides, and SaveAsync turns its violation into 409.
             db.Users.Add(record);
             changes.Record(ChangeOperations.Create, "User", record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor);
             await SaveAsync(record, cancellationToken);
@@ -95,6 +106,14 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     private async Task<UserResource> UpdateAsync(
         string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
+        var record = await UpdateRecordAsync(id, ifMatch, actor, change, cancellationToken);
+        var groups = await GroupsOfAsync([id], cancellationToken);
+        return new UserResource(record, groups.GetValueOrDefault(id, []));
+    }
+
+    private async Task<UserRecord> UpdateRecordAsync(
+        string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             using (await gate.EnterAsync(cancellationToken))
@@ -108,8 +127,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
                 if (diff.Count == 0)
                 {
                     db.ChangeTracker.Clear();
-                    var unchanged = await GroupsOfAsync([id], cancellationToken);
-                    return new UserResource(record, unchanged.GetValueOrDefault(id, []));
+                    return record;
                 }
 
                 var previousUserName = record.UserNameNormalized;
@@ -125,19 +143,16 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
                 try
                 {
                     await SaveAsync(record, cancellationToken);
+                    return record;
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyAttempts && string.IsNullOrEmpty(ifMatch))
                 {
                     db.ChangeTracker.Clear();
-                    continue;
                 }
                 catch (DbUpdateConcurrencyException) when (!string.IsNullOrEmpty(ifMatch))
                 {
                     throw new ScimException(StatusCodes.Status412PreconditionFailed, "The resource was changed by another request; read it again and retry.");
                 }
-
-                var groups = await GroupsOfAsync([id], cancellationToken);
-                return new UserResource(record, groups.GetValueOrDefault(id, []));
             }
         }
     }
