@@ -326,12 +326,16 @@ internal sealed class FilterTranslator<TRecord>(
         new ParameterReplacer(selector.Parameters[0], argument).Visit(selector.Body);
 
     /// <summary>Values go in as parameters, so the database caches one plan per filter shape.</summary>
-    private static Expression Parameter<T>(T value) =>
-        Expression.Property(Expression.Constant(new Box<T>(value)), nameof(Box<T>.Value));
+    /// <remarks>A field of a constant is what a C# closure looks like, which EF Core reads without compiling anything.</remarks>
+    private static Expression Parameter<T>(T value) => Expression.Field(Expression.Constant(new Box<T>(value)), Box<T>.ValueField);
 
     private sealed class Box<T>(T value)
     {
-        public T Value { get; } = value;
+        public static readonly FieldInfo ValueField = typeof(Box<T>).GetField(nameof(Value))!;
+
+#pragma warning disable CA1051 // a public field on purpose, see Parameter
+        public readonly T Value = value;
+#pragma warning restore CA1051
     }
 
     private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor

@@ -8,7 +8,7 @@ using ScimBridge.Scim.Schemas;
 
 namespace ScimBridge.Scim;
 
-public sealed record GroupResource(GroupRecord Record, IReadOnlyList<MemberReference> Members);
+public sealed record GroupResource(StoredResource Record, IReadOnlyList<MemberReference> Members);
 
 /// <summary>Groups and memberships; members are rows, so adding one member never rewrites the whole group.</summary>
 public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, ChangeLog changes, TimeProvider time)
@@ -18,7 +18,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Change
 
     public async Task<GroupResource> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken)
     {
-        var record = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
+        var record = await Stored(db.Groups.Where(g => g.Id == id)).FirstOrDefaultAsync(cancellationToken) ?? throw NotFound(id);
         var members = includeMembers ? await MembersOfAsync([id], cancellationToken) : [];
         return new GroupResource(record, members.GetValueOrDefault(id, []));
     }
@@ -31,17 +31,20 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Change
             groups = groups.Where(FilterColumns.Groups.Translate(query.Filter));
         }
 
-        var total = await groups.CountAsync(cancellationToken);
-        if (query.Count == 0 || total < query.StartIndex)
+        if (query.Count == 0)
         {
-            return new ListPage<GroupResource>([], total, query.StartIndex);
+            return new ListPage<GroupResource>([], await groups.CountAsync(cancellationToken), query.StartIndex);
         }
 
-        var page = await Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id)
-            .Skip(query.StartIndex - 1).Take(query.Count).ToListAsync(cancellationToken);
+        var page = await Stored(Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id).Skip(query.StartIndex - 1).Take(query.Count))
+            .ToListAsync(cancellationToken);
         var members = includeMembers ? await MembersOfAsync(page.Select(g => g.Id).ToList(), cancellationToken) : [];
+        var total = await UserService.TotalAsync(groups, query, page.Count, cancellationToken);
         return new ListPage<GroupResource>(page.Select(g => new GroupResource(g, members.GetValueOrDefault(g.Id, []))).ToList(), total, query.StartIndex);
     }
+
+    private static IQueryable<StoredResource> Stored(IQueryable<GroupRecord> groups) =>
+        groups.AsNoTracking().Select(g => new StoredResource(g.Id, g.Data, g.Created, g.LastModified, g.Version));
 
     public async Task<GroupResource> CreateAsync(JsonObject body, ChangeActor actor, CancellationToken cancellationToken)
     {
@@ -71,7 +74,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Change
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return new GroupResource(record, record.Members.Select(m => new MemberReference(m.MemberId, m.MemberType, null)).ToList());
+        return new GroupResource(StoredResource.Of(record), record.Members.Select(m => new MemberReference(m.MemberId, m.MemberType, null)).ToList());
     }
 
     public Task<GroupRecord> ReplaceAsync(string id, JsonObject body, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)

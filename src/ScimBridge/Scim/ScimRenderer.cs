@@ -7,12 +7,20 @@ namespace ScimBridge.Scim;
 
 public sealed record GroupReference(string Id, string DisplayName);
 
+/// <summary>What rendering a stored user or group needs: the filter columns stay in the database.</summary>
+public sealed record StoredResource(string Id, string Data, DateTimeOffset Created, DateTimeOffset LastModified, long Version)
+{
+    public static StoredResource Of(UserRecord user) => new(user.Id, user.Data, user.Created, user.LastModified, user.Version);
+
+    public static StoredResource Of(GroupRecord group) => new(group.Id, group.Data, group.Created, group.LastModified, group.Version);
+}
+
 public sealed record MemberReference(string Id, string Type, string? Display);
 
 /// <summary>Builds the SCIM representation of stored users and groups, with id, meta and derived attributes.</summary>
 internal static class ScimRenderer
 {
-    public static JsonObject User(UserRecord record, IReadOnlyList<GroupReference>? groups, string baseUrl)
+    public static JsonObject User(StoredResource record, IReadOnlyList<GroupReference>? groups, string baseUrl)
     {
         var stored = Json.ParseObject(record.Data);
         var resource = Start(stored, record.Id);
@@ -31,7 +39,7 @@ internal static class ScimRenderer
         return resource;
     }
 
-    public static JsonObject Group(GroupRecord record, IReadOnlyList<MemberReference>? members, string baseUrl)
+    public static JsonObject Group(StoredResource record, IReadOnlyList<MemberReference>? members, string baseUrl)
     {
         var stored = Json.ParseObject(record.Data);
         var resource = Start(stored, record.Id);

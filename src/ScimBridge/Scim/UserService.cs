@@ -1,14 +1,16 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Provisioning;
+using ScimBridge.Scim.Filters;
 using ScimBridge.Scim.Patch;
 using ScimBridge.Scim.Resources;
 using ScimBridge.Scim.Schemas;
 
 namespace ScimBridge.Scim;
 
-public sealed record UserResource(UserRecord Record, IReadOnlyList<GroupReference> Groups);
+public sealed record UserResource(StoredResource Record, IReadOnlyList<GroupReference> Groups);
 
 /// <summary>Users: every write stores the resource and its change row in one transaction.</summary>
 public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeLog changes, TimeProvider time)
@@ -16,12 +18,44 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     private const int ConcurrencyAttempts = 5;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.UserResourceType;
 
+    // The two reads every identity provider makes for every object it syncs, compiled once.
+    // A compiled query is bound to the provider it first ran on, hence one per provider (tests run both in one process).
+    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, IAsyncEnumerable<UserResource>>> ById = new();
+    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, IAsyncEnumerable<UserResource>>> ByUserName = new();
+
+    private static Func<ScimBridgeDbContext, string, IAsyncEnumerable<UserResource>> CompileById() =>
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, string id) => db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new UserResource(new StoredResource(u.Id, u.Data, u.Created, u.LastModified, u.Version), (
+                from m in db.GroupMembers
+                where m.MemberId == u.Id
+                join g in db.Groups on m.GroupId equals g.Id
+                orderby g.DisplayName
+                select new GroupReference(g.Id, g.DisplayName)).ToList())));
+
+    private static Func<ScimBridgeDbContext, string, IAsyncEnumerable<UserResource>> CompileByUserName() =>
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, string normalized) => db.Users.AsNoTracking().Where(u => u.UserNameNormalized == normalized)
+            .Select(u => new UserResource(new StoredResource(u.Id, u.Data, u.Created, u.LastModified, u.Version), (
+                from m in db.GroupMembers
+                where m.MemberId == u.Id
+                join g in db.Groups on m.GroupId equals g.Id
+                orderby g.DisplayName
+                select new GroupReference(g.Id, g.DisplayName)).ToList())));
+
     public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken) =>
-        await Resources(db.Users.AsNoTracking().Where(u => u.Id == id), includeGroups).FirstOrDefaultAsync(cancellationToken)
-            ?? throw NotFound(id);
+        await (includeGroups ? ById.GetOrAdd(db.Database.ProviderName!, _ => CompileById())(db, id) : Resources(db.Users.AsNoTracking().Where(u => u.Id == id), false).AsAsyncEnumerable())
+            .FirstOrDefaultAsync(cancellationToken)
+        ?? throw NotFound(id);
 
     public async Task<ListPage<UserResource>> ListAsync(ListQuery query, bool includeGroups, CancellationToken cancellationToken)
     {
+        if (UserNameEquality(query) is { } userName && includeGroups)
+        {
+            // userName is unique: the page is the one match or nothing, and so is the total.
+            var byUserName = ByUserName.GetOrAdd(db.Database.ProviderName!, _ => CompileByUserName());
+            var match = await byUserName(db, UserMapping.Normalize(userName)).ToListAsync(cancellationToken);
+            return new ListPage<UserResource>(query.StartIndex == 1 && query.Count > 0 ? match : [], match.Count, query.StartIndex);
+        }
+
         var users = db.Users.AsNoTracking();
         if (query.Filter is not null)
         {
@@ -45,14 +79,32 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
         : await source.CountAsync(cancellationToken);
 
     /// <summary>Users with their direct groups, in one query.</summary>
-    private IQueryable<UserResource> Resources(IQueryable<UserRecord> users, bool includeGroups) => includeGroups
-        ? users.Select(u => new UserResource(u, (
-            from m in db.GroupMembers
+    private IQueryable<UserResource> Resources(IQueryable<UserRecord> users, bool includeGroups)
+    {
+        if (!includeGroups)
+        {
+            return users.Select(u => new UserResource(new StoredResource(u.Id, u.Data, u.Created, u.LastModified, u.Version), new List<GroupReference>()));
+        }
+
+        // Locals, not db.X inside the lambda: EF Core reads captured locals directly instead of compiling an evaluator.
+        var memberships = db.GroupMembers;
+        var groups = db.Groups;
+        return users.Select(u => new UserResource(new StoredResource(u.Id, u.Data, u.Created, u.LastModified, u.Version), (
+            from m in memberships
             where m.MemberId == u.Id
-            join g in db.Groups on m.GroupId equals g.Id
+            join g in groups on m.GroupId equals g.Id
             orderby g.DisplayName
-            select new GroupReference(g.Id, g.DisplayName)).ToList()))
-        : users.Select(u => new UserResource(u, new List<GroupReference>()));
+            select new GroupReference(g.Id, g.DisplayName)).ToList()));
+    }
+
+    /// <summary>The value of a plain <c>userName eq "…"</c> filter, the matching query Entra and Okta send for every user.</summary>
+    private static string? UserNameEquality(ListQuery query) =>
+        query is { SortBy: null, Filter: ComparisonFilter { Operator: ComparisonOperator.Eq, Value.Kind: FilterValueKind.String } c }
+        && c.Path.SubAttribute is null
+        && string.Equals(c.Path.Name, "userName", StringComparison.OrdinalIgnoreCase)
+        && (c.Path.SchemaUrn is null || string.Equals(c.Path.SchemaUrn, SchemaUrns.User, StringComparison.OrdinalIgnoreCase))
+            ? c.Value.String
+            : null;
 
     public async Task<UserResource> CreateAsync(JsonObject body, ChangeActor actor, CancellationToken cancellationToken)
     {
@@ -72,13 +124,15 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
 
         using (await gate.EnterAsync(cancellationToken))
         {
-            // No pre-check: the unique index decides, and SaveAsync turns its violation into 409.
+            // Identity providers retry creates, so a duplicate is common: answer it without a failed INSERT.
+            // The unique index still decides races, and SaveAsync turns its violation into 409 as well.
+            await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
             db.Users.Add(record);
             changes.Record(ChangeOperations.Create, "User", record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor);
             await SaveAsync(record, cancellationToken);
         }
 
-        return new UserResource(record, []);
+        return new UserResource(StoredResource.Of(record), []);
     }
 
     public Task<UserResource> ReplaceAsync(string id, JsonObject body, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
@@ -108,7 +162,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     {
         var record = await UpdateRecordAsync(id, ifMatch, actor, change, cancellationToken);
         var groups = await GroupsOfAsync([id], cancellationToken);
-        return new UserResource(record, groups.GetValueOrDefault(id, []));
+        return new UserResource(StoredResource.Of(record), groups.GetValueOrDefault(id, []));
     }
 
     private async Task<UserRecord> UpdateRecordAsync(
