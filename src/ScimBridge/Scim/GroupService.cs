@@ -11,7 +11,7 @@ namespace ScimBridge.Scim;
 public sealed record GroupResource(StoredResource Record, IReadOnlyList<MemberReference> Members);
 
 /// <summary>Groups and memberships; members are rows, so adding one member never rewrites the whole group.</summary>
-public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, ChangeLog changes, TimeProvider time)
+public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time)
 {
     private const int ConcurrencyAttempts = 5;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.GroupResourceType;
@@ -132,6 +132,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Change
     private async Task<GroupRecord> UpdateAsync(
         string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
+        using var groupLock = await locks.LockAsync($"Group:{id}", cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             using (await gate.EnterAsync(cancellationToken))

@@ -15,6 +15,7 @@ public static class ScimFeature
         services.AddScoped<UserService>();
         services.AddScoped<GroupService>();
         services.AddScoped<ChangeLog>();
+        services.AddSingleton<ResourceLocks>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScimAuthorizationResultHandler>();
         return services;
     }

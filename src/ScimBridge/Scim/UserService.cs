@@ -13,9 +13,9 @@ namespace ScimBridge.Scim;
 public sealed record UserResource(StoredResource Record, IReadOnlyList<GroupReference> Groups);
 
 /// <summary>Users: every write stores the resource and its change row in one transaction.</summary>
-public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeLog changes, TimeProvider time)
+public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time)
 {
-    private const int ConcurrencyAttempts = 5;
+    private const int ConcurrencyAttempts = 8;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.UserResourceType;
 
     // The two reads every identity provider makes for every object it syncs, compiled once.
@@ -122,11 +122,12 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
         };
         UserMapping.Apply(record, resource);
 
+        // Identity providers retry creates, so a duplicate is common: answer it without a failed INSERT. The unique
+        // index still decides races (SaveAsync turns its violation into 409 too), so this check needs no lock.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
         using (await gate.EnterAsync(cancellationToken))
         {
-            // Identity providers retry creates, so a duplicate is common: answer it without a failed INSERT.
-            // The unique index still decides races, and SaveAsync turns its violation into 409 as well.
-            await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
             db.Users.Add(record);
             changes.Record(ChangeOperations.Create, "User", record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor);
             await SaveAsync(record, cancellationToken);
@@ -146,6 +147,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
 
     public async Task DeleteAsync(string id, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
     {
+        using var userLock = await locks.LockAsync($"User:{id}", cancellationToken);
         using (await gate.EnterAsync(cancellationToken))
         {
             var record = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
@@ -168,45 +170,51 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ChangeL
     private async Task<UserRecord> UpdateRecordAsync(
         string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
+        // Read and compute outside the database write lock, holding only this user's lock; the Version concurrency
+        // token catches a change another process made in between, and the loop retries it.
+        using var userLock = await locks.LockAsync($"User:{id}", cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            using (await gate.EnterAsync(cancellationToken))
+            var record = await db.Users.Include(u => u.Values).FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
+            Preconditions.CheckIfMatch(ifMatch, record.Version);
+
+            var before = ScimRenderer.ForPatch(record.Data, id);
+            var after = change((JsonObject)before.DeepClone());
+            var diff = ResourceDiff.Compute(Json.WithoutServerAttributes(before), Json.WithoutServerAttributes(after));
+            if (diff.Count == 0)
             {
-                var record = await db.Users.Include(u => u.Values).FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
-                Preconditions.CheckIfMatch(ifMatch, record.Version);
+                db.ChangeTracker.Clear();
+                return record;
+            }
 
-                var before = ScimRenderer.ForPatch(record.Data, id);
-                var after = change((JsonObject)before.DeepClone());
-                var diff = ResourceDiff.Compute(Json.WithoutServerAttributes(before), Json.WithoutServerAttributes(after));
-                if (diff.Count == 0)
-                {
-                    db.ChangeTracker.Clear();
-                    return record;
-                }
+            var previousUserName = record.UserNameNormalized;
+            UserMapping.Apply(record, after);
+            if (record.UserNameNormalized != previousUserName)
+            {
+                await EnsureUserNameFreeAsync(record.UserNameNormalized, id, cancellationToken);
+            }
 
-                var previousUserName = record.UserNameNormalized;
-                UserMapping.Apply(record, after);
-                if (record.UserNameNormalized != previousUserName)
-                {
-                    await EnsureUserNameFreeAsync(record.UserNameNormalized, id, cancellationToken);
-                }
-
-                record.Version++;
-                record.LastModified = time.GetUtcNow();
-                changes.Record(ChangeOperations.Update, "User", id, diff, null, actor);
-                try
+            record.Version++;
+            record.LastModified = time.GetUtcNow();
+            changes.Record(ChangeOperations.Update, "User", id, diff, null, actor);
+            try
+            {
+                using (await gate.EnterAsync(cancellationToken))
                 {
                     await SaveAsync(record, cancellationToken);
-                    return record;
                 }
-                catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyAttempts && string.IsNullOrEmpty(ifMatch))
-                {
-                    db.ChangeTracker.Clear();
-                }
-                catch (DbUpdateConcurrencyException) when (!string.IsNullOrEmpty(ifMatch))
-                {
-                    throw new ScimException(StatusCodes.Status412PreconditionFailed, "The resource was changed by another request; read it again and retry.");
-                }
+
+                return record;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyAttempts && string.IsNullOrEmpty(ifMatch))
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), time, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (!string.IsNullOrEmpty(ifMatch))
+            {
+                throw new ScimException(StatusCodes.Status412PreconditionFailed, "The resource was changed by another request; read it again and retry.");
             }
         }
     }
