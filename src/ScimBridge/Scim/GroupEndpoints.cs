@@ -43,14 +43,7 @@ public static class GroupEndpoints
     {
         var (attributes, excluded) = UserEndpoints.Projection(context);
         var group = await groups.GetAsync(id, ScimRenderer.Wants("members", attributes, excluded), ct);
-        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        if (!string.IsNullOrEmpty(ifNoneMatch) && Preconditions.Matches(ifNoneMatch, group.Record.Version))
-        {
-            context.Response.Headers.ETag = Preconditions.ETag(group.Record.Version);
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return Render(context, group, StatusCodes.Status200OK);
+        return Preconditions.NotModified(context, group.Record.Version) ?? Render(context, group, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> Create(HttpContext context, GroupService groups, CancellationToken ct)

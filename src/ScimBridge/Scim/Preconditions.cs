@@ -19,6 +19,19 @@ internal static class Preconditions
             $"If-Match {ifMatch} does not match the current version {ETag(currentVersion)}; read the resource again and retry.");
     }
 
+    /// <summary>304 with the ETag when If-None-Match names the current version; otherwise null.</summary>
+    public static IResult? NotModified(HttpContext context, long currentVersion)
+    {
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        if (string.IsNullOrEmpty(ifNoneMatch) || !Matches(ifNoneMatch, currentVersion))
+        {
+            return null;
+        }
+
+        context.Response.Headers.ETag = ETag(currentVersion);
+        return Results.StatusCode(StatusCodes.Status304NotModified);
+    }
+
     public static bool Matches(string header, long currentVersion)
     {
         if (!EntityTagHeaderValue.TryParseList(header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), out var tags))

@@ -43,14 +43,7 @@ public static class UserEndpoints
     {
         var (attributes, excluded) = Projection(context);
         var user = await users.GetAsync(id, ScimRenderer.Wants("groups", attributes, excluded), ct);
-        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        if (!string.IsNullOrEmpty(ifNoneMatch) && Preconditions.Matches(ifNoneMatch, user.Record.Version))
-        {
-            context.Response.Headers.ETag = Preconditions.ETag(user.Record.Version);
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return Render(context, user, StatusCodes.Status200OK);
+        return Preconditions.NotModified(context, user.Record.Version) ?? Render(context, user, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> Create(HttpContext context, UserService users, CancellationToken ct)
