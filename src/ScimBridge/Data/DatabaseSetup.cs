@@ -152,13 +152,17 @@ internal sealed class SqliteWriteGate(SqliteWriter writer) : IWriteGate
 
 /// <summary>
 /// One writer at a time, and group commit for durability. Transactions commit with synchronous=NORMAL (written to
-/// the WAL, not yet fsynced); before answering, each request waits for a sync. One sync — a tiny transaction with
-/// synchronous=FULL, whose commit fsyncs the WAL and with it every frame written before — covers every request
-/// that committed before it began, so concurrent requests share one fsync instead of paying one each.
+/// the WAL, not yet fsynced); before answering, each request waits for a sync, and one sync covers every request
+/// that committed before it began, so concurrent requests share one fsync instead of paying one each. The sync is an
+/// fsync of the WAL file, outside the write lock, so writers go on while the disk works. SQLite locks the database
+/// and -shm files, never the WAL, so opening and closing our own handle to it disturbs no lock. Without a WAL file
+/// (not created yet, or an in-memory database) the sync is a tiny synchronous=FULL transaction instead.
 /// </summary>
 internal sealed class SqliteWriter(string connectionString, bool syncBeforeAcknowledging) : IDisposable
 {
+    private readonly string? _walPath = WalPath(connectionString);
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private long _syncs;
     private readonly Lock _lock = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _syncing;
@@ -210,11 +214,15 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
 
             try
             {
-                using (await EnterAsync(CancellationToken.None))
+                if (!await FsyncWalFileAsync())
                 {
-                    await SyncWalAsync();
+                    using (await EnterAsync(CancellationToken.None))
+                    {
+                        await SyncWalAsync();
+                    }
                 }
 
+                Interlocked.Increment(ref _syncs);
                 batch.ForEach(w => w.TrySetResult());
             }
             catch (Exception ex)
@@ -224,6 +232,39 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
                 batch.ForEach(w => w.TrySetException(ex));
             }
         }
+    }
+
+    /// <summary>How many syncs have run (each covering one or more requests).</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
+
+    private async Task<bool> FsyncWalFileAsync()
+    {
+        if (_walPath is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Task.Run(() =>
+            {
+                using var wal = new FileStream(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+                wal.Flush(flushToDisk: true);
+            });
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static string? WalPath(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:"
+            ? null
+            : Path.GetFullPath(builder.DataSource) + "-wal";
     }
 
     private async Task SyncWalAsync()
