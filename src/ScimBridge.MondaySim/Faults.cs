@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ScimBridge.MondaySim.Scim;
+
+namespace ScimBridge.MondaySim;
+
+/// <summary>The request pipeline in front of the endpoints: recording, the bearer token, and the switchable faults.</summary>
+public static class Faults
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    public static WebApplication UseSimulatorPipeline(this WebApplication app)
+    {
+        app.Use(RecordAsync);
+        app.Use(AuthenticateAsync);
+        app.Use(InjectFaultsAsync);
+        app.Use(MapScimErrorsAsync);
+        return app;
+    }
+
+    // Recorded as the response starts, so a client that has its answer can already see the record.
+    private static Task RecordAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            Record(context, context.Response.StatusCode);
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    /// <summary>Status 0: the connection was dropped.</summary>
+    private static void Record(HttpContext context, int status)
+    {
+        var state = context.RequestServices.GetRequiredService<MondaySimState>();
+        lock (state.Sync)
+        {
+            state.Requests.Add(new RecordedRequest(context.Request.Method, context.Request.Path, status));
+        }
+    }
+
+    private static async Task AuthenticateAsync(HttpContext context, RequestDelegate next)
+    {
+        var state = context.RequestServices.GetRequiredService<MondaySimState>();
+        var isScim = IsScim(context);
+        if (!isScim && !context.Request.Path.StartsWithSegments("/_sim"))
+        {
+            await next(context);
+            return;
+        }
+        // The admin endpoints ignore TokenRevoked, or a test could never switch it back.
+        if ((isScim && state.TokenRevoked) || !HasToken(context, state.ScimToken))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await ScimProtocol.WriteErrorAsync(context, 401, null, "Invalid or revoked SCIM token.");
+            return;
+        }
+        await next(context);
+    }
+
+    private static async Task InjectFaultsAsync(HttpContext context, RequestDelegate next)
+    {
+        var state = context.RequestServices.GetRequiredService<MondaySimState>();
+        if (!IsScim(context))
+        {
+            await next(context);
+            return;
+        }
+        if (RetryAfter(state) is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await ScimProtocol.WriteErrorAsync(context, 429, null, "Too many requests.");
+            return;
+        }
+        if (state.DropConnections)
+        {
+            Record(context, 0);
+            context.Abort();
+            return;
+        }
+        if (state.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(state.LatencyMs), state.Time, context.RequestAborted);
+        }
+        int? failure = null;
+        lock (state.Sync)
+        {
+            if (state.FailureRate > 0 && state.Random.NextDouble() < state.FailureRate)
+            {
+                failure = state.Random.Next(2) == 0 ? 500 : 503;
+            }
+        }
+        if (failure is { } status)
+        {
+            await ScimProtocol.WriteErrorAsync(context, status, null, "Simulated server failure.");
+            return;
+        }
+        await next(context);
+    }
+
+    private static async Task MapScimErrorsAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (ScimException e)
+        {
+            await ScimProtocol.WriteErrorAsync(context, e.Status, e.ScimType, e.Message);
+        }
+    }
+
+    /// <summary>Seconds to wait when the sliding one-minute window is full; null when the request may pass.</summary>
+    private static int? RetryAfter(MondaySimState state)
+    {
+        lock (state.Sync)
+        {
+            var limit = state.RateLimitPerMinute;
+            var recent = state.RecentRequests;
+            if (limit <= 0)
+            {
+                recent.Clear();
+                return null;
+            }
+            var now = state.Time.GetUtcNow();
+            while (recent.Count > 0 && recent.Peek() <= now - Window)
+            {
+                recent.Dequeue();
+            }
+            if (recent.Count >= limit)
+            {
+                return Math.Max(1, (int)Math.Ceiling((recent.Peek() + Window - now).TotalSeconds));
+            }
+            recent.Enqueue(now);
+            return null;
+        }
+    }
+
+    private static bool IsScim(HttpContext context) => context.Request.Path.StartsWithSegments("/scim/v2");
+
+    private static bool HasToken(HttpContext context, string expected)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), Encoding.UTF8.GetBytes(expected));
+    }
+}

@@ -1,0 +1,37 @@
+using ScimBridge.MondaySim.Scim;
+
+namespace ScimBridge.MondaySim;
+
+public static class MondaySimulator
+{
+    /// <summary>
+    /// Builds the simulator from command-line style arguments (<c>--urls</c>, <c>--scim-token</c>, <c>--api-token</c>,
+    /// <c>--fault-rate-limit</c>, <c>--fault-failure-rate</c>, <c>--fault-latency-ms</c>, <c>--max-page-size</c>,
+    /// <c>--delete-behavior</c>, <c>--random-seed</c>). Tests pass their own <paramref name="time"/>.
+    /// </summary>
+    public static WebApplication Build(string[] args, TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var config = builder.Configuration;
+        var scimToken = config["scim-token"];
+        if (string.IsNullOrWhiteSpace(scimToken))
+        {
+            throw new InvalidOperationException("The simulator needs --scim-token <token>.");
+        }
+        var state = new MondaySimState(scimToken, config["api-token"], time ?? TimeProvider.System, config.GetValue("random-seed", 1))
+        {
+            RateLimitPerMinute = config.GetValue("fault-rate-limit", 0),
+            FailureRate = config.GetValue("fault-failure-rate", 0.0),
+            LatencyMs = config.GetValue("fault-latency-ms", 0),
+            MaxPageSize = config.GetValue("max-page-size", 100),
+            DeleteBehavior = config.GetValue("delete-behavior", DeleteBehavior.Deactivate),
+        };
+        builder.Services.AddSingleton(state);
+
+        var app = builder.Build();
+        app.UseSimulatorPipeline();
+        app.MapGroup("/scim/v2").MapUsers().MapGroups();
+        app.MapSimulatorAdmin();
+        return app;
+    }
+}
