@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ScimBridge.MondaySim.Scim;
 
@@ -15,6 +16,7 @@ public static class AdminEndpoints
         sim.MapGet("/state", GetState);
         sim.MapPost("/faults", SetFaults);
         sim.MapPost("/seed/users", SeedUsers);
+        sim.MapPost("/activity", SetActivity);
         return app;
     }
 
@@ -67,6 +69,8 @@ public static class AdminEndpoints
             case "latencyms": state.LatencyMs = v.GetValue<int>(); break;
             case "dropconnections": state.DropConnections = v.GetValue<bool>(); break;
             case "tokenrevoked": state.TokenRevoked = v.GetValue<bool>(); break;
+            case "complexityexhausted": state.ComplexityExhausted = v.GetValue<bool>(); break;
+            case "maxusers": state.MaxUsers = v.GetValue<int>(); break;
             case "maxpagesize": state.MaxPageSize = v.GetValue<int>(); break;
             case "deletebehavior": state.DeleteBehavior = Enum.Parse<DeleteBehavior>(v.GetValue<string>(), ignoreCase: true); break;
             default: throw new ScimException(400, "invalidValue", $"Unknown fault '{name}'.");
@@ -87,10 +91,38 @@ public static class AdminEndpoints
                 userName,
                 ScimProtocol.StringValue(user["displayName"], "displayName") ?? userName,
                 ScimProtocol.StringValue(user["userType"], "userType") ?? "member",
-                user["active"]?.GetValue<bool>() ?? true);
+                user["active"]?.GetValue<bool>() ?? true,
+                ParseTime(user["lastActivity"]));
             seeded.Add(UserEndpoints.ToJson(seed));
         }
         return ScimProtocol.Json(new JsonObject { ["users"] = seeded }, StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>{"userId":"…","lastActivity":"ISO 8601"}</c>: sets GraphQL <c>last_activity</c>.</summary>
+    private static async Task<IResult> SetActivity(HttpRequest request, MondaySimState state)
+    {
+        var body = await ScimProtocol.ReadObjectAsync(request);
+        var userId = ScimProtocol.StringValue(body["userId"], "userId")
+            ?? throw new ScimException(400, "invalidValue", "userId is required.");
+        var lastActivity = ParseTime(body["lastActivity"])
+            ?? throw new ScimException(400, "invalidValue", "lastActivity is required.");
+        if (!state.SetLastActivity(userId, lastActivity))
+        {
+            throw new ScimException(404, null, $"User {userId} not found.");
+        }
+        return ScimProtocol.Json(new JsonObject { ["userId"] = userId, ["lastActivity"] = lastActivity.ToString("O", CultureInfo.InvariantCulture) });
+    }
+
+    private static DateTimeOffset? ParseTime(JsonNode? value)
+    {
+        var text = ScimProtocol.StringValue(value, "lastActivity");
+        if (text is null)
+        {
+            return null;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : throw new ScimException(400, "invalidValue", $"'{text}' is not an ISO 8601 time.");
     }
 
     private static JsonObject FaultsJson(MondaySimState state) => new()
@@ -100,6 +132,8 @@ public static class AdminEndpoints
         ["latencyMs"] = state.LatencyMs,
         ["dropConnections"] = state.DropConnections,
         ["tokenRevoked"] = state.TokenRevoked,
+        ["complexityExhausted"] = state.ComplexityExhausted,
+        ["maxUsers"] = state.MaxUsers,
         ["maxPageSize"] = state.MaxPageSize,
         ["deleteBehavior"] = state.DeleteBehavior.ToString(),
     };

@@ -1,11 +1,16 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
+using ScimBridge.MondaySim.GraphQl;
 using ScimBridge.MondaySim.Scim;
 
 namespace ScimBridge.MondaySim;
 
-/// <summary>The request pipeline in front of the endpoints: recording, the bearer token, and the switchable faults.</summary>
+/// <summary>
+/// The request pipeline in front of the endpoints: recording, the tokens (SCIM bearer token; API token for GraphQL
+/// <c>/v2</c>), and the switchable faults, which apply to SCIM and GraphQL alike.
+/// </summary>
 public static class Faults
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -43,6 +48,16 @@ public static class Faults
     private static async Task AuthenticateAsync(HttpContext context, RequestDelegate next)
     {
         var state = context.RequestServices.GetRequiredService<MondaySimState>();
+        if (IsGraphQl(context))
+        {
+            if (!HasApiToken(context, state.ApiToken))
+            {
+                await WriteGraphQlAsync(context, 401, GraphQlEndpoint.ErrorBody("Not Authenticated", "UNAUTHENTICATED", 401));
+                return;
+            }
+            await next(context);
+            return;
+        }
         var isScim = IsScim(context);
         if (!isScim && !context.Request.Path.StartsWithSegments("/_sim"))
         {
@@ -62,14 +77,30 @@ public static class Faults
     private static async Task InjectFaultsAsync(HttpContext context, RequestDelegate next)
     {
         var state = context.RequestServices.GetRequiredService<MondaySimState>();
-        if (!IsScim(context))
+        var isGraphQl = IsGraphQl(context);
+        if (!IsScim(context) && !isGraphQl)
         {
             await next(context);
+            return;
+        }
+        if (isGraphQl && state.ComplexityExhausted)
+        {
+            await WriteGraphQlAsync(context, 429, new JsonObject
+            {
+                ["error_code"] = "ComplexityException",
+                ["status_code"] = 429,
+                ["error_message"] = "Complexity budget exhausted, query cost 30001 budget remaining 0 out of 10000000 reset in 3 seconds",
+            });
             return;
         }
         if (RetryAfter(state) is { } retryAfter)
         {
             context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            if (isGraphQl)
+            {
+                await WriteGraphQlAsync(context, 429, GraphQlEndpoint.ErrorBody("Rate limit exceeded", "RATE_LIMIT_EXCEEDED", 429));
+                return;
+            }
             await ScimProtocol.WriteErrorAsync(context, 429, null, "Too many requests.");
             return;
         }
@@ -93,6 +124,11 @@ public static class Faults
         }
         if (failure is { } status)
         {
+            if (isGraphQl)
+            {
+                await WriteGraphQlAsync(context, status, GraphQlEndpoint.ErrorBody("Internal server error", "INTERNAL_SERVER_ERROR", status));
+                return;
+            }
             await ScimProtocol.WriteErrorAsync(context, status, null, "Simulated server failure.");
             return;
         }
@@ -135,6 +171,31 @@ public static class Faults
             recent.Enqueue(now);
             return null;
         }
+    }
+
+    private static async Task WriteGraphQlAsync(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments("/v2");
+
+    /// <summary>monday's personal tokens come bare (<c>Authorization: token</c>), OAuth tokens as <c>Bearer token</c>.</summary>
+    private static bool HasApiToken(HttpContext context, string? expected)
+    {
+        if (string.IsNullOrEmpty(expected))
+        {
+            return false;
+        }
+        var header = context.Request.Headers.Authorization.ToString().Trim();
+        const string prefix = "Bearer ";
+        if (header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            header = header[prefix.Length..].Trim();
+        }
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), Encoding.UTF8.GetBytes(expected));
     }
 
     private static bool IsScim(HttpContext context) => context.Request.Path.StartsWithSegments("/scim/v2");

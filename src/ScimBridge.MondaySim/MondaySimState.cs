@@ -25,12 +25,18 @@ public sealed class SimUser
     public bool Active { get; set; } = true;
     public JsonArray? Roles { get; set; }
     public bool ScimProvisioned { get; set; }
+    /// <summary>When the user was created in monday (GraphQL <c>created_at</c>).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>GraphQL <c>last_activity</c>; null for a user who never logged in.</summary>
+    public DateTimeOffset? LastActivity { get; set; }
+    /// <summary>Invited but has not accepted yet (GraphQL <c>is_pending</c>, status PENDING).</summary>
+    public bool IsPending { get; set; }
 
     public SimUser Copy() => new()
     {
         Id = Id, UserName = UserName, DisplayName = DisplayName, UserType = UserType, Title = Title,
         Locale = Locale, Timezone = Timezone, Active = Active, ScimProvisioned = ScimProvisioned,
-        Roles = (JsonArray?)Roles?.DeepClone(),
+        Roles = (JsonArray?)Roles?.DeepClone(), CreatedAt = CreatedAt, LastActivity = LastActivity, IsPending = IsPending,
     };
 }
 
@@ -56,7 +62,7 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
 
     public object Sync { get; } = new();
     public string ScimToken { get; } = scimToken;
-    /// <summary>For the GraphQL API (not simulated yet).</summary>
+    /// <summary>For the GraphQL API at <c>/v2</c>.</summary>
     public string? ApiToken { get; } = apiToken;
     public TimeProvider Time { get; } = time;
     public Random Random { get; } = new(randomSeed);
@@ -70,13 +76,18 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     public DeleteBehavior DeleteBehavior { get; set; } = DeleteBehavior.Deactivate;
 
     // Faults.
-    /// <summary>SCIM requests allowed per sliding minute; 0 or less means unlimited.</summary>
+    /// <summary>SCIM and GraphQL requests allowed per sliding minute (one shared window); 0 or less means unlimited.</summary>
     public int RateLimitPerMinute { get; set; }
-    /// <summary>0..1: share of SCIM requests answered 500 or 503.</summary>
+    /// <summary>0..1: share of SCIM and GraphQL requests answered 500 or 503.</summary>
     public double FailureRate { get; set; }
     public int LatencyMs { get; set; }
     public bool DropConnections { get; set; }
     public bool TokenRevoked { get; set; }
+    /// <summary>Every GraphQL request gets monday's older complexity body with HTTP 429.</summary>
+    public bool ComplexityExhausted { get; set; }
+
+    /// <summary>GraphQL <c>account.plan.max_users</c>.</summary>
+    public int MaxUsers { get; set; } = 100;
 
     internal Queue<DateTimeOffset> RecentRequests { get; } = new();
 
@@ -84,17 +95,33 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     internal string NextGroupId() => (nextGroupId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A user that exists in monday but was not provisioned over SCIM.</summary>
-    public SimUser SeedUser(string userName, string displayName, string userType = "member", bool active = true)
+    public SimUser SeedUser(
+        string userName, string displayName, string userType = "member", bool active = true,
+        DateTimeOffset? lastActivity = null)
     {
         lock (Sync)
         {
             var user = new SimUser
             {
                 Id = NextUserId(), UserName = userName, DisplayName = displayName, UserType = userType,
-                Active = active, ScimProvisioned = false,
+                Active = active, ScimProvisioned = false, CreatedAt = Time.GetUtcNow(), LastActivity = lastActivity,
             };
             Users[user.Id] = user;
             return user.Copy();
+        }
+    }
+
+    /// <summary>Sets GraphQL <c>last_activity</c>; false when there is no such user.</summary>
+    public bool SetLastActivity(string userId, DateTimeOffset lastActivity)
+    {
+        lock (Sync)
+        {
+            if (!Users.TryGetValue(userId, out var user))
+            {
+                return false;
+            }
+            user.LastActivity = lastActivity;
+            return true;
         }
     }
 

@@ -1,3 +1,4 @@
+using ScimBridge.MondaySim.GraphQl;
 using ScimBridge.MondaySim.Scim;
 
 namespace ScimBridge.MondaySim;
@@ -31,6 +32,7 @@ public static class MondaySimulator
         var app = builder.Build();
         app.UseSimulatorPipeline();
         app.MapGroup("/scim/v2").MapUsers().MapGroups();
+        app.MapGraphQl();
         app.MapSimulatorAdmin();
         return app;
     }

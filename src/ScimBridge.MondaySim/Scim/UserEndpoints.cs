@@ -23,7 +23,10 @@ public static class UserEndpoints
         var body = await ScimProtocol.ReadObjectAsync(request);
         lock (state.Sync)
         {
-            var user = new SimUser { Id = state.NextUserId(), ScimProvisioned = true, UserType = "member" };
+            var user = new SimUser
+            {
+                Id = state.NextUserId(), ScimProvisioned = true, UserType = "member", CreatedAt = state.Time.GetUtcNow(),
+            };
             foreach (var (name, value) in body)
             {
                 Set(user, name, value, ignoreUnknown: true);
@@ -65,7 +68,11 @@ public static class UserEndpoints
         lock (state.Sync)
         {
             var existing = Find(state, id);
-            var user = new SimUser { Id = id, ScimProvisioned = existing.ScimProvisioned, UserType = existing.UserType };
+            var user = new SimUser
+            {
+                Id = id, ScimProvisioned = existing.ScimProvisioned, UserType = existing.UserType,
+                CreatedAt = existing.CreatedAt, LastActivity = existing.LastActivity, IsPending = existing.IsPending,
+            };
             foreach (var (name, value) in body)
             {
                 Set(user, name, value, ignoreUnknown: true);
