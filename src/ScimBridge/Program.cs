@@ -2,6 +2,7 @@ using ScimBridge;
 using ScimBridge.Auth;
 using ScimBridge.Cli;
 using ScimBridge.Data;
+using ScimBridge.Monday;
 using ScimBridge.Scim;
 
 if (CommandLine.IsCommand(args))
@@ -15,6 +16,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScimBridgeDatabase(builder.Configuration);
 builder.Services.AddScimAuthentication(builder.Configuration);
 builder.Services.AddScim();
+builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddHealth();
 
 var app = builder.Build();
