@@ -17,6 +17,7 @@ builder.Services.AddScimBridgeDatabase(builder.Configuration);
 builder.Services.AddScimAuthentication(builder.Configuration);
 builder.Services.AddScim();
 builder.Services.AddMondayMapping(builder.Configuration);
+builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddHealth();
 
 var app = builder.Build();

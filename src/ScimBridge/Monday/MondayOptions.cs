@@ -1,0 +1,91 @@
+using FluentValidation;
+using FluentValidation.Results;
+
+namespace ScimBridge.Monday;
+
+/// <summary>The outbound monday.com SCIM target. <see cref="TenantUrl"/> null means no target is configured.</summary>
+public sealed class MondayOptions
+{
+    public const string Section = "Monday";
+
+    public string? TenantUrl { get; set; }
+    public string? ScimToken { get; set; }
+    public string? ApiToken { get; set; }
+    public int RequestsPerMinute { get; set; } = 300;
+    public int AttemptTimeoutSeconds { get; set; } = 10;
+    public int MaxRetries { get; set; } = 6;
+    public int BackoffBaseMilliseconds { get; set; } = 500;
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+    public int CircuitBreakerBreakSeconds { get; set; } = 30;
+    public int MemberChunkSize { get; set; } = 100;
+
+    /// <summary>Never prints the tokens.</summary>
+    public override string ToString() => $"MondayOptions {{ TenantUrl = {TenantUrl} }}";
+}
+
+/// <summary>Every message starts with the configuration key at fault.</summary>
+public sealed class MondayOptionsValidator : AbstractValidator<MondayOptions>
+{
+    private const string Prefix = MondayOptions.Section;
+
+    public MondayOptionsValidator()
+    {
+        RuleFor(o => o).Custom((o, context) =>
+        {
+            void Fail(string key, string message) =>
+                context.AddFailure(new ValidationFailure($"{Prefix}:{key}", $"{Prefix}:{key} {message}"));
+
+            if (o.TenantUrl is not null)
+            {
+                if (!Uri.TryCreate(o.TenantUrl, UriKind.Absolute, out var uri)
+                    || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                {
+                    Fail("TenantUrl", "must be an absolute http(s) URL");
+                }
+                else if (!uri.AbsolutePath.TrimEnd('/').EndsWith("/scim/v2", StringComparison.OrdinalIgnoreCase))
+                {
+                    Fail("TenantUrl", "must end in /scim/v2 (https://<account>.monday.com/scim/v2/)");
+                }
+
+                if (string.IsNullOrWhiteSpace(o.ScimToken))
+                {
+                    Fail("ScimToken", "is required when Monday:TenantUrl is set");
+                }
+            }
+
+            if (o.RequestsPerMinute < 1)
+            {
+                Fail("RequestsPerMinute", "must be at least 1");
+            }
+            if (o.AttemptTimeoutSeconds < 1)
+            {
+                Fail("AttemptTimeoutSeconds", "must be at least 1");
+            }
+            if (o.MaxRetries is < 0 or > 100)
+            {
+                Fail("MaxRetries", "must be between 0 and 100");
+            }
+            if (o.BackoffBaseMilliseconds < 1)
+            {
+                Fail("BackoffBaseMilliseconds", "must be at least 1");
+            }
+            if (o.CircuitBreakerFailureRatio is <= 0 or > 1)
+            {
+                Fail("CircuitBreakerFailureRatio", "must be greater than 0 and at most 1");
+            }
+            if (o.CircuitBreakerMinimumThroughput < 2)
+            {
+                Fail("CircuitBreakerMinimumThroughput", "must be at least 2");
+            }
+            if (o.CircuitBreakerBreakSeconds < 1)
+            {
+                Fail("CircuitBreakerBreakSeconds", "must be at least 1");
+            }
+            if (o.MemberChunkSize < 1)
+            {
+                Fail("MemberChunkSize", "must be at least 1");
+            }
+        });
+    }
+}
