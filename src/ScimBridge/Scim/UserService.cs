@@ -41,10 +41,13 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
                 orderby g.DisplayName
                 select new GroupReference(g.Id, g.DisplayName)).ToList())));
 
-    public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken) =>
-        await (includeGroups ? ById.GetOrAdd(db.Database.ProviderName!, _ => CompileById())(db, id) : Resources(db.Users.AsNoTracking().Where(u => u.Id == id), false).AsAsyncEnumerable())
-            .FirstOrDefaultAsync(cancellationToken)
-        ?? throw NotFound(id);
+    public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken)
+    {
+        var query = includeGroups
+            ? ById.GetOrAdd(db.Database.ProviderName!, _ => CompileById())(db, id)
+            : Resources(db.Users.AsNoTracking().Where(u => u.Id == id), includeGroups: false).AsAsyncEnumerable();
+        return await query.FirstOrDefaultAsync(cancellationToken) ?? throw NotFound(id);
+    }
 
     public async Task<ListPage<UserResource>> ListAsync(ListQuery query, bool includeGroups, CancellationToken cancellationToken)
     {
@@ -159,12 +162,12 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         }
     }
 
+    /// <summary>Applies the change, then answers with the stored user read the way GET reads it.</summary>
     private async Task<UserResource> UpdateAsync(
         string id, string? ifMatch, ChangeActor actor, Func<JsonObject, JsonObject> change, CancellationToken cancellationToken)
     {
-        var record = await UpdateRecordAsync(id, ifMatch, actor, change, cancellationToken);
-        var groups = await GroupsOfAsync([id], cancellationToken);
-        return new UserResource(StoredResource.Of(record), groups.GetValueOrDefault(id, []));
+        await UpdateRecordAsync(id, ifMatch, actor, change, cancellationToken);
+        return await GetAsync(id, includeGroups: true, cancellationToken);
     }
 
     private async Task<UserRecord> UpdateRecordAsync(
@@ -217,23 +220,6 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
                 throw new ScimException(StatusCodes.Status412PreconditionFailed, "The resource was changed by another request; read it again and retry.");
             }
         }
-    }
-
-    /// <summary>Direct group memberships of the given users, for the read-only <c>groups</c> attribute.</summary>
-    public async Task<Dictionary<string, List<GroupReference>>> GroupsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
-    {
-        if (userIds.Count == 0)
-        {
-            return [];
-        }
-
-        var rows = await (
-            from m in db.GroupMembers.AsNoTracking()
-            where userIds.Contains(m.MemberId)
-            join g in db.Groups on m.GroupId equals g.Id
-            orderby g.DisplayName
-            select new { m.MemberId, g.Id, g.DisplayName }).ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.MemberId).ToDictionary(r => r.Key, r => r.Select(x => new GroupReference(x.Id, x.DisplayName)).ToList());
     }
 
     private static JsonObject Prepare(JsonObject resource)
