@@ -66,6 +66,7 @@ public static class AdminEndpoints
         {
             case "ratelimitperminute": state.RateLimitPerMinute = v.GetValue<int>(); break;
             case "failurerate": state.FailureRate = v.GetValue<double>(); break;
+            case "toomanyrequestsrate": state.TooManyRequestsRate = v.GetValue<double>(); break;
             case "latencyms": state.LatencyMs = v.GetValue<int>(); break;
             case "dropconnections": state.DropConnections = v.GetValue<bool>(); break;
             case "tokenrevoked": state.TokenRevoked = v.GetValue<bool>(); break;
@@ -129,6 +130,7 @@ public static class AdminEndpoints
     {
         ["rateLimitPerMinute"] = state.RateLimitPerMinute,
         ["failureRate"] = state.FailureRate,
+        ["tooManyRequestsRate"] = state.TooManyRequestsRate,
         ["latencyMs"] = state.LatencyMs,
         ["dropConnections"] = state.DropConnections,
         ["tokenRevoked"] = state.TokenRevoked,

@@ -93,7 +93,12 @@ public static class Faults
             });
             return;
         }
-        if (RetryAfter(state) is { } retryAfter)
+        bool storm;
+        lock (state.Sync)
+        {
+            storm = state.TooManyRequestsRate > 0 && state.Random.NextDouble() < state.TooManyRequestsRate;
+        }
+        if ((storm ? 1 : RetryAfter(state)) is { } retryAfter)
         {
             context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             if (isGraphQl)

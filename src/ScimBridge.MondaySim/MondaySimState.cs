@@ -80,6 +80,8 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     public int RateLimitPerMinute { get; set; }
     /// <summary>0..1: share of SCIM and GraphQL requests answered 500 or 503.</summary>
     public double FailureRate { get; set; }
+    /// <summary>0..1: share of SCIM and GraphQL requests answered 429 with <c>Retry-After: 1</c> (a storm, apart from the window limit).</summary>
+    public double TooManyRequestsRate { get; set; }
     public int LatencyMs { get; set; }
     public bool DropConnections { get; set; }
     public bool TokenRevoked { get; set; }

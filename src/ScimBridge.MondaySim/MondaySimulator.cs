@@ -7,7 +7,7 @@ public static class MondaySimulator
 {
     /// <summary>
     /// Builds the simulator from command-line style arguments (<c>--urls</c>, <c>--scim-token</c>, <c>--api-token</c>,
-    /// <c>--fault-rate-limit</c>, <c>--fault-failure-rate</c>, <c>--fault-latency-ms</c>, <c>--max-page-size</c>,
+    /// <c>--fault-rate-limit</c>, <c>--fault-failure-rate</c>, <c>--fault-429-rate</c>, <c>--fault-latency-ms</c>, <c>--max-page-size</c>,
     /// <c>--delete-behavior</c>, <c>--random-seed</c>). Tests pass their own <paramref name="time"/>.
     /// </summary>
     public static WebApplication Build(string[] args, TimeProvider? time = null)
@@ -23,6 +23,7 @@ public static class MondaySimulator
         {
             RateLimitPerMinute = config.GetValue("fault-rate-limit", 0),
             FailureRate = config.GetValue("fault-failure-rate", 0.0),
+            TooManyRequestsRate = config.GetValue("fault-429-rate", 0.0),
             LatencyMs = config.GetValue("fault-latency-ms", 0),
             MaxPageSize = config.GetValue("max-page-size", 100),
             DeleteBehavior = config.GetValue("delete-behavior", DeleteBehavior.Deactivate),

@@ -2,7 +2,9 @@ using ScimBridge;
 using ScimBridge.Auth;
 using ScimBridge.Cli;
 using ScimBridge.Data;
+using ScimBridge.Demo;
 using ScimBridge.Monday;
+using ScimBridge.Push;
 using ScimBridge.Scim;
 
 if (CommandLine.IsCommand(args))
@@ -10,7 +12,9 @@ if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+await using var demo = await DemoMode.StartIfRequestedAsync(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = demo?.BridgeArgs ?? args, ContentRootPath = AppContext.BaseDirectory });
+demo?.Configure(builder);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScimBridgeDatabase(builder.Configuration);
@@ -18,6 +22,7 @@ builder.Services.AddScimAuthentication(builder.Configuration);
 builder.Services.AddScim();
 builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddMondayClient(builder.Configuration);
+builder.Services.AddPush(builder.Configuration);
 builder.Services.AddHealth();
 
 var app = builder.Build();

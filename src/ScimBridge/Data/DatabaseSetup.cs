@@ -52,9 +52,10 @@ public static class DatabaseSetup
                 var groupCommit = synchronous is "FULL" or "EXTRA";
                 services.AddSingleton(_ => new SqliteWriter(sqlite, groupCommit));
                 services.AddScoped<IWriteGate, SqliteWriteGate>();
-                services.AddDbContextPool<ScimBridgeDbContext>(db => db
+                services.AddDbContextPool<ScimBridgeDbContext>((provider, db) => db
                     .UseSqlite(sqlite)
                     .AddInterceptors(new SqlitePragmas(groupCommit ? "NORMAL" : synchronous, options.SqliteBusyTimeoutMs))
+                    .AddInterceptors(provider.GetServices<SaveChangesInterceptor>())
                     .ConfigureWarnings(IgnoreSnapshotlessMigrations));
                 break;
             case DatabaseProvider.Postgres:
@@ -65,8 +66,9 @@ public static class DatabaseSetup
                 }
 
                 services.AddSingleton<IWriteGate, NoWriteGate>();
-                services.AddDbContextPool<ScimBridgeDbContext>(db => db
+                services.AddDbContextPool<ScimBridgeDbContext>((provider, db) => db
                     .UseNpgsql(connectionString)
+                    .AddInterceptors(provider.GetServices<SaveChangesInterceptor>())
                     .ConfigureWarnings(IgnoreSnapshotlessMigrations));
                 break;
             default:
@@ -81,13 +83,44 @@ public static class DatabaseSetup
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        if (db.Database.IsSqlite())
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Migrates with the database locked for the whole run. EF's own lock on PostgreSQL is released after each
+    /// migration's transaction, so instances starting together could both apply the next one; a session advisory
+    /// lock, held across all of them, cannot be.
+    /// </summary>
+    public static async Task MigrateAsync(ScimBridgeDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!db.Database.IsNpgsql())
         {
+            await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            return;
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
+
+    private const long MigrationLockKey = 0x5C1_B41D6E;
 
     // Migrations are hand-written, without a model snapshot; MigrationSchemaTests compares schema and model instead.
     private static void IgnoreSnapshotlessMigrations(WarningsConfigurationBuilder warnings) =>

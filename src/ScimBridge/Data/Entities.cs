@@ -84,6 +84,69 @@ public sealed class ChangeRecord
     public required string Actor { get; set; }
     public string? RequestId { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
+    public string PushStatus { get; set; } = PushStatuses.Pending;
+    public DateTimeOffset? PushedAt { get; set; }
+    /// <summary>Why the push failed or was skipped, or the last retryable error while it is still pending.</summary>
+    public string? PushError { get; set; }
+}
+
+public static class PushStatuses
+{
+    public const string Pending = "Pending";
+    public const string Pushed = "Pushed";
+    public const string Failed = "Failed";
+    public const string Skipped = "Skipped";
+}
+
+/// <summary>
+/// The push state of one user or group. <see cref="ChangeSeq"/> counts accepted changes (bumped in the same
+/// transaction as each change row); the resource needs a push while it is ahead of <see cref="PushedSeq"/>.
+/// <see cref="Pushed"/> is what monday.com was last sent, so the worker sends only the difference.
+/// </summary>
+public sealed class PushStateRecord
+{
+    public required string ResourceType { get; set; }
+    public required string ResourceId { get; set; }
+    public long ChangeSeq { get; set; }
+    public long PushedSeq { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+    public string? MondayId { get; set; }
+    public string? Pushed { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset? PushedAt { get; set; }
+    /// <summary>When a deprovisioned user is to be deleted in monday.com (the delete-after-retention policy).</summary>
+    public DateTimeOffset? DeleteAt { get; set; }
+}
+
+/// <summary>One HTTP attempt to monday.com, linked to the newest change it was pushing.</summary>
+public sealed class OutboundCallRecord
+{
+    public long Id { get; set; }
+    public long? ChangeId { get; set; }
+    public required string ResourceType { get; set; }
+    public required string ResourceId { get; set; }
+    public required string Instance { get; set; }
+    public required string Method { get; set; }
+    public required string Path { get; set; }
+    public int Status { get; set; }
+    public double DurationMs { get; set; }
+    public long? RetryAfterMs { get; set; }
+    public int Attempt { get; set; }
+    public string? Excerpt { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>The monday.com connection: quarantined after a credential failure until a probe succeeds.</summary>
+public sealed class PushTargetRecord
+{
+    public required string Id { get; set; }
+    public DateTimeOffset? QuarantinedSince { get; set; }
+    public int QuarantineLevel { get; set; }
+    public DateTimeOffset? NextProbeAt { get; set; }
+    public string? Reason { get; set; }
 }
 
 /// <summary>An inbound SCIM bearer token; only its SHA-256 hash is stored.</summary>
@@ -95,6 +158,12 @@ public sealed class ScimTokenRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public static class ResourceKinds
+{
+    public const string User = "User";
+    public const string Group = "Group";
 }
 
 public static class ChangeOperations

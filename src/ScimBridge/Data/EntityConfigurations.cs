@@ -62,6 +62,45 @@ internal sealed class ChangeConfiguration : IEntityTypeConfiguration<ChangeRecor
         builder.HasKey(c => c.Id);
         builder.HasIndex(c => new { c.ResourceType, c.ResourceId });
         builder.HasIndex(c => c.OccurredAt);
+        builder.Property(c => c.PushStatus).HasDefaultValue(PushStatuses.Pending);
+        builder.HasIndex(c => c.PushStatus);
+    }
+}
+
+internal sealed class PushStateConfiguration : IEntityTypeConfiguration<PushStateRecord>
+{
+    public void Configure(EntityTypeBuilder<PushStateRecord> builder)
+    {
+        builder.ToTable("PushStates");
+        builder.HasKey(p => new { p.ResourceType, p.ResourceId });
+        // Two bridge instances may accept changes to the same resource: the counter must not lose an increment.
+        builder.Property(p => p.ChangeSeq).IsConcurrencyToken();
+        // The worker's queue: only resources with work to do are in it.
+        builder.HasIndex(p => p.DueAt).HasFilter(PushQueueFilter);
+        builder.HasIndex(p => p.MondayId);
+    }
+
+    public const string PushQueueFilter = "\"ChangeSeq\" > \"PushedSeq\" OR \"DeleteAt\" IS NOT NULL";
+}
+
+internal sealed class OutboundCallConfiguration : IEntityTypeConfiguration<OutboundCallRecord>
+{
+    public void Configure(EntityTypeBuilder<OutboundCallRecord> builder)
+    {
+        builder.ToTable("OutboundCalls");
+        builder.HasKey(c => c.Id);
+        builder.HasIndex(c => c.ChangeId);
+        builder.HasIndex(c => new { c.ResourceType, c.ResourceId });
+        builder.HasIndex(c => c.At);
+    }
+}
+
+internal sealed class PushTargetConfiguration : IEntityTypeConfiguration<PushTargetRecord>
+{
+    public void Configure(EntityTypeBuilder<PushTargetRecord> builder)
+    {
+        builder.ToTable("PushTargets");
+        builder.HasKey(t => t.Id);
     }
 }
 

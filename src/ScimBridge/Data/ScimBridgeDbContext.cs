@@ -11,6 +11,9 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<GroupMemberRecord> GroupMembers => Set<GroupMemberRecord>();
     public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
     public DbSet<ScimTokenRecord> ScimTokens => Set<ScimTokenRecord>();
+    public DbSet<PushStateRecord> PushStates => Set<PushStateRecord>();
+    public DbSet<OutboundCallRecord> OutboundCalls => Set<OutboundCallRecord>();
+    public DbSet<PushTargetRecord> PushTargets => Set<PushTargetRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -11,7 +11,8 @@ public sealed class MondayOptions
     public string? TenantUrl { get; set; }
     public string? ScimToken { get; set; }
     public string? ApiToken { get; set; }
-    public int RequestsPerMinute { get; set; } = 300;
+    /// <summary>The pace of calls; 1,500 (25 a second) is what Microsoft's gallery asks every SCIM app to bear.</summary>
+    public int RequestsPerMinute { get; set; } = 1500;
     public int AttemptTimeoutSeconds { get; set; } = 10;
     public int MaxRetries { get; set; } = 6;
     public int BackoffBaseMilliseconds { get; set; } = 500;

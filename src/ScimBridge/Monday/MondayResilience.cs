@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -10,10 +9,10 @@ namespace ScimBridge.Monday;
 
 /// <summary>
 /// The one resilience pipeline for monday.com SCIM calls: retry (exponential backoff with jitter, honouring
-/// <c>Retry-After</c>) around a circuit breaker around a per-attempt timeout, plus a client-side token bucket
-/// that every attempt waits on before it is sent, so the bridge stays under the target's limit.
+/// <c>Retry-After</c>) around a circuit breaker around a per-attempt timeout, plus a client-side pace that every
+/// attempt waits on before it is sent, so the bridge stays under the target's limit instead of bouncing off it.
 /// </summary>
-public sealed class MondayResilience : IDisposable
+public sealed class MondayResilience
 {
     private static readonly HashSet<HttpStatusCode> Transient =
     [
@@ -21,7 +20,14 @@ public sealed class MondayResilience : IDisposable
         HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout,
     ];
 
-    private readonly TokenBucketRateLimiter _limiter;
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private readonly Lock _pace = new();
+    private readonly Queue<DateTimeOffset> _sent = new();
+    private readonly TimeSpan _configuredInterval;
+    private TimeSpan _interval;
+    private DateTimeOffset _next;
+    private DateTimeOffset _pausedUntil;
+    private DateTimeOffset _lastChange;
 
     public MondayResilience(IOptions<MondayOptions> options, TimeProvider time)
     {
@@ -29,16 +35,8 @@ public sealed class MondayResilience : IDisposable
         ArgumentNullException.ThrowIfNull(time);
         var o = options.Value;
         Time = time;
-        var perMinute = Math.Max(1, o.RequestsPerMinute);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perMinute,
-            TokensPerPeriod = perMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        ConfiguredPerMinute = Math.Max(1, o.RequestsPerMinute);
+        _configuredInterval = _interval = Minute / ConfiguredPerMinute;
 
         var handled = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
@@ -72,18 +70,74 @@ public sealed class MondayResilience : IDisposable
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
     public TimeProvider Time { get; }
 
-    /// <summary>Waits (never fails) until the client-side limit lets one more request go.</summary>
-    public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+    public int ConfiguredPerMinute { get; }
+
+    /// <summary>The pace in force: the configured rate, or less once the target has said where its limit is.</summary>
+    public double PerMinute
     {
-        while (true)
+        get
         {
-            using var lease = await _limiter.AcquireAsync(1, cancellationToken);
-            if (lease.IsAcquired)
+            lock (_pace)
             {
-                return;
+                return Minute / _interval;
             }
         }
     }
+
+    /// <summary>
+    /// Waits until the next request may go: requests are spaced evenly at the pace (no bursts, so a sliding-window
+    /// limit on the target is never overrun), and none go while the target has asked for a pause.
+    /// </summary>
+    public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan wait;
+        lock (_pace)
+        {
+            var now = Time.GetUtcNow();
+            // A minute without a 429 earns back 10 % of the configured rate: a limit learned from a passing storm does not stick.
+            if (_interval > _configuredInterval && now - _lastChange >= Minute)
+            {
+                var faster = Minute / ((Minute / _interval) + (ConfiguredPerMinute * 0.1));
+                _interval = faster < _configuredInterval ? _configuredInterval : faster;
+                _lastChange = now;
+            }
+            var slot = Max(now, Max(_next, _pausedUntil));
+            _next = slot + _interval;
+            wait = slot - now;
+            _sent.Enqueue(slot);
+            while (_sent.Count > 0 && _sent.Peek() <= now - Minute)
+            {
+                _sent.Dequeue();
+            }
+        }
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, Time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The target answered 429: nobody sends until <paramref name="retryAfter"/> has passed, and the pace drops to
+    /// just under what was sent in the last minute — the target's limit as observed — so it is not hit again.
+    /// </summary>
+    public void OnRateLimited(TimeSpan? retryAfter)
+    {
+        lock (_pace)
+        {
+            var now = Time.GetUtcNow();
+            _pausedUntil = Max(_pausedUntil, now + (retryAfter ?? TimeSpan.FromSeconds(1)));
+            _lastChange = now;
+            // Too few requests say nothing about a limit (a 429 storm, a shared budget): then only the pause applies.
+            var sentLastMinute = _sent.Count(t => t > now - Minute && t <= now);
+            if (sentLastMinute >= 10)
+            {
+                var learned = Minute / Math.Max(sentLastMinute * 0.97, ConfiguredPerMinute * 0.1);
+                _interval = learned > _interval ? learned : _interval;
+            }
+        }
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary><c>Retry-After</c> as delta-seconds or an HTTP-date; null when absent (then the backoff decides).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
@@ -101,6 +155,4 @@ public sealed class MondayResilience : IDisposable
         }
         return null;
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

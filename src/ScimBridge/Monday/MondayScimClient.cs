@@ -28,7 +28,7 @@ public enum MondayFailure
 /// <c>"***"</c>, so the provisioning log keeps no names or e-mail addresses from those fields.
 /// </summary>
 public sealed record OutboundCall(
-    string Method, string Path, int Status, double DurationMs, TimeSpan? RetryAfter, int Attempt, string? BodyExcerpt);
+    string Method, string Path, int Status, double DurationMs, TimeSpan? RetryAfter, int Attempt, string? BodyExcerpt, DateTimeOffset At);
 
 public sealed record MondayResult(
     MondayFailure Failure,
@@ -68,8 +68,19 @@ public sealed partial class MondayScimClient
         _base = new Uri(url.EndsWith('/') ? url : url + "/");
     }
 
+    /// <summary>
+    /// Also finds users made in monday.com by hand: its listing shows only SCIM-provisioned users unless asked not to,
+    /// and a user who already has a seat must be adopted, not duplicated.
+    /// </summary>
     public Task<MondayResult> FindUserByUserNameAsync(string userName, CancellationToken cancellationToken = default) =>
         FindAsync("Users", "userName", userName, cancellationToken);
+
+    /// <summary>The cheapest authenticated call: tells whether the target takes our token again.</summary>
+    public Task<MondayResult> ProbeAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "Users?startIndex=1&count=1", null, cancellationToken);
+
+    public Task<MondayResult> DeleteUserAsync(string mondayId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"Users/{Escape(mondayId)}", null, cancellationToken);
 
     public Task<MondayResult> CreateUserAsync(MappedUser user, CancellationToken cancellationToken = default)
     {
@@ -93,10 +104,10 @@ public sealed partial class MondayScimClient
         string mondayId, IReadOnlyDictionary<string, JsonNode?> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var ops = changes.Select(c => (JsonNode)new JsonObject
-        {
-            ["op"] = "replace", ["path"] = c.Key, ["value"] = c.Value?.DeepClone(),
-        });
+        // A null value clears the attribute: RFC 7644 says so with "remove", not with a null "replace".
+        var ops = changes.Select(c => (JsonNode)(c.Value is null
+            ? new JsonObject { ["op"] = "remove", ["path"] = c.Key }
+            : new JsonObject { ["op"] = "replace", ["path"] = c.Key, ["value"] = c.Value.DeepClone() }));
         return SendAsync(HttpMethod.Patch, $"Users/{Escape(mondayId)}", PatchBody(ops), cancellationToken);
     }
 
@@ -150,7 +161,7 @@ public sealed partial class MondayScimClient
         ArgumentNullException.ThrowIfNull(value);
         var literal = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
         var filter = Uri.EscapeDataString($"{attribute} eq \"{literal}\"");
-        var result = await SendAsync(HttpMethod.Get, $"{resource}?filter={filter}", null, cancellationToken);
+        var result = await SendAsync(HttpMethod.Get, $"{resource}?filter={filter}&scim_provisioned_only=false", null, cancellationToken);
         if (!result.Success)
         {
             return result;
@@ -174,7 +185,7 @@ public sealed partial class MondayScimClient
     private async Task<MondayResult> SendAsync(HttpMethod method, string relative, JsonObject? body, CancellationToken cancellationToken)
     {
         var uri = new Uri(_base, relative);
-        var path = uri.PathAndQuery;
+        var path = RedactQuery(uri);
         var json = body?.ToJsonString();
         var calls = new List<OutboundCall>();
         var time = _resilience.Time;
@@ -194,20 +205,25 @@ public sealed partial class MondayScimClient
                     request.Content = new StringContent(json, Encoding.UTF8, ScimMediaType);
                 }
                 var started = time.GetTimestamp();
+                var at = time.GetUtcNow();
                 var attempt = calls.Count + 1;
                 try
                 {
                     var reply = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
                     var replyText = await reply.Content.ReadAsStringAsync(ct);
+                    var retryAfter = MondayResilience.RetryAfter(reply, time.GetUtcNow());
+                    if (reply.StatusCode == HttpStatusCode.TooManyRequests)
+                    {
+                        _resilience.OnRateLimited(retryAfter);
+                    }
                     calls.Add(new OutboundCall(method.Method, path, (int)reply.StatusCode,
-                        time.GetElapsedTime(started).TotalMilliseconds, MondayResilience.RetryAfter(reply, time.GetUtcNow()),
-                        attempt, Excerpt(replyText)));
+                        time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt, Excerpt(replyText), at));
                     return reply;
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
                 {
                     calls.Add(new OutboundCall(method.Method, path, 0, time.GetElapsedTime(started).TotalMilliseconds,
-                        null, attempt, null));
+                        null, attempt, null, at));
                     if (e is IOException)
                     {
                         throw new HttpRequestException(e.Message, e);
@@ -259,6 +275,12 @@ public sealed partial class MondayScimClient
             return null;
         }
     }
+
+    /// <summary>The path as recorded: a filter's value is a userName or team name, so it is not kept.</summary>
+    private static string RedactQuery(Uri uri) =>
+        uri.Query.Contains("filter=", StringComparison.Ordinal)
+            ? uri.AbsolutePath + "?filter=" + Uri.EscapeDataString("... eq \"***\"")
+            : uri.PathAndQuery;
 
     /// <summary>Redacts first (so a cut never leaves half a name), then cuts to 500 characters.</summary>
     public static string? Excerpt(string? body)

@@ -6,18 +6,20 @@ using ScimBridge.Scim.Resources;
 namespace ScimBridge.Provisioning;
 
 /// <summary>
-/// Adds a change row to the current unit of work, so it commits in the same transaction as the change.
-/// Rows hold what changed (old → new per attribute, members added and removed) and who asked.
+/// Adds a change row to the current unit of work, so it commits in the same transaction as the change, and marks
+/// the resource as needing a push. Rows hold what changed (old → new per attribute, members added and removed)
+/// and who asked.
 /// </summary>
 public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
 {
-    public void Record(
+    public async Task RecordAsync(
         string operation,
         string resourceType,
         string resourceId,
         IReadOnlyList<AttributeChange> attributes,
         MemberChanges? members,
-        ChangeActor actor)
+        ChangeActor actor,
+        CancellationToken cancellationToken)
     {
         var changes = new JsonObject
         {
@@ -34,6 +36,7 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
             changes["membersRemoved"] = new JsonArray(members.Removed.Select(m => (JsonNode)m).ToArray());
         }
 
+        var now = time.GetUtcNow();
         db.Changes.Add(new ChangeRecord
         {
             ResourceType = resourceType,
@@ -42,7 +45,22 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
             Changes = changes.ToJsonString(),
             Actor = actor.Name,
             RequestId = actor.RequestId,
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = now,
         });
+
+        // A new resource has no push state yet: no need to look.
+        var state = operation == ChangeOperations.Create ? null : await db.PushStates.FindAsync([resourceType, resourceId], cancellationToken);
+        if (state is null)
+        {
+            db.PushStates.Add(new PushStateRecord { ResourceType = resourceType, ResourceId = resourceId, ChangeSeq = 1, DueAt = now });
+            return;
+        }
+
+        // A resource already waiting keeps its place (and any backoff); one that was up to date joins the queue now.
+        if (state.ChangeSeq == state.PushedSeq)
+        {
+            state.DueAt = now;
+        }
+        state.ChangeSeq++;
     }
 }

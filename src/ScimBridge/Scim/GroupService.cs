@@ -69,8 +69,8 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
             var types = await ResolveMembersAsync(wanted.Keys, record.Id, cancellationToken);
             record.Members.AddRange(wanted.Keys.Select(m => new GroupMemberRecord { MemberId = m, MemberType = types[m] }));
             db.Groups.Add(record);
-            changes.Record(ChangeOperations.Create, "Group", record.Id,
-                ResourceDiff.Compute(new JsonObject(), Json.WithoutServerAttributes(resource)), new MemberChanges([.. wanted.Keys], []), actor);
+            await changes.RecordAsync(ChangeOperations.Create, ResourceKinds.Group, record.Id,
+                ResourceDiff.Compute(new JsonObject(), Json.WithoutServerAttributes(resource)), new MemberChanges([.. wanted.Keys], []), actor, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -101,8 +101,8 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
             var members = await db.GroupMembers.Where(m => m.GroupId == id).Select(m => m.MemberId).ToListAsync(cancellationToken);
             await RemoveMembershipsAsync(db, changes, id, actor, time.GetUtcNow(), cancellationToken);
             db.Groups.Remove(record);
-            changes.Record(ChangeOperations.Delete, "Group", id,
-                ResourceDiff.Compute(Json.ParseObject(record.Data), new JsonObject()), new MemberChanges([], members), actor);
+            await changes.RecordAsync(ChangeOperations.Delete, ResourceKinds.Group, id,
+                ResourceDiff.Compute(Json.ParseObject(record.Data), new JsonObject()), new MemberChanges([], members), actor, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
     }
@@ -123,7 +123,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
         {
             group.Version++;
             group.LastModified = now;
-            changes.Record(ChangeOperations.Update, "Group", group.Id, [], new MemberChanges([], [memberId]), actor);
+            await changes.RecordAsync(ChangeOperations.Update, ResourceKinds.Group, group.Id, [], new MemberChanges([], [memberId]), actor, cancellationToken);
         }
 
         db.GroupMembers.RemoveRange(memberships);
@@ -168,7 +168,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
                 Apply(record, after);
                 record.Version++;
                 record.LastModified = time.GetUtcNow();
-                changes.Record(ChangeOperations.Update, "Group", id, diff, new MemberChanges(added, removed), actor);
+                await changes.RecordAsync(ChangeOperations.Update, ResourceKinds.Group, id, diff, new MemberChanges(added, removed), actor, cancellationToken);
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);

@@ -132,7 +132,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         using (await gate.EnterAsync(cancellationToken))
         {
             db.Users.Add(record);
-            changes.Record(ChangeOperations.Create, "User", record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor);
+            await changes.RecordAsync(ChangeOperations.Create, ResourceKinds.User, record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor, cancellationToken);
             await SaveAsync(record, cancellationToken);
         }
 
@@ -157,7 +157,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
             Preconditions.CheckIfMatch(ifMatch, record.Version);
             await GroupService.RemoveMembershipsAsync(db, changes, id, actor, time.GetUtcNow(), cancellationToken);
             db.Users.Remove(record);
-            changes.Record(ChangeOperations.Delete, "User", id, ResourceDiff.Compute(Json.ParseObject(record.Data), new JsonObject()), null, actor);
+            await changes.RecordAsync(ChangeOperations.Delete, ResourceKinds.User, id, ResourceDiff.Compute(Json.ParseObject(record.Data), new JsonObject()), null, actor, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
     }
@@ -200,7 +200,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
 
             record.Version++;
             record.LastModified = time.GetUtcNow();
-            changes.Record(ChangeOperations.Update, "User", id, diff, null, actor);
+            await changes.RecordAsync(ChangeOperations.Update, ResourceKinds.User, id, diff, null, actor, cancellationToken);
             try
             {
                 using (await gate.EnterAsync(cancellationToken))

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
 
@@ -41,12 +43,32 @@ public sealed class MigrationSchemaTests
         await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
         {
             await using var db = Context(provider, database.ConnectionString);
-            await db.Database.MigrateAsync();
+            await DatabaseSetup.MigrateAsync(db);
         }));
 
         await using var check = Context(provider, database.ConnectionString);
-        await check.Database.MigrateAsync();
-        Assert.Single(await check.Database.GetAppliedMigrationsAsync());
+        await DatabaseSetup.MigrateAsync(check);
+        Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Theory, AllDatabases]
+    public async Task PushMigration_QueuesUsersAndGroupsAcceptedBeforeIt(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabases.CreateAsync(provider);
+        await using var db = Context(provider, database.ConnectionString);
+        await db.GetService<IMigrator>().MigrateAsync("20261122000000_Initial");
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"Users\" (\"Id\", \"UserName\", \"UserNameNormalized\", \"Active\", \"Created\", \"LastModified\", \"Version\", \"Data\") "
+            + "VALUES ('u1', 'a@example.com', 'a@example.com', TRUE, 0, 0, 1, '{{}}')");
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"Groups\" (\"Id\", \"DisplayName\", \"DisplayNameNormalized\", \"Created\", \"LastModified\", \"Version\", \"Data\") "
+            + "VALUES ('g1', 'Team', 'team', 0, 0, 1, '{{}}')");
+
+        await db.Database.MigrateAsync();
+
+        var states = await db.PushStates.AsNoTracking().OrderBy(p => p.ResourceType).ToListAsync();
+        Assert.Equal([("Group", "g1"), ("User", "u1")], states.Select(p => (p.ResourceType, p.ResourceId)));
+        Assert.All(states, p => Assert.True(p.ChangeSeq > p.PushedSeq, "queued for a push"));
     }
 
     private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString)

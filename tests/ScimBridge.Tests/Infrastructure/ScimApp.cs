@@ -33,10 +33,17 @@ public sealed class ScimApp : WebApplicationFactory<Program>
     public HttpClient Scim { get; private set; } = null!;
 
     /// <param name="database">An existing database to use (and dispose with the app); a fresh one when null.</param>
-    public static async Task<ScimApp> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null, TestDatabase? database = null)
+    /// <param name="kestrel">Serve on a real socket (Kestrel on 127.0.0.1) instead of the in-memory test server.</param>
+    public static async Task<ScimApp> StartAsync(
+        DatabaseProvider provider, Dictionary<string, string?>? settings = null, TestDatabase? database = null, bool kestrel = false)
     {
         database ??= await TestDatabases.CreateAsync(provider);
         var app = new ScimApp(database, settings ?? []);
+        if (kestrel)
+        {
+            app.UseKestrel(0);
+            app.StartServer();
+        }
         var created = await app.WithScopeAsync(s => s.GetRequiredService<TokenService>().CreateAsync("test-client", CancellationToken.None));
         app.Token = created.Token;
         app.Scim = app.CreateScimClient(created.Token);
@@ -56,7 +63,7 @@ public sealed class ScimApp : WebApplicationFactory<Program>
 
     public HttpClient CreateScimClient(string? token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/") });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

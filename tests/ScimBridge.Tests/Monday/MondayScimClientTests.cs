@@ -116,7 +116,6 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         configure?.Invoke(options);
         var resilience = new MondayResilience(Options.Create(options), _time);
         var http = handler is null ? new HttpClient() : new HttpClient(handler);
-        _disposables.Add(resilience);
         _disposables.Add(http);
         return new MondayScimClient(http, Options.Create(options), resilience);
     }

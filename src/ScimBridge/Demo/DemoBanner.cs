@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using ScimBridge.Auth;
+
+namespace ScimBridge.Demo;
+
+/// <summary>
+/// Once the server listens: creates a fresh inbound token and prints, to standard output only, where to send SCIM,
+/// with which token, and ready-to-paste curl commands. The tokens are never logged.
+/// </summary>
+public sealed class DemoBanner(DemoMode demo, IServer server, IServiceScopeFactory scopes, TimeProvider time) : IHostedLifecycleService
+{
+    public const string TenantUrlLabel = "Tenant URL:";
+    public const string SecretTokenLabel = "Secret Token:";
+    public const string SimulatorUrlLabel = "monday.com simulator:";
+    public const string SimulatorTokenLabel = "Simulator token:";
+    public const string EndLine = "Press Ctrl+C to stop the bridge and the simulator.";
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stamp = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        await using var scope = scopes.CreateAsyncScope();
+        var token = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync($"demo-{stamp}", cancellationToken);
+        await Console.Out.WriteAsync(Banner(ListeningUrl(), token.Token, stamp));
+        await Console.Out.FlushAsync(cancellationToken);
+    }
+
+    private string Banner(string bridge, string token, string stamp)
+    {
+        var tenantUrl = bridge + "/scim/v2";
+        var simulator = demo.SimulatorUrl.ToString().TrimEnd('/');
+        var user = $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada-{{stamp}}@example.com","displayName":"Ada Lovelace","active":true}""";
+        var text = new StringBuilder()
+            .AppendLine()
+            .AppendLine("==================== ScimBridge demo ====================")
+            .AppendLine("Identity provider settings (inbound SCIM):")
+            .AppendLine($"  {TenantUrlLabel,-22} {tenantUrl}")
+            .AppendLine($"  {SecretTokenLabel,-22} {token}")
+            .AppendLine("Push target (in this process, instead of monday.com):")
+            .AppendLine($"  {SimulatorUrlLabel,-22} {simulator}/scim/v2")
+            .AppendLine($"  {SimulatorTokenLabel,-22} {demo.SimulatorScimToken}")
+            .AppendLine()
+            .AppendLine("Create a user:")
+            .AppendLine($"  curl -sS -X POST '{tenantUrl}/Users' -H 'Authorization: Bearer {token}' -H 'Content-Type: application/scim+json' -d '{user}'")
+            .AppendLine("See what arrived in \"monday.com\" (users, groups and every request it got):")
+            .AppendLine($"  curl -sS '{simulator}/_sim/state' -H 'Authorization: Bearer {demo.SimulatorScimToken}'")
+            .AppendLine()
+            .AppendLine(EndLine)
+            .AppendLine("==========================================================")
+            .AppendLine();
+        return text.ToString();
+    }
+
+    /// <summary>The server's real address (Kestrel's default when none was configured), wildcard hosts as localhost.</summary>
+    private string ListeningUrl()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.OrderBy(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase)).FirstOrDefault()
+            ?? "http://localhost:5000";
+        if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            address = new UriBuilder(uri) { Host = "localhost" }.Uri.ToString();
+        }
+
+        return address.TrimEnd('/');
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,365 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ScimBridge.Monday;
+
+namespace ScimBridge.Push;
+
+/// <summary>
+/// Brings one user or team in monday.com to the state the bridge holds now, sending only what differs from what
+/// was last pushed. Everything it sends is safe to send twice: creates adopt on 409, PATCHes replace values,
+/// member adds and removes are set operations.
+/// </summary>
+public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOptions<PushOptions> options, TimeProvider time)
+{
+    private readonly PushOptions _options = options.Value;
+
+    public async Task<PushOutcome> PushUserAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var calls = new List<OutboundCall>();
+        var mondayId = snapshot.State.MondayId;
+        var pushed = PushedUser.Parse(snapshot.State.Pushed);
+
+        PushOutcome Outcome(PushStatus status, string? error = null, DateTimeOffset? deleteAt = null) =>
+            new(status, mondayId, pushed?.ToJson(), error, calls, deleteAt);
+
+        if (snapshot.UserData is null)
+        {
+            return await DeprovisionDeletedAsync();
+        }
+
+        var mapped = mapper.Map(JsonNode.Parse(snapshot.UserData)!.AsObject());
+        var desired = PushedUser.From(mapped);
+        if (!mapped.InScope)
+        {
+            if (mondayId is null)
+            {
+                return Outcome(PushStatus.Skipped, "Out of the push scope (MondayMapping:ScopeFilter): not created in monday.com.");
+            }
+            // Leaving scope is de-provisioning: the seat is deactivated, the rest left as it was.
+            desired = (pushed ?? desired) with { Active = false };
+        }
+
+        // A user deleted in monday.com behind the bridge's back is created again: at most once per push.
+        for (var round = 0; round < 2; round++)
+        {
+            if (mondayId is null)
+            {
+                if (!desired.Active)
+                {
+                    return Outcome(PushStatus.Skipped, "Inactive and not in monday.com yet: no seat is created for it.");
+                }
+                if (desired.UserName.Length == 0)
+                {
+                    return Outcome(PushStatus.Failed, "The user has no userName for monday.com (check MondayMapping:Attributes).");
+                }
+
+                var created = await client.CreateUserAsync(mapped with { Active = true }, cancellationToken);
+                calls.AddRange(created.Calls);
+                if (created.Success && created.Id is { } id)
+                {
+                    (mondayId, pushed) = (id, desired with { Active = true });
+                }
+                else if (created.Status == 409)
+                {
+                    // Already there: made by hand, or created by a push whose answer a crash lost. Adopt it.
+                    var found = await client.FindUserByUserNameAsync(desired.UserName, cancellationToken);
+                    calls.AddRange(found.Calls);
+                    if (!found.Success)
+                    {
+                        return Failure(found, Outcome);
+                    }
+                    if (found.Resource is null || found.Id is not { } adopted)
+                    {
+                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}");
+                    }
+                    (mondayId, pushed) = (adopted, PushedUser.FromScim(found.Resource));
+                }
+                else
+                {
+                    return Failure(created, Outcome);
+                }
+            }
+
+            var changes = pushed is null ? desired.AllAttributes() : pushed.Diff(desired);
+            if (changes.Count == 0)
+            {
+                return Outcome(PushStatus.Pushed, Warnings(mapped));
+            }
+            var patched = await client.PatchUserAsync(mondayId, changes, cancellationToken);
+            calls.AddRange(patched.Calls);
+            if (patched.Success)
+            {
+                pushed = desired;
+                return Outcome(PushStatus.Pushed, Warnings(mapped));
+            }
+            if (patched.Status != 404)
+            {
+                return Failure(patched, Outcome);
+            }
+            (mondayId, pushed) = (null, null);
+        }
+        return Outcome(PushStatus.Retry, "monday.com lost the user twice in one push.");
+
+        async Task<PushOutcome> DeprovisionDeletedAsync()
+        {
+            if (mondayId is null)
+            {
+                return Outcome(PushStatus.Skipped, "Deleted before it reached monday.com.");
+            }
+            var now = time.GetUtcNow();
+            if (snapshot.State.DeleteAt is { } due && due <= now)
+            {
+                var deleted = await client.DeleteUserAsync(mondayId, cancellationToken);
+                calls.AddRange(deleted.Calls);
+                if (deleted.Success || deleted.Status == 404)
+                {
+                    (mondayId, pushed) = (null, null);
+                    return Outcome(PushStatus.Pushed);
+                }
+                // A target that refuses deletes keeps the user deactivated; the schedule is dropped, not retried forever.
+                return deleted.Failure == MondayFailure.Invalid
+                    ? Outcome(PushStatus.Failed, $"monday.com refused to delete the deactivated user ({deleted.Status}): {deleted.Detail}")
+                    : Failure(deleted, Outcome, snapshot.State.DeleteAt);
+            }
+
+            if (pushed is null || pushed.Active)
+            {
+                var deactivated = await client.DeactivateUserAsync(mondayId, cancellationToken);
+                calls.AddRange(deactivated.Calls);
+                if (deactivated.Status == 404)
+                {
+                    (mondayId, pushed) = (null, null);
+                    return Outcome(PushStatus.Pushed);
+                }
+                if (!deactivated.Success)
+                {
+                    return Failure(deactivated, Outcome);
+                }
+                pushed = (pushed ?? PushedUser.Empty) with { Active = false };
+            }
+            var deleteAt = _options.Deprovision == DeprovisionPolicy.DeleteAfterRetention
+                ? snapshot.State.DeleteAt ?? now + _options.DeleteRetention
+                : (DateTimeOffset?)null;
+            return Outcome(PushStatus.Pushed, deleteAt: deleteAt);
+        }
+    }
+
+    public async Task<PushOutcome> PushGroupAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var calls = new List<OutboundCall>();
+        var mondayId = snapshot.State.MondayId;
+        var pushed = PushedGroup.Parse(snapshot.State.Pushed);
+
+        PushOutcome Outcome(PushStatus status, string? error = null) => new(status, mondayId, pushed?.ToJson(), error, calls);
+
+        if (snapshot.GroupDisplayName is not { } name)
+        {
+            if (mondayId is null)
+            {
+                return Outcome(PushStatus.Skipped, "Deleted before it reached monday.com.");
+            }
+            var deleted = await client.DeleteGroupAsync(mondayId, cancellationToken);
+            calls.AddRange(deleted.Calls);
+            if (deleted.Success || deleted.Status == 404)
+            {
+                (mondayId, pushed) = (null, null);
+                return Outcome(PushStatus.Pushed);
+            }
+            return Failure(deleted, Outcome);
+        }
+
+        for (var round = 0; round < 2; round++)
+        {
+            if (mondayId is null)
+            {
+                var created = await client.CreateGroupAsync(name, cancellationToken);
+                calls.AddRange(created.Calls);
+                if (created.Success && created.Id is { } id)
+                {
+                    (mondayId, pushed) = (id, new PushedGroup(name, []));
+                }
+                else if (created.Status == 409)
+                {
+                    var found = await client.FindGroupByDisplayNameAsync(name, cancellationToken);
+                    calls.AddRange(found.Calls);
+                    if (!found.Success)
+                    {
+                        return Failure(found, Outcome);
+                    }
+                    if (found.Id is not { } adopted)
+                    {
+                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no team with this name: {created.Detail}");
+                    }
+                    // Members the team already has are left alone; ours are added (adding twice is harmless).
+                    (mondayId, pushed) = (adopted, new PushedGroup(name, []));
+                }
+                else
+                {
+                    return Failure(created, Outcome);
+                }
+            }
+
+            if (!string.Equals(pushed!.DisplayName, name, StringComparison.Ordinal))
+            {
+                var renamed = await client.RenameGroupAsync(mondayId, name, cancellationToken);
+                calls.AddRange(renamed.Calls);
+                if (renamed.Status == 404)
+                {
+                    (mondayId, pushed) = (null, null);
+                    continue;
+                }
+                if (!renamed.Success)
+                {
+                    return Failure(renamed, Outcome);
+                }
+                pushed = pushed with { DisplayName = name };
+            }
+            return await PushMembersAsync();
+        }
+        return Outcome(PushStatus.Retry, "monday.com lost the team twice in one push.");
+
+        async Task<PushOutcome> PushMembersAsync()
+        {
+            var wanted = snapshot.GroupUserMembers.ToHashSet(StringComparer.Ordinal);
+            var links = (await store.MemberLinksAsync(wanted, cancellationToken)).ToDictionary(l => l.UserId, StringComparer.Ordinal);
+            var add = new Dictionary<string, string>(StringComparer.Ordinal);
+            var waiting = 0;
+            var notInMonday = 0;
+            foreach (var userId in wanted)
+            {
+                var link = links.GetValueOrDefault(userId);
+                if (link?.MondayId is { } memberId)
+                {
+                    if (pushed!.Members.GetValueOrDefault(userId) != memberId)
+                    {
+                        add[userId] = memberId;
+                    }
+                }
+                else if (link is { Pending: true })
+                {
+                    waiting++;
+                }
+                else
+                {
+                    notInMonday++;
+                }
+            }
+            var remove = pushed!.Members.Where(m => !wanted.Contains(m.Key) || links.GetValueOrDefault(m.Key)?.MondayId is null)
+                .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+
+            if (add.Count > 0)
+            {
+                var added = await client.AddMembersAsync(mondayId!, add.Values, cancellationToken);
+                calls.AddRange(added.Calls);
+                if (!added.Success)
+                {
+                    return Failure(added, Outcome);
+                }
+                pushed = pushed with { Members = new Dictionary<string, string>(pushed.Members.Concat(add).DistinctBy(m => m.Key), StringComparer.Ordinal) };
+            }
+            if (remove.Count > 0)
+            {
+                var removed = await client.RemoveMembersAsync(mondayId!, remove.Values, cancellationToken);
+                calls.AddRange(removed.Calls);
+                if (!removed.Success && removed.Status != 404)
+                {
+                    return Failure(removed, Outcome);
+                }
+                pushed = pushed with
+                {
+                    Members = pushed.Members.Where(m => !remove.ContainsKey(m.Key)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
+                };
+            }
+
+            if (waiting > 0)
+            {
+                return Outcome(PushStatus.Wait, $"Waiting for {waiting} member user(s) to reach monday.com first.");
+            }
+            var notes = new List<string>();
+            if (notInMonday > 0)
+            {
+                notes.Add($"{notInMonday} member user(s) are not in monday.com (out of scope, inactive or failed) and were left out.");
+            }
+            if (snapshot.GroupOtherMembers > 0)
+            {
+                notes.Add($"{snapshot.GroupOtherMembers} nested group member(s) left out: monday.com teams hold users only.");
+            }
+            return Outcome(PushStatus.Pushed, notes.Count == 0 ? null : string.Join(" ", notes));
+        }
+    }
+
+    private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, DateTimeOffset?, PushOutcome> outcome, DateTimeOffset? deleteAt = null)
+    {
+        var error = result.Status == 0
+            ? $"monday.com could not be reached: {result.Detail}"
+            : $"monday.com answered {result.Status}{(result.ScimType is null ? "" : $" ({result.ScimType})")}: {result.Detail}";
+        return result.Failure switch
+        {
+            MondayFailure.Credentials => outcome(PushStatus.Quarantine, error, deleteAt),
+            MondayFailure.Retryable => outcome(PushStatus.Retry, error, deleteAt),
+            _ => outcome(PushStatus.Failed, error, deleteAt),
+        };
+    }
+
+    private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, PushOutcome> outcome) =>
+        Failure(result, (status, error, _) => outcome(status, error));
+
+    private static string? Warnings(MappedUser mapped) => mapped.Warnings.Count == 0 ? null : string.Join(" ", mapped.Warnings);
+}
+
+/// <summary>What monday.com was last sent for a user.</summary>
+public sealed record PushedUser(
+    string UserName, string DisplayName, string UserType, string? Title, string? Locale, string? Timezone,
+    IReadOnlyList<string> Roles, bool Active)
+{
+    public static readonly PushedUser Empty = new("", "", "", null, null, null, [], true);
+
+    public static PushedUser From(MappedUser m) =>
+        new(m.UserName, m.DisplayName, m.UserType, m.Title, m.Locale, m.Timezone, m.Roles, m.Active);
+
+    /// <summary>An adopted user as monday.com holds it, so the first push sends only what differs.</summary>
+    public static PushedUser FromScim(JsonObject user)
+    {
+        static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var roles = user["roles"] is JsonArray array
+            ? array.Select(r => r is JsonObject o ? Str(o["value"]) : Str(r)).OfType<string>().ToList()
+            : [];
+        var active = user["active"] is not JsonValue a || !a.TryGetValue<bool>(out var b) || b;
+        return new(Str(user["userName"]) ?? "", Str(user["displayName"]) ?? "", Str(user["userType"]) ?? "",
+            Str(user["title"]), Str(user["locale"]), Str(user["timezone"]), roles, active);
+    }
+
+    /// <summary>Attribute → new value (null clears it) for every attribute that differs.</summary>
+    public Dictionary<string, JsonNode?> Diff(PushedUser desired)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var all = desired.AllAttributes();
+        var mine = AllAttributes();
+        return all.Where(a => !JsonNode.DeepEquals(a.Value, mine[a.Key])).ToDictionary(a => a.Key, a => a.Value);
+    }
+
+    public Dictionary<string, JsonNode?> AllAttributes() => new(StringComparer.Ordinal)
+    {
+        ["userName"] = UserName,
+        ["displayName"] = DisplayName,
+        ["userType"] = UserType,
+        ["title"] = Title,
+        ["locale"] = Locale,
+        ["timezone"] = Timezone,
+        ["roles"] = new JsonArray([.. Roles.Select(r => (JsonNode)new JsonObject { ["value"] = r })]),
+        ["active"] = Active,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+
+    public static PushedUser? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<PushedUser>(json, JsonSerializerOptions.Web);
+}
+
+/// <summary>What monday.com was last sent for a team: its name and member users (local id → monday id).</summary>
+public sealed record PushedGroup(string DisplayName, Dictionary<string, string> Members)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+
+    public static PushedGroup? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<PushedGroup>(json, JsonSerializerOptions.Web);
+}

@@ -1,0 +1,31 @@
+using ScimBridge.Monday;
+
+namespace ScimBridge.Push;
+
+public enum PushStatus
+{
+    /// <summary>monday.com holds the desired state.</summary>
+    Pushed,
+    /// <summary>Nothing to send, on purpose (out of scope, inactive and never created, deleted before it was pushed).</summary>
+    Skipped,
+    /// <summary>monday.com refused it (400, 404, 409 …): retrying the same state will not help. The target's error is kept.</summary>
+    Failed,
+    /// <summary>A transient failure outlived the client's retries: the resource comes back after a backoff.</summary>
+    Retry,
+    /// <summary>401/403: the connection goes into quarantine; the resource stays queued.</summary>
+    Quarantine,
+    /// <summary>A team waits for member users that are still on their way.</summary>
+    Wait,
+}
+
+/// <summary>
+/// The result of one push. <see cref="MondayId"/> and <see cref="Pushed"/> are always the whole new link and
+/// last-pushed state, also after a partial success (a user created whose PATCH then failed keeps its monday id).
+/// </summary>
+public sealed record PushOutcome(
+    PushStatus Status,
+    string? MondayId,
+    string? Pushed,
+    string? Error,
+    IReadOnlyList<OutboundCall> Calls,
+    DateTimeOffset? DeleteAt = null);

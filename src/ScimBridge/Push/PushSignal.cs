@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using ScimBridge.Data;
+
+namespace ScimBridge.Push;
+
+/// <summary>Wakes the worker when a change was committed in this process, so a push starts at once, not at the next poll.</summary>
+public sealed class PushSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Pulse()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    /// <summary>True when signalled, false when the timeout passed first.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>Pulses <see cref="PushSignal"/> after a save that committed change rows.</summary>
+public sealed class ChangeCommittedInterceptor(PushSignal signal) : SaveChangesInterceptor
+{
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Pulse(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Pulse(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Pulse(DbContext? context)
+    {
+        // Inside an explicit transaction the rows are not committed yet; those callers commit, then the poll finds them.
+        if (context is not null && context.Database.CurrentTransaction is null && context.ChangeTracker.Entries<ChangeRecord>().Any())
+        {
+            signal.Pulse();
+        }
+    }
+}

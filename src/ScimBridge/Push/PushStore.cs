@@ -1,0 +1,242 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimBridge.Data;
+using ScimBridge.Monday;
+
+namespace ScimBridge.Push;
+
+/// <summary>A resource this instance holds the lease on, and the change counter it had when it was claimed.</summary>
+public sealed record ClaimedResource(string ResourceType, string ResourceId, long ChangeSeq);
+
+/// <summary>What the worker reads for a claimed resource: its push state, the newest pending change, and the resource now.</summary>
+public sealed record PushSnapshot(
+    PushStateRecord State,
+    long? PendingChangeId,
+    string? UserData,
+    string? GroupDisplayName,
+    IReadOnlyList<string> GroupUserMembers,
+    int GroupOtherMembers);
+
+/// <summary>A user a team wants as a member: its monday id once it has one, and whether its own push is still to come.</summary>
+public sealed record MemberLink(string UserId, string? MondayId, bool Pending);
+
+/// <summary>
+/// The worker's database side. Claims are leases (owner + expiry) taken with one UPDATE; on PostgreSQL the rows are
+/// picked with FOR UPDATE SKIP LOCKED so instances never wait on each other. Writes go through the write gate.
+/// </summary>
+public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IOptions<PushOptions> options)
+{
+    private readonly PushOptions _options = options.Value;
+
+    private string Owner => _options.InstanceId;
+
+    public Task<List<ClaimedResource>> ClaimAsync(int max, CancellationToken cancellationToken) =>
+        WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            var postgres = db.Database.IsNpgsql();
+            var sql = $"""
+                UPDATE "PushStates" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+                WHERE ("ResourceType", "ResourceId") IN (
+                    SELECT "ResourceType", "ResourceId" FROM "PushStates"
+                    WHERE ({PushStateConfiguration.PushQueueFilter}) AND "DueAt" <= @now
+                      AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now)
+                    ORDER BY "DueAt"
+                    LIMIT @max{(postgres ? " FOR UPDATE SKIP LOCKED" : "")})
+                RETURNING "ResourceType", "ResourceId", "ChangeSeq"
+                """;
+            var claimed = new List<ClaimedResource>();
+            await using var command = await CommandAsync(db, sql, cancellationToken,
+                ("owner", Owner), ("until", (now + Lease).UtcTicks), ("now", now.UtcTicks), ("max", max));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new ClaimedResource(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+            // Oldest first within the batch too (RETURNING has no order).
+            return claimed;
+        }, cancellationToken);
+
+    /// <summary>Keeps this instance's leases alive while it works.</summary>
+    public Task<int> RenewLeasesAsync(CancellationToken cancellationToken) =>
+        WriteAsync(db => db.PushStates
+            .Where(p => p.LeaseOwner == Owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, time.GetUtcNow() + Lease), cancellationToken), cancellationToken);
+
+    /// <summary>At start-up: leases this instance held before a crash are taken back at once instead of expiring.</summary>
+    public Task<int> ReleaseLeasesAsync(CancellationToken cancellationToken) =>
+        WriteAsync(db => db.PushStates
+            .Where(p => p.LeaseOwner == Owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null),
+                cancellationToken), cancellationToken);
+
+    public Task<int> ReleaseAsync(ClaimedResource claimed, CancellationToken cancellationToken) =>
+        WriteAsync(db => Mine(db, claimed)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null),
+                cancellationToken), cancellationToken);
+
+    /// <summary>Reads in the order that makes a push safe: the counter was read at claim, then the changes, then the resource.</summary>
+    public Task<PushSnapshot?> LoadAsync(ClaimedResource claimed, CancellationToken cancellationToken) =>
+        ReadAsync(async db =>
+        {
+            var state = await db.PushStates.AsNoTracking()
+                .FirstOrDefaultAsync(p => p.ResourceType == claimed.ResourceType && p.ResourceId == claimed.ResourceId, cancellationToken);
+            if (state is null)
+            {
+                return null;
+            }
+            var pending = await db.Changes
+                .Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId && c.PushStatus == PushStatuses.Pending)
+                .MaxAsync(c => (long?)c.Id, cancellationToken);
+            if (claimed.ResourceType == ResourceKinds.User)
+            {
+                var data = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => u.Data).FirstOrDefaultAsync(cancellationToken);
+                return new PushSnapshot(state, pending, data, null, [], 0);
+            }
+            var name = await db.Groups.Where(g => g.Id == claimed.ResourceId).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
+            var members = await db.GroupMembers.Where(m => m.GroupId == claimed.ResourceId)
+                .Select(m => new { m.MemberId, m.MemberType }).ToListAsync(cancellationToken);
+            var users = members.Where(m => m.MemberType == ResourceKinds.User).Select(m => m.MemberId).ToList();
+            return new PushSnapshot(state, pending, null, name, users, members.Count - users.Count);
+        }, cancellationToken);
+
+    public Task<List<MemberLink>> MemberLinksAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
+        ReadAsync(async db =>
+        {
+            var links = new List<MemberLink>();
+            foreach (var chunk in userIds.Chunk(500))
+            {
+                links.AddRange(await db.PushStates
+                    .Where(p => p.ResourceType == ResourceKinds.User && chunk.Contains(p.ResourceId))
+                    .Select(p => new MemberLink(p.ResourceId, p.MondayId, p.ChangeSeq > p.PushedSeq))
+                    .ToListAsync(cancellationToken));
+            }
+            return links;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Records the outcome in one transaction: the push state (only while this instance still holds the lease),
+    /// the changes it settled, and every outbound call, linked to the newest change it was pushing.
+    /// </summary>
+    public Task FinishAsync(ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, CancellationToken cancellationToken) =>
+        WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
+            var seq = claimed.ChangeSeq;
+            var attempts = outcome.Status == PushStatus.Retry ? snapshot.State.Attempts + 1 : 0;
+            var dueAt = outcome.Status switch
+            {
+                PushStatus.Retry => now + Backoff(attempts),
+                PushStatus.Wait => now + _options.MemberWait,
+                _ when outcome.DeleteAt is { } deleteAt => deleteAt,
+                _ => now,
+            };
+            var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
+            var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
+            var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.LeaseOwner, (string?)null)
+                .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(p => p.PushedSeq, p => settles && p.PushedSeq < seq ? seq : p.PushedSeq)
+                .SetProperty(p => p.MondayId, outcome.MondayId)
+                .SetProperty(p => p.Pushed, outcome.Pushed)
+                .SetProperty(p => p.Attempts, attempts)
+                .SetProperty(p => p.LastError, lastError)
+                .SetProperty(p => p.DueAt, dueAt)
+                .SetProperty(p => p.PushedAt, pushedAt)
+                .SetProperty(p => p.DeleteAt, outcome.DeleteAt), cancellationToken);
+
+            if (updated > 0 && snapshot.PendingChangeId is { } upTo)
+            {
+                var changes = db.Changes.Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId
+                    && c.Id <= upTo && c.PushStatus == PushStatuses.Pending);
+                if (settles)
+                {
+                    var status = outcome.Status switch
+                    {
+                        PushStatus.Pushed => PushStatuses.Pushed,
+                        PushStatus.Failed => PushStatuses.Failed,
+                        _ => PushStatuses.Skipped,
+                    };
+                    await changes.ExecuteUpdateAsync(s => s
+                        .SetProperty(c => c.PushStatus, status)
+                        .SetProperty(c => c.PushedAt, now)
+                        .SetProperty(c => c.PushError, outcome.Error), cancellationToken);
+                }
+                else if (outcome.Error is not null)
+                {
+                    // Still pending: the admin sees why.
+                    await changes.ExecuteUpdateAsync(s => s.SetProperty(c => c.PushError, outcome.Error), cancellationToken);
+                }
+            }
+
+            if (outcome.Calls.Count > 0)
+            {
+                db.OutboundCalls.AddRange(outcome.Calls.Select(c => new OutboundCallRecord
+                {
+                    ChangeId = snapshot.PendingChangeId,
+                    ResourceType = claimed.ResourceType,
+                    ResourceId = claimed.ResourceId,
+                    Instance = Owner,
+                    Method = c.Method,
+                    Path = c.Path,
+                    Status = c.Status,
+                    DurationMs = Math.Round(c.DurationMs, 3),
+                    RetryAfterMs = c.RetryAfter is { } r ? (long)r.TotalMilliseconds : null,
+                    Attempt = c.Attempt,
+                    Excerpt = c.BodyExcerpt,
+                    At = c.At,
+                }));
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return updated;
+        }, cancellationToken);
+
+    /// <summary>Doubles from RetryBase to RetryMax, with ±20 % jitter so a burst of failures does not come back as one.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var doubled = _options.RetryBase * Math.Pow(2, Math.Min(attempts - 1, 30));
+        var capped = doubled > _options.RetryMax ? _options.RetryMax : doubled;
+        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    }
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(_options.LeaseSeconds);
+
+    private IQueryable<PushStateRecord> Mine(ScimBridgeDbContext db, ClaimedResource claimed) =>
+        db.PushStates.Where(p => p.ResourceType == claimed.ResourceType && p.ResourceId == claimed.ResourceId && p.LeaseOwner == Owner);
+
+    public async Task<T> WriteAsync<T>(Func<ScimBridgeDbContext, Task<T>> action, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        using (await scope.ServiceProvider.GetRequiredService<IWriteGate>().EnterAsync(cancellationToken))
+        {
+            return await action(db);
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<ScimBridgeDbContext, Task<T>> action, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>());
+    }
+
+    private static async Task<DbCommand> CommandAsync(
+        ScimBridgeDbContext db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}

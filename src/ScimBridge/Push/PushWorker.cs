@@ -1,0 +1,240 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using ScimBridge.Data;
+using ScimBridge.Monday;
+
+namespace ScimBridge.Push;
+
+/// <summary>
+/// Pushes queued users and teams to monday.com. A feeder claims batches of due resources (leases, so several
+/// instances share the queue) into a channel; <see cref="PushOptions.Concurrency"/> workers push them one resource
+/// at a time. A heartbeat renews the leases. Nothing here keeps state that a crash could lose: the database does.
+/// </summary>
+public sealed partial class PushWorker(
+    IServiceScopeFactory scopes,
+    PushStore store,
+    Quarantine quarantine,
+    PushSignal signal,
+    IOptions<PushOptions> options,
+    IOptions<MondayOptions> monday,
+    ILogger<PushWorker> logger) : BackgroundService
+{
+    private readonly PushOptions _options = options.Value;
+    private readonly PushSignal _taken = new();
+    private int _queued;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            LogDisabled(logger);
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(monday.Value.TenantUrl))
+        {
+            LogNoTarget(logger);
+            return;
+        }
+        await Task.Yield();
+        await UntilDoneAsync(store.ReleaseLeasesAsync, stoppingToken);
+        LogStarted(logger, _options.InstanceId, _options.Concurrency);
+
+        var channel = Channel.CreateBounded<ClaimedResource>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
+        var workers = Enumerable.Range(0, _options.Concurrency).Select(_ => WorkAsync(channel.Reader, stoppingToken)).ToList();
+        var heartbeat = HeartbeatAsync(stoppingToken);
+        try
+        {
+            await FeedAsync(channel.Writer, stoppingToken);
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+            await Task.WhenAll(workers);
+            await heartbeat;
+            // Give back what was claimed but not pushed, so another instance need not wait for the leases to expire.
+            try
+            {
+                await store.ReleaseLeasesAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogReleaseFailed(logger, e);
+            }
+        }
+    }
+
+    private async Task FeedAsync(ChannelWriter<ClaimedResource> writer, CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(_options.IdlePollMilliseconds);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await quarantine.CheckAsync(ProbeAsync, stoppingToken))
+                {
+                    await signal.WaitAsync(idle, stoppingToken);
+                    continue;
+                }
+
+                var room = _options.BatchSize - Volatile.Read(ref _queued);
+                var claimed = room > 0 ? await store.ClaimAsync(room, stoppingToken) : [];
+                failures = 0;
+                foreach (var resource in claimed)
+                {
+                    Interlocked.Increment(ref _queued);
+                    await writer.WriteAsync(resource, stoppingToken);
+                }
+                if (claimed.Count == 0 && room > 0)
+                {
+                    await signal.WaitAsync(idle, stoppingToken);
+                }
+                else
+                {
+                    // Claim more once the workers have taken some of what is queued.
+                    await _taken.WaitAsync(idle, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database is away (restart, failover): nothing is lost, the queue is in it. Try again, slower each time.
+                failures++;
+                LogFeedFailed(logger, e, failures);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 10)))), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<ClaimedResource> reader, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var resource in reader.ReadAllAsync(stoppingToken))
+            {
+                Interlocked.Decrement(ref _queued);
+                _taken.Pulse();
+                await PushAsync(resource, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PushAsync(ClaimedResource resource, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (quarantine.IsActive)
+            {
+                await store.ReleaseAsync(resource, stoppingToken);
+                return;
+            }
+            var snapshot = await store.LoadAsync(resource, stoppingToken);
+            if (snapshot is null)
+            {
+                return;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var client = scope.ServiceProvider.GetRequiredService<MondayScimClient>();
+            var pusher = scope.ServiceProvider.GetRequiredService<MondayPusher>();
+            var outcome = resource.ResourceType == ResourceKinds.User
+                ? await pusher.PushUserAsync(client, snapshot, stoppingToken)
+                : await pusher.PushGroupAsync(client, snapshot, stoppingToken);
+            if (outcome.Status == PushStatus.Quarantine)
+            {
+                await quarantine.EnterAsync(outcome.Error ?? "credentials refused", stoppingToken);
+            }
+            await store.FinishAsync(resource, snapshot, outcome, stoppingToken);
+            LogPushed(logger, resource.ResourceType, resource.ResourceId, outcome.Status, outcome.Calls.Count);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // A bug or a database failure: the lease runs out and the resource is pushed again (pushes are idempotent).
+            LogPushFailed(logger, e, resource.ResourceType, resource.ResourceId);
+        }
+    }
+
+    private async Task<MondayResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MondayScimClient>().ProbeAsync(cancellationToken);
+    }
+
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        var every = TimeSpan.FromSeconds(_options.LeaseSeconds) / 3;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, stoppingToken);
+                await store.RenewLeasesAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogHeartbeatFailed(logger, e);
+            }
+        }
+    }
+
+    private async Task UntilDoneAsync(Func<CancellationToken, Task<int>> action, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action(stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFeedFailed(logger, e, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt)), stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Push is disabled on this instance (Push:Enabled=false); accepted changes stay queued.")]
+    private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No monday.com target (Monday:TenantUrl) is configured: changes are accepted and stored, and stay pending until one is.")]
+    private static partial void LogNoTarget(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pushing to monday.com as instance {InstanceId} with {Concurrency} workers.")]
+    private static partial void LogStarted(ILogger logger, string instanceId, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ResourceType} {ResourceId}: {Status} after {Calls} call(s).")]
+    private static partial void LogPushed(ILogger logger, string resourceType, string resourceId, PushStatus status, int calls);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing {ResourceType} {ResourceId} failed; it is retried when its lease runs out.")]
+    private static partial void LogPushFailed(ILogger logger, Exception exception, string resourceType, string resourceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The push queue could not be read (failure {Failures} in a row); retrying.")]
+    private static partial void LogFeedFailed(ILogger logger, Exception exception, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing push leases failed.")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing push leases at shutdown failed; they expire on their own.")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ScimBridge.Demo;
+
+namespace ScimBridge.Tests.Demo;
+
+/// <summary>
+/// <c>dotnet ScimBridge.dll --demo --urls http://127.0.0.1:PORT</c> in a fresh temporary working directory, with what
+/// its banner printed. Disposing kills it and removes the directory.
+/// </summary>
+public sealed class DemoProcess : IAsyncDisposable
+{
+    private const int TailLines = 200;
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly Queue<string> _tail = new();
+    private readonly List<string> _banner = [];
+    private readonly TaskCompletionSource _bannerPrinted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lock = new();
+    private bool _inBanner;
+
+    private DemoProcess(Process process, string directory, Uri listeningUrl)
+    {
+        _process = process;
+        _directory = directory;
+        ListeningUrl = listeningUrl;
+    }
+
+    /// <summary>What <c>--urls</c> was given.</summary>
+    public Uri ListeningUrl { get; }
+
+    public string WorkingDirectory => _directory;
+
+    public Uri TenantUrl { get; private set; } = null!;
+
+    public string Token { get; private set; } = "";
+
+    public Uri SimulatorUrl { get; private set; } = null!;
+
+    public string SimulatorToken { get; private set; } = "";
+
+    public string Banner
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return string.Join(Environment.NewLine, _banner);
+            }
+        }
+    }
+
+    public static async Task<DemoProcess> StartAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;
+        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll"));
+        foreach (var argument in new[] { "--demo", "--urls", url.ToString().TrimEnd('/') })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+        var demo = new DemoProcess(process, directory, url);
+        process.OutputDataReceived += (_, e) => demo.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => demo.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await demo.WaitForBannerAsync(TimeSpan.FromSeconds(60));
+            return demo;
+        }
+        catch
+        {
+            await demo.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string Tail()
+    {
+        lock (_lock)
+        {
+            return string.Join(Environment.NewLine, _tail);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task WaitForBannerAsync(TimeSpan limit)
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_bannerPrinted.Task, exited, Task.Delay(limit));
+        if (first == exited)
+        {
+            // Let the output readers drain before reporting what the process said.
+            await Task.WhenAny(_bannerPrinted.Task, Task.Delay(500));
+            throw new InvalidOperationException($"The demo exited with code {_process.ExitCode} before its banner:{Environment.NewLine}{Tail()}");
+        }
+
+        if (first != _bannerPrinted.Task)
+        {
+            throw new TimeoutException($"The demo printed no banner within {limit.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
+        }
+
+        var banner = Banner;
+        TenantUrl = new Uri(Value(banner, DemoBanner.TenantUrlLabel));
+        Token = Value(banner, DemoBanner.SecretTokenLabel);
+        SimulatorUrl = new Uri(Value(banner, DemoBanner.SimulatorUrlLabel));
+        SimulatorToken = Value(banner, DemoBanner.SimulatorTokenLabel);
+    }
+
+    private static string Value(string banner, string label)
+    {
+        var match = Regex.Match(banner, "^\\s*" + Regex.Escape(label) + "\\s+(\\S+)\\s*$", RegexOptions.Multiline);
+        return match.Success ? match.Groups[1].Value : throw new InvalidOperationException($"No '{label}' line in the banner:{Environment.NewLine}{banner}");
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+
+            if (line.Contains("ScimBridge demo", StringComparison.Ordinal))
+            {
+                _inBanner = true;
+            }
+
+            if (_inBanner)
+            {
+                _banner.Add(line);
+                if (line == DemoBanner.EndLine)
+                {
+                    _inBanner = false;
+                    _bannerPrinted.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>The dotnet host that runs this process (…/dotnet beside shared/Microsoft.NETCore.App/VERSION), else dotnet on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        if (!string.IsNullOrEmpty(runtimeDirectory))
+        {
+            var host = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", "..", "dotnet"));
+            if (File.Exists(host))
+            {
+                return host;
+            }
+        }
+
+        return "dotnet";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

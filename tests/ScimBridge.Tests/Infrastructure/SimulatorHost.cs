@@ -1,0 +1,70 @@
+extern alias MondaySim;
+
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using MondaySim::ScimBridge.MondaySim;
+
+namespace ScimBridge.Tests.Infrastructure;
+
+/// <summary>
+/// The monday.com simulator on Kestrel in the test process, on a port the OS picks, on real time: a bridge running as
+/// a separate process can reach it, and the test reads its state directly.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    public const string ScimToken = "sim-scim-token";
+
+    private readonly WebApplication _app;
+
+    private SimulatorHost(WebApplication app)
+    {
+        _app = app;
+        State = app.Services.GetRequiredService<MondaySimState>();
+        BaseUrl = app.Urls.First();
+    }
+
+    public MondaySimState State { get; }
+
+    public string BaseUrl { get; }
+
+    /// <summary>What the bridge's <c>Monday:TenantUrl</c> must be.</summary>
+    public string TenantUrl => BaseUrl + "/scim/v2/";
+
+    public static async Task<SimulatorHost> StartAsync(params string[] args)
+    {
+        var app = MondaySimulator.Build(
+            ["--urls", "http://127.0.0.1:0", "--scim-token", ScimToken, "--api-token", "sim-api-token",
+                "--Logging:LogLevel:Default", "Warning", .. args],
+            TimeProvider.System);
+        await app.StartAsync();
+        return new SimulatorHost(app);
+    }
+
+    /// <summary>The settings that point a bridge at this simulator, unpaced (the simulator limits nothing unless told).</summary>
+    public IReadOnlyDictionary<string, string> BridgeSettings(string instanceId) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Monday__TenantUrl"] = TenantUrl,
+        ["Monday__ScimToken"] = ScimToken,
+        ["Monday__RequestsPerMinute"] = "1000000",
+        ["Push__InstanceId"] = instanceId,
+    };
+
+    /// <summary>Copies of the users, taken under the state's lock.</summary>
+    public List<SimUser> Users()
+    {
+        lock (State.Sync)
+        {
+            return [.. State.Users.Values.Select(u => u.Copy())];
+        }
+    }
+
+    public int UserCount()
+    {
+        lock (State.Sync)
+        {
+            return State.Users.Count;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

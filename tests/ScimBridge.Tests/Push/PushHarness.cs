@@ -1,0 +1,139 @@
+extern alias MondaySim;
+
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using MondaySim::ScimBridge.MondaySim;
+using ScimBridge.Data;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Push;
+
+/// <summary>
+/// A bridge on Kestrel pushing to a simulator on Kestrel: inbound SCIM → bridge → monday.com, over real sockets.
+/// Waits poll with a deadline.
+/// </summary>
+public sealed class PushHarness : IAsyncDisposable
+{
+    private PushHarness(SimulatorHost sim, ScimApp bridge)
+    {
+        Sim = sim;
+        Bridge = bridge;
+    }
+
+    public SimulatorHost Sim { get; }
+    public ScimApp Bridge { get; }
+    public MondaySimState State => Sim.State;
+
+    public static async Task<PushHarness> StartAsync(
+        DatabaseProvider provider, Dictionary<string, string?>? settings = null, SimulatorHost? sim = null, TestDatabase? database = null)
+    {
+        sim ??= await SimulatorHost.StartAsync();
+        var all = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Monday:TenantUrl"] = sim.TenantUrl,
+            ["Monday:ScimToken"] = SimulatorHost.ScimToken,
+            ["Monday:RequestsPerMinute"] = "1000000",
+            ["Monday:BackoffBaseMilliseconds"] = "20",
+            ["Monday:AttemptTimeoutSeconds"] = "5",
+            ["Push:InstanceId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Push:IdlePollMilliseconds"] = "50",
+            ["Push:RetryBase"] = "00:00:00.200",
+            ["Push:RetryMax"] = "00:00:01",
+            ["Push:MemberWait"] = "00:00:00.100",
+            ["Push:QuarantineSchedule:0"] = "00:00:00.300",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+        var bridge = await ScimApp.StartAsync(provider, all, database, kestrel: true);
+        return new PushHarness(sim, bridge);
+    }
+
+    public SimUser? SimUserByName(string userName)
+    {
+        lock (State.Sync)
+        {
+            return State.Users.Values.FirstOrDefault(u => string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase))?.Copy();
+        }
+    }
+
+    public List<SimUser> SimUsersByName(string userName)
+    {
+        lock (State.Sync)
+        {
+            return [.. State.Users.Values.Where(u => string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase)).Select(u => u.Copy())];
+        }
+    }
+
+    public SimGroup? SimGroupByName(string displayName)
+    {
+        lock (State.Sync)
+        {
+            return State.Groups.Values.FirstOrDefault(g => g.DisplayName == displayName)?.Copy();
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the last push errors.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T?> condition, string what, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (condition() is { } value && (value is not bool b || b))
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var errors = await Bridge.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync());
+                Assert.Fail($"Timed out waiting for {what}. Push errors: {string.Join(" | ", errors)}");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits until every change is settled (nothing pending) and returns the changes.</summary>
+    public async Task<List<ChangeRecord>> WaitSettledAsync(int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var changes = await Bridge.DbAsync(db => db.Changes.AsNoTracking().OrderBy(c => c.Id).ToListAsync());
+            var busy = await Bridge.DbAsync(db => db.PushStates.AnyAsync(p => p.ChangeSeq > p.PushedSeq));
+            if (!busy && changes.All(c => c.PushStatus != PushStatuses.Pending))
+            {
+                return changes;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Timed out waiting for the push to settle: "
+                    + string.Join(" | ", changes.Where(c => c.PushStatus == PushStatuses.Pending).Select(c => $"{c.ResourceType} {c.Operation}: {c.PushError}")));
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    public Task<PushStateRecord?> StateAsync(string resourceType, string id) =>
+        Bridge.DbAsync(db => db.PushStates.AsNoTracking().FirstOrDefaultAsync(p => p.ResourceType == resourceType && p.ResourceId == id));
+
+    public static JsonObject User(string userName, string displayName, string? userType = null, string? title = null, bool active = true)
+    {
+        var user = Bodies.User(userName, displayName, active);
+        if (userType is not null)
+        {
+            user["userType"] = userType;
+        }
+        if (title is not null)
+        {
+            user["title"] = title;
+        }
+        return user;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bridge.DisposeAsync();
+        await Sim.DisposeAsync();
+    }
+}
