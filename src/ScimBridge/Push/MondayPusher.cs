@@ -34,7 +34,7 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
         {
             if (mondayId is null)
             {
-                return Outcome(PushStatus.Skipped, "Out of the push scope (MondayMapping:ScopeFilter): not created in monday.com.");
+                return Outcome(PushStatus.Skipped, "Out of the push scope (Monday:Mapping:ScopeFilter): not created in monday.com.");
             }
             // Leaving scope is de-provisioning: the seat is deactivated, the rest left as it was.
             desired = (pushed ?? desired) with { Active = false };
@@ -51,7 +51,7 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
                 }
                 if (desired.UserName.Length == 0)
                 {
-                    return Outcome(PushStatus.Failed, "The user has no userName for monday.com (check MondayMapping:Attributes).");
+                    return Outcome(PushStatus.Failed, "The user has no userName for monday.com (check Monday:Mapping:Attributes).");
                 }
 
                 var created = await client.CreateUserAsync(mapped with { Active = true }, cancellationToken);

@@ -66,6 +66,14 @@ public sealed class PushHarness : IAsyncDisposable
         }
     }
 
+    public List<SimGroup> SimGroups()
+    {
+        lock (State.Sync)
+        {
+            return [.. State.Groups.Values.Select(g => g.Copy())];
+        }
+    }
+
     public SimGroup? SimGroupByName(string displayName)
     {
         lock (State.Sync)
@@ -110,6 +118,20 @@ public sealed class PushHarness : IAsyncDisposable
                 Assert.Fail("Timed out waiting for the push to settle: "
                     + string.Join(" | ", changes.Where(c => c.PushStatus == PushStatuses.Pending).Select(c => $"{c.ResourceType} {c.Operation}: {c.PushError}")));
             }
+            await Task.Delay(20);
+        }
+    }
+
+    public async Task<PushStateRecord> WaitForStateAsync(string resourceType, string id, Func<PushStateRecord, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (await StateAsync(resourceType, id) is { } state && condition(state))
+            {
+                return state;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
             await Task.Delay(20);
         }
     }
