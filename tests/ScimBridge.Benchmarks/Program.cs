@@ -7,6 +7,10 @@
 // PostgreSQL: a fresh database is created (and dropped) on the server in SCIMBRIDGE_TEST_POSTGRES, e.g.
 //   scripts/postgres.sh start && eval "$(scripts/postgres.sh env)"
 // Prints a Markdown table and writes JSON to benchmark-results/<timestamp>.json at the repository root.
+//
+// The push to monday.com, end to end (a simulator in this process, usage in Propagation.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- propagation [--provider sqlite|postgres|both]
+//       [--users 10000] [--rate-limit 600] [--rate-seconds 60] [--bridge-rpm N]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -18,6 +22,11 @@ using ScimBridge.Benchmarks;
 const int PreloadConcurrency = 8;
 const string PostgresVariable = "SCIMBRIDGE_TEST_POSTGRES";
 var invariant = CultureInfo.InvariantCulture;
+
+if (args is ["propagation", ..])
+{
+    return await Propagation.MainAsync(args[1..]);
+}
 
 Settings settings;
 try

@@ -28,6 +28,9 @@ public sealed class MondayResilience
     private DateTimeOffset _next;
     private DateTimeOffset _pausedUntil;
     private DateTimeOffset _lastChange;
+    private DateTimeOffset _lastRateLimited;
+    private TimeSpan? _learnedInterval;
+    private long _pauses;
 
     public MondayResilience(IOptions<MondayOptions> options, TimeProvider time)
     {
@@ -90,29 +93,38 @@ public sealed class MondayResilience
     /// </summary>
     public async ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
-        TimeSpan wait;
-        lock (_pace)
+        while (true)
         {
-            var now = Time.GetUtcNow();
-            // A minute without a 429 earns back 10 % of the configured rate: a limit learned from a passing storm does not stick.
-            if (_interval > _configuredInterval && now - _lastChange >= Minute)
+            TimeSpan wait;
+            long pauses;
+            lock (_pace)
             {
-                var faster = Minute / ((Minute / _interval) + (ConfiguredPerMinute * 0.1));
-                _interval = faster < _configuredInterval ? _configuredInterval : faster;
-                _lastChange = now;
+                var now = Time.GetUtcNow();
+                Recover(now);
+                var slot = Max(now, Max(_next, _pausedUntil));
+                _next = slot + _interval;
+                wait = slot - now;
+                pauses = _pauses;
             }
-            var slot = Max(now, Max(_next, _pausedUntil));
-            _next = slot + _interval;
-            wait = slot - now;
-            _sent.Enqueue(slot);
-            while (_sent.Count > 0 && _sent.Peek() <= now - Minute)
+            if (wait > TimeSpan.Zero)
             {
-                _sent.Dequeue();
+                await Task.Delay(wait, Time, cancellationToken);
             }
-        }
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, Time, cancellationToken);
+            lock (_pace)
+            {
+                // A 429 came while this request waited for its slot: it must not go out now, but after the pause.
+                if (pauses != _pauses)
+                {
+                    continue;
+                }
+                var now = Time.GetUtcNow();
+                _sent.Enqueue(now);
+                while (_sent.Peek() <= now - Minute)
+                {
+                    _sent.Dequeue();
+                }
+                return;
+            }
         }
     }
 
@@ -126,15 +138,37 @@ public sealed class MondayResilience
         {
             var now = Time.GetUtcNow();
             _pausedUntil = Max(_pausedUntil, now + (retryAfter ?? TimeSpan.FromSeconds(1)));
-            _lastChange = now;
+            _pauses++;
+            _lastChange = _lastRateLimited = now;
             // Too few requests say nothing about a limit (a 429 storm, a shared budget): then only the pause applies.
-            var sentLastMinute = _sent.Count(t => t > now - Minute && t <= now);
+            var sentLastMinute = _sent.Count(t => t > now - Minute);
             if (sentLastMinute >= 10)
             {
                 var learned = Minute / Math.Max(sentLastMinute * 0.97, ConfiguredPerMinute * 0.1);
                 _interval = learned > _interval ? learned : _interval;
+                _learnedInterval = _interval;
             }
         }
+    }
+
+    /// <summary>
+    /// Each minute without a 429 earns back 10 % of the configured rate, up to the learned limit; after ten quiet
+    /// minutes the learned limit is forgotten (the target's limit may have been raised, or the 429s were a passing storm).
+    /// </summary>
+    private void Recover(DateTimeOffset now)
+    {
+        if (_interval <= _configuredInterval || now - _lastChange < Minute)
+        {
+            return;
+        }
+        if (_learnedInterval is not null && now - _lastRateLimited >= 10 * Minute)
+        {
+            _learnedInterval = null;
+        }
+        var faster = Minute / ((Minute / _interval) + (ConfiguredPerMinute * 0.1));
+        var floor = _learnedInterval ?? _configuredInterval;
+        _interval = faster < floor ? (floor > _interval ? _interval : floor) : faster;
+        _lastChange = now;
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

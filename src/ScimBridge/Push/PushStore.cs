@@ -58,11 +58,22 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             return claimed;
         }, cancellationToken);
 
-    /// <summary>Keeps this instance's leases alive while it works.</summary>
-    public Task<int> RenewLeasesAsync(CancellationToken cancellationToken) =>
-        WriteAsync(db => db.PushStates
-            .Where(p => p.LeaseOwner == Owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, time.GetUtcNow() + Lease), cancellationToken), cancellationToken);
+    /// <summary>Keeps alive the leases of the resources this instance is still working on (and only those).</summary>
+    public Task<int> RenewLeasesAsync(IReadOnlyCollection<string> resourceIds, CancellationToken cancellationToken) =>
+        resourceIds.Count == 0
+            ? Task.FromResult(0)
+            : WriteAsync(db => db.PushStates
+                .Where(p => p.LeaseOwner == Owner && resourceIds.Contains(p.ResourceId))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, time.GetUtcNow() + Lease), cancellationToken), cancellationToken);
+
+    /// <summary>A push that broke (a bug, the database away): the resource comes back after the backoff, with the error shown.</summary>
+    public Task<int> DeferAsync(ClaimedResource claimed, string error, CancellationToken cancellationToken) =>
+        WriteAsync(db => Mine(db, claimed).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.LeaseOwner, (string?)null)
+            .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(p => p.Attempts, p => p.Attempts + 1)
+            .SetProperty(p => p.LastError, error)
+            .SetProperty(p => p.DueAt, time.GetUtcNow() + _options.RetryBase), cancellationToken), cancellationToken);
 
     /// <summary>At start-up: leases this instance held before a crash are taken back at once instead of expiring.</summary>
     public Task<int> ReleaseLeasesAsync(CancellationToken cancellationToken) =>

@@ -21,6 +21,7 @@ public sealed partial class PushWorker(
 {
     private readonly PushOptions _options = options.Value;
     private readonly PushSignal _taken = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private int _queued;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -82,6 +83,7 @@ public sealed partial class PushWorker(
                 failures = 0;
                 foreach (var resource in claimed)
                 {
+                    _inFlight[resource.ResourceId] = 0;
                     Interlocked.Increment(ref _queued);
                     await writer.WriteAsync(resource, stoppingToken);
                 }
@@ -165,8 +167,21 @@ public sealed partial class PushWorker(
         }
         catch (Exception e)
         {
-            // A bug or a database failure: the lease runs out and the resource is pushed again (pushes are idempotent).
+            // A bug or a database failure: the resource comes back after a backoff, or, if even that cannot be
+            // written, when its lease runs out (no longer renewed). Pushes are idempotent, so pushing again is safe.
             LogPushFailed(logger, e, resource.ResourceType, resource.ResourceId);
+            try
+            {
+                await store.DeferAsync(resource, $"The push failed inside the bridge: {e.GetType().Name}: {e.Message}", stoppingToken);
+            }
+            catch (Exception deferFailed) when (deferFailed is not OperationCanceledException)
+            {
+                LogPushFailed(logger, deferFailed, resource.ResourceType, resource.ResourceId);
+            }
+        }
+        finally
+        {
+            _inFlight.TryRemove(resource.ResourceId, out _);
         }
     }
 
@@ -184,7 +199,7 @@ public sealed partial class PushWorker(
             try
             {
                 await Task.Delay(every, stoppingToken);
-                await store.RenewLeasesAsync(stoppingToken);
+                await store.RenewLeasesAsync([.. _inFlight.Keys], stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -226,7 +241,7 @@ public sealed partial class PushWorker(
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ResourceType} {ResourceId}: {Status} after {Calls} call(s).")]
     private static partial void LogPushed(ILogger logger, string resourceType, string resourceId, PushStatus status, int calls);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing {ResourceType} {ResourceId} failed; it is retried when its lease runs out.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing {ResourceType} {ResourceId} failed inside the bridge; it is retried after a backoff.")]
     private static partial void LogPushFailed(ILogger logger, Exception exception, string resourceType, string resourceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The push queue could not be read (failure {Failures} in a row); retrying.")]

@@ -26,22 +26,13 @@ public sealed partial class Quarantine(PushStore store, TimeProvider time, IOpti
         var now = time.GetUtcNow();
         var entered = await store.WriteAsync(async db =>
         {
-            var target = await db.PushTargets.FirstOrDefaultAsync(t => t.Id == TargetId, cancellationToken);
-            if (target is null)
-            {
-                target = new PushTargetRecord { Id = TargetId };
-                db.PushTargets.Add(target);
-            }
-            else if (target.QuarantinedSince is not null)
-            {
-                return false;
-            }
-            target.QuarantinedSince = now;
-            target.QuarantineLevel = 0;
-            target.NextProbeAt = now + Step(0);
-            target.Reason = reason;
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
+            // One conditional UPDATE: of several workers hit by the same 401 at once, one enters, the others see it entered.
+            var updated = await db.PushTargets.Where(t => t.Id == TargetId && t.QuarantinedSince == null).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.QuarantinedSince, now)
+                .SetProperty(t => t.QuarantineLevel, 0)
+                .SetProperty(t => t.NextProbeAt, now + Step(0))
+                .SetProperty(t => t.Reason, reason), cancellationToken);
+            return updated > 0;
         }, cancellationToken);
         if (entered)
         {

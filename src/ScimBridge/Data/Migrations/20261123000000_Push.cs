@@ -74,6 +74,8 @@ public sealed class Push : Migration
                 Reason = table.Column<string>(nullable: true),
             },
             constraints: table => table.PrimaryKey("PK_PushTargets", x => x.Id));
+        // The one target's row exists from the start, so entering quarantine is a plain conditional UPDATE.
+        migrationBuilder.Sql("INSERT INTO \"PushTargets\" (\"Id\", \"QuarantineLevel\") VALUES ('monday', 0)");
 
         // What was accepted before the push existed is pushed too.
         foreach (var (kind, table) in new[] { (ResourceKinds.User, "Users"), (ResourceKinds.Group, "Groups") })
