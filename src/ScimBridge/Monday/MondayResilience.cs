@@ -21,6 +21,7 @@ public sealed class MondayResilience
     ];
 
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(1);
     private readonly Lock _pace = new();
     private readonly Queue<DateTimeOffset> _sent = new();
     private readonly TimeSpan _configuredInterval;
@@ -30,7 +31,6 @@ public sealed class MondayResilience
     private DateTimeOffset _lastChange;
     private DateTimeOffset _lastRateLimited;
     private TimeSpan? _learnedInterval;
-    private long _pauses;
 
     public MondayResilience(IOptions<MondayOptions> options, TimeProvider time)
     {
@@ -66,11 +66,18 @@ public sealed class MondayResilience
                 SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, o.CircuitBreakerBreakSeconds)),
                 BreakDuration = TimeSpan.FromSeconds(o.CircuitBreakerBreakSeconds),
             })
+            .Build();
+        // Apart, so that waiting for the pace (a 429's pause can be a minute) is not counted against the attempt.
+        Attempt = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(TimeSpan.FromSeconds(o.AttemptTimeoutSeconds))
             .Build();
     }
 
+    /// <summary>Retries around the circuit breaker; each attempt waits for the pace, then runs in <see cref="Attempt"/>.</summary>
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
+
+    /// <summary>The per-attempt timeout, around the HTTP exchange only.</summary>
+    public ResiliencePipeline Attempt { get; }
     public TimeProvider Time { get; }
 
     public int ConfiguredPerMinute { get; }
@@ -93,38 +100,31 @@ public sealed class MondayResilience
     /// </summary>
     public async ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
+        // Nothing is reserved ahead: a waiter that gives up (cancelled) wastes no slot, and a pause that starts while
+        // others wait holds them too, since each checks again when it wakes.
         while (true)
         {
             TimeSpan wait;
-            long pauses;
             lock (_pace)
             {
                 var now = Time.GetUtcNow();
                 Recover(now);
-                var slot = Max(now, Max(_next, _pausedUntil));
-                _next = slot + _interval;
-                wait = slot - now;
-                pauses = _pauses;
-            }
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, Time, cancellationToken);
-            }
-            lock (_pace)
-            {
-                // A 429 came while this request waited for its slot: it must not go out now, but after the pause.
-                if (pauses != _pauses)
+                var earliest = Max(_next, _pausedUntil);
+                // Within a millisecond counts as on time: timers do not resolve finer, and a wait of less could spin.
+                if (earliest - now <= Tolerance)
                 {
-                    continue;
+                    // Keep the cadence when on time; after a gap, start it again from now.
+                    _next = (now - earliest < _interval ? earliest : now) + _interval;
+                    _sent.Enqueue(now);
+                    while (_sent.Peek() <= now - Minute)
+                    {
+                        _sent.Dequeue();
+                    }
+                    return;
                 }
-                var now = Time.GetUtcNow();
-                _sent.Enqueue(now);
-                while (_sent.Peek() <= now - Minute)
-                {
-                    _sent.Dequeue();
-                }
-                return;
+                wait = earliest - now;
             }
+            await Task.Delay(wait, Time, cancellationToken);
         }
     }
 
@@ -138,7 +138,6 @@ public sealed class MondayResilience
         {
             var now = Time.GetUtcNow();
             _pausedUntil = Max(_pausedUntil, now + (retryAfter ?? TimeSpan.FromSeconds(1)));
-            _pauses++;
             _lastChange = _lastRateLimited = now;
             // Too few requests say nothing about a limit (a 429 storm, a shared budget): then only the pause applies.
             var sentLastMinute = _sent.Count(t => t > now - Minute);

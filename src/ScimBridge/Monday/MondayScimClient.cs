@@ -209,8 +209,11 @@ public sealed partial class MondayScimClient
                 var attempt = calls.Count + 1;
                 try
                 {
-                    var reply = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-                    var replyText = await reply.Content.ReadAsStringAsync(ct);
+                    var (reply, replyText) = await _resilience.Attempt.ExecuteAsync(async t =>
+                    {
+                        var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, t);
+                        return (answer, await answer.Content.ReadAsStringAsync(t));
+                    }, ct);
                     var retryAfter = MondayResilience.RetryAfter(reply, time.GetUtcNow());
                     if (reply.StatusCode == HttpStatusCode.TooManyRequests)
                     {
@@ -220,7 +223,7 @@ public sealed partial class MondayScimClient
                         time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt, Excerpt(replyText), at));
                     return reply;
                 }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
                 {
                     calls.Add(new OutboundCall(method.Method, path, 0, time.GetElapsedTime(started).TotalMilliseconds,
                         null, attempt, null, at));
