@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ScimBridge.Demo;
 
+using ScimBridge.Tests.Infrastructure;
+
 namespace ScimBridge.Tests.Demo;
 
 /// <summary>
@@ -55,8 +57,8 @@ public sealed class DemoProcess : IAsyncDisposable
     public static async Task<DemoProcess> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var info = new ProcessStartInfo(DotnetHost())
+        var url = new Uri($"http://127.0.0.1:{BridgeProcess.FreePort()}");
+        var info = new ProcessStartInfo(BridgeProcess.DotnetHost())
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -183,30 +185,5 @@ public sealed class DemoProcess : IAsyncDisposable
                 }
             }
         }
-    }
-
-    /// <summary>The dotnet host that runs this process (…/dotnet beside shared/Microsoft.NETCore.App/VERSION), else dotnet on PATH.</summary>
-    private static string DotnetHost()
-    {
-        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        if (!string.IsNullOrEmpty(runtimeDirectory))
-        {
-            var host = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", "..", "dotnet"));
-            if (File.Exists(host))
-            {
-                return host;
-            }
-        }
-
-        return "dotnet";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

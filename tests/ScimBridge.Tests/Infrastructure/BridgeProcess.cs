@@ -242,7 +242,7 @@ public sealed class BridgeProcess : IAsyncDisposable
     }
 
     /// <summary>The dotnet host running this process (…/dotnet beside shared/Microsoft.NETCore.App/VERSION), else dotnet on PATH.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
         if (!string.IsNullOrEmpty(runtimeDirectory))
@@ -257,7 +257,7 @@ public sealed class BridgeProcess : IAsyncDisposable
         return "dotnet";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
