@@ -54,7 +54,6 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             {
                 claimed.Add(new ClaimedResource(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
             }
-            // Oldest first within the batch too (RETURNING has no order).
             return claimed;
         }, cancellationToken);
 
