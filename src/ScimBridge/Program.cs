@@ -1,4 +1,5 @@
 using ScimBridge;
+using ScimBridge.Admin;
 using ScimBridge.Auth;
 using ScimBridge.Cli;
 using ScimBridge.Data;
@@ -23,6 +24,7 @@ builder.Services.AddScim();
 builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
+builder.Services.AddAdmin();
 builder.Services.AddHealth();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapScim();
+app.MapAdminApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -44,7 +44,7 @@ public static class ScimAuthentication
         var authentication = services.AddAuthentication(BearerScheme)
             .AddPolicyScheme(BearerScheme, "SCIM bearer token", options =>
                 options.ForwardDefaultSelector = context => jwt.Enabled && LooksLikeJwt(context.Request) ? JwtScheme : SecretTokenScheme)
-            .AddScheme<AuthenticationSchemeOptions, SecretTokenHandler>(SecretTokenScheme, null);
+            .AddScheme<SecretTokenOptions, SecretTokenHandler>(SecretTokenScheme, o => o.Scope = Data.TokenScopes.Scim);
 
         if (jwt.Enabled)
         {
@@ -114,8 +114,14 @@ public static class ScimAuthentication
     }
 }
 
-internal sealed class SecretTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class SecretTokenOptions : AuthenticationSchemeOptions
+{
+    /// <summary>Only tokens created for this scope are accepted: a SCIM token never opens the admin API, nor the reverse.</summary>
+    public string Scope { get; set; } = Data.TokenScopes.Scim;
+}
+
+internal sealed class SecretTokenHandler(IOptionsMonitor<SecretTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<SecretTokenOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -132,13 +138,13 @@ internal sealed class SecretTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
 
         var token = header[7..].Trim();
         var tokens = Context.RequestServices.GetRequiredService<TokenService>();
-        var name = token.Length is > 0 and <= 512 ? await tokens.ValidateAsync(token, Context.RequestAborted) : null;
+        var name = token.Length is > 0 and <= 512 ? await tokens.ValidateAsync(token, Options.Scope, Context.RequestAborted) : null;
         if (name is null)
         {
             return AuthenticateResult.Fail("Invalid or revoked token.");
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], ScimAuthentication.SecretTokenScheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ScimAuthentication.SecretTokenScheme));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 }

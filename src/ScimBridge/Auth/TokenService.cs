@@ -16,12 +16,12 @@ public sealed class TokenOptions
     public double CacheSeconds { get; set; } = 10;
 }
 
-public sealed record CreatedToken(string Name, string Token);
+public sealed record CreatedToken(string Name, string Token, string Scope);
 
-public sealed record TokenInfo(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+public sealed record TokenInfo(string Id, string Name, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>
-/// Inbound SCIM secret tokens, shaped <c>scb_{id}_{secret}</c>. Only a SHA-256 hash is stored (the secret has
+/// Bearer tokens for the SCIM endpoint and the admin API (each token has one scope), shaped <c>scb_{id}_{secret}</c>. Only a SHA-256 hash is stored (the secret has
 /// 256 bits of entropy, so a slow hash adds nothing); the id finds the row and the hash is compared in constant time.
 /// </summary>
 public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemoryCache cache, IOptions<TokenOptions> options, TimeProvider time)
@@ -30,9 +30,16 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
     private static readonly byte[] DummyHash = SHA256.HashData("not a token"u8);
 
-    public async Task<CreatedToken> CreateAsync(string name, CancellationToken cancellationToken)
+    public async Task<CreatedToken> CreateAsync(string name, CancellationToken cancellationToken) =>
+        await CreateAsync(name, TokenScopes.Scim, cancellationToken);
+
+    public async Task<CreatedToken> CreateAsync(string name, string scope, CancellationToken cancellationToken)
     {
         name = ValidateName(name);
+        if (scope is not (TokenScopes.Scim or TokenScopes.Admin))
+        {
+            throw new ArgumentException($"A token's scope is '{TokenScopes.Scim}' or '{TokenScopes.Admin}'.", nameof(scope));
+        }
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var token = $"{Prefix}{id}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
         using (await gate.EnterAsync(cancellationToken))
@@ -42,18 +49,18 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
                 throw new InvalidOperationException($"A token named '{name}' already exists; revoke it first or choose another name.");
             }
 
-            db.ScimTokens.Add(new ScimTokenRecord { Id = id, Name = name, Hash = Hash(token), CreatedAt = time.GetUtcNow() });
+            db.ScimTokens.Add(new ScimTokenRecord { Id = id, Name = name, Scope = scope, Hash = Hash(token), CreatedAt = time.GetUtcNow() });
             await db.SaveChangesAsync(cancellationToken);
         }
 
         await gate.WaitDurableAsync(cancellationToken);
-        return new CreatedToken(name, token);
+        return new CreatedToken(name, token, scope);
     }
 
     public async Task<IReadOnlyList<TokenInfo>> ListAsync(CancellationToken cancellationToken) =>
         (await db.ScimTokens.AsNoTracking().ToListAsync(cancellationToken))
             .OrderBy(t => t.CreatedAt)
-            .Select(t => new TokenInfo(t.Id, t.Name, t.CreatedAt, t.LastUsedAt, t.RevokedAt))
+            .Select(t => new TokenInfo(t.Id, t.Name, t.Scope, t.CreatedAt, t.LastUsedAt, t.RevokedAt))
             .ToList();
 
     /// <summary>Revokes the active token with this name; false if there is none.</summary>
@@ -76,15 +83,18 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
         return true;
     }
 
-    /// <summary>The token's name when the presented value is a valid, unrevoked token; otherwise null.</summary>
-    public async Task<string?> ValidateAsync(string presented, CancellationToken cancellationToken)
+    /// <summary>The token's name when the presented value is a valid, unrevoked token of this scope; otherwise null.</summary>
+    public async Task<string?> ValidateAsync(string presented, CancellationToken cancellationToken) =>
+        await ValidateAsync(presented, TokenScopes.Scim, cancellationToken);
+
+    public async Task<string?> ValidateAsync(string presented, string scope, CancellationToken cancellationToken)
     {
         var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var id = IdOf(presented);
         var entry = id is null ? null : await LookupAsync(id, cancellationToken);
         var expected = entry?.Hash ?? DummyHash;
         var matches = CryptographicOperations.FixedTimeEquals(presentedHash, expected);
-        return matches && entry is { Revoked: false } ? entry.Name : null;
+        return matches && entry is { Revoked: false } && entry.Scope == scope ? entry.Name : null;
     }
 
     private async Task<CachedToken?> LookupAsync(string id, CancellationToken cancellationToken)
@@ -95,7 +105,7 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
         }
 
         var record = await db.ScimTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
-        var entry = record is null ? null : new CachedToken(record.Name, Convert.FromHexString(record.Hash), record.RevokedAt is not null);
+        var entry = record is null ? null : new CachedToken(record.Name, record.Scope, Convert.FromHexString(record.Hash), record.RevokedAt is not null);
         if (options.Value.CacheSeconds > 0)
         {
             cache.Set(CacheKey(id), entry, TimeSpan.FromSeconds(options.Value.CacheSeconds));
@@ -141,5 +151,5 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
 
     private static string CacheKey(string id) => $"scim-token:{id}";
 
-    private sealed record CachedToken(string Name, byte[] Hash, bool Revoked);
+    private sealed record CachedToken(string Name, string Scope, byte[] Hash, bool Revoked);
 }

@@ -16,12 +16,20 @@ public static class CommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         var name = new Option<string>("--name") { Description = "The token's name, e.g. the identity provider it is for.", Required = true };
-        var create = new Command("create", "Create a SCIM bearer token; prints it once, as the last line.") { name };
+        var scope = new Option<string>("--scope")
+        {
+            Description = "scim (default): for an identity provider's SCIM client; admin: for scripts calling the admin API.",
+            DefaultValueFactory = _ => TokenScopes.Scim,
+        };
+        scope.AcceptOnlyFromAmong(TokenScopes.Scim, TokenScopes.Admin);
+        var create = new Command("create", "Create a bearer token; prints it once, as the last line.") { name, scope };
         create.SetAction((parse, ct) => WithTokens(async tokens =>
         {
-            var created = await tokens.CreateAsync(parse.GetValue(name)!, ct);
-            Console.WriteLine($"Created token '{created.Name}'. Store it now: only its hash is kept, so it cannot be shown again.");
-            Console.WriteLine("Paste it as the Secret Token in your identity provider's provisioning settings:");
+            var created = await tokens.CreateAsync(parse.GetValue(name)!, parse.GetValue(scope)!, ct);
+            Console.WriteLine($"Created {created.Scope} token '{created.Name}'. Store it now: only its hash is kept, so it cannot be shown again.");
+            Console.WriteLine(created.Scope == TokenScopes.Admin
+                ? "Send it as 'Authorization: Bearer <token>' to /admin/api:"
+                : "Paste it as the Secret Token in your identity provider's provisioning settings:");
             Console.WriteLine(created.Token);
             return 0;
         }));
@@ -30,10 +38,10 @@ public static class CommandLine
         list.SetAction((_, ct) => WithTokens(async tokens =>
         {
             var all = await tokens.ListAsync(ct);
-            Console.WriteLine($"{"NAME",-30} {"ID",-14} {"CREATED",-20} {"LAST USED",-20} STATUS");
+            Console.WriteLine($"{"NAME",-30} {"SCOPE",-6} {"ID",-14} {"CREATED",-20} {"LAST USED",-20} STATUS");
             foreach (var t in all)
             {
-                Console.WriteLine($"{t.Name,-30} {t.Id,-14} {Format(t.CreatedAt),-20} {Format(t.LastUsedAt),-20} {(t.RevokedAt is null ? "active" : $"revoked {Format(t.RevokedAt)}")}");
+                Console.WriteLine($"{t.Name,-30} {t.Scope,-6} {t.Id,-14} {Format(t.CreatedAt),-20} {Format(t.LastUsedAt),-20} {(t.RevokedAt is null ? "active" : $"revoked {Format(t.RevokedAt)}")}");
             }
 
             return 0;
@@ -54,7 +62,7 @@ public static class CommandLine
             return 1;
         }));
 
-        var root = new RootCommand("ScimBridge administration") { new Command("token", "Manage inbound SCIM bearer tokens.") { create, list, revoke } };
+        var root = new RootCommand("ScimBridge administration") { new Command("token", "Manage bearer tokens (SCIM clients and admin API scripts).") { create, list, revoke } };
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -119,6 +119,14 @@ public sealed class PushStateRecord
     public DateTimeOffset? PushedAt { get; set; }
     /// <summary>When a deprovisioned user is to be deleted in monday.com (the delete-after-retention policy).</summary>
     public DateTimeOffset? DeleteAt { get; set; }
+    /// <summary>Who queued the work now waiting (see <see cref="Initiators"/>), for the provisioning log.</summary>
+    public string? InitiatorType { get; set; }
+    public string? Initiator { get; set; }
+    /// <summary>Set while the deletion guard holds a disable or delete for an admin (a staged delete): out of the queue.</summary>
+    public DateTimeOffset? HeldAt { get; set; }
+    public string? HoldReason { get; set; }
+    /// <summary>An admin approved the held disable or delete: the next push sends it without asking the guard.</summary>
+    public bool DeprovisionApproved { get; set; }
 }
 
 /// <summary>One HTTP attempt to monday.com, linked to the newest change it was pushing.</summary>
@@ -137,6 +145,7 @@ public sealed class OutboundCallRecord
     public int Attempt { get; set; }
     public string? Excerpt { get; set; }
     public DateTimeOffset At { get; set; }
+    public long? LogEntryId { get; set; }
 }
 
 /// <summary>The monday.com connection: quarantined after a credential failure until a probe succeeds.</summary>
@@ -149,11 +158,12 @@ public sealed class PushTargetRecord
     public string? Reason { get; set; }
 }
 
-/// <summary>An inbound SCIM bearer token; only its SHA-256 hash is stored.</summary>
+/// <summary>A bearer token, for the SCIM endpoint or the admin API (<see cref="Scope"/>); only its SHA-256 hash is stored.</summary>
 public sealed class ScimTokenRecord
 {
     public required string Id { get; set; }
     public required string Name { get; set; }
+    public string Scope { get; set; } = TokenScopes.Scim;
     public required string Hash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
@@ -171,4 +181,117 @@ public static class ChangeOperations
     public const string Create = "Create";
     public const string Update = "Update";
     public const string Delete = "Delete";
+}
+
+public static class TokenScopes
+{
+    public const string Scim = "scim";
+    public const string Admin = "admin";
+}
+
+/// <summary>
+/// One provisioning log entry: what one push (or admin action) did to one user or team. Append-only: written once,
+/// never updated; pruned only by the retention job.
+/// </summary>
+public sealed class LogEntryRecord
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    /// <summary>The newest change the push settled or tried to.</summary>
+    public long? ChangeId { get; set; }
+    /// <summary>The batch this entry belongs to: one claim of the push worker, one admin operation.</summary>
+    public required string CycleId { get; set; }
+    public double DurationMs { get; set; }
+    public required string InitiatorType { get; set; }
+    public required string Initiator { get; set; }
+    public required string ResourceType { get; set; }
+    public required string SourceId { get; set; }
+    public string? SourceName { get; set; }
+    /// <summary>Lower-cased <see cref="SourceName"/>, for case-insensitive prefix search on an index.</summary>
+    public string? SourceNameNormalized { get; set; }
+    public string? TargetId { get; set; }
+    public string? TargetName { get; set; }
+    public required string Action { get; set; }
+    public required string Status { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? Message { get; set; }
+    public string? RecommendedFix { get; set; }
+    /// <summary>JSON array of { name, status, detail }.</summary>
+    public required string Steps { get; set; }
+    /// <summary>JSON array of { name, old, new }.</summary>
+    public required string ModifiedProperties { get; set; }
+    public int Attempt { get; set; }
+    public DateTimeOffset? NextRetryAt { get; set; }
+    public required string Instance { get; set; }
+}
+
+public static class LogActions
+{
+    public const string Create = "Create";
+    public const string Update = "Update";
+    public const string Disable = "Disable";
+    public const string Enable = "Enable";
+    public const string Delete = "Delete";
+    public const string StagedDelete = "StagedDelete";
+    public const string GroupMembership = "GroupMembership";
+    public const string Reclaim = "Reclaim";
+    public const string Other = "Other";
+
+    public static readonly IReadOnlyList<string> All = [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, Other];
+}
+
+public static class LogStatuses
+{
+    public const string Success = "Success";
+    public const string Warning = "Warning";
+    public const string Failure = "Failure";
+    public const string Skipped = "Skipped";
+    public const string Pending = "Pending";
+    public const string Retrying = "Retrying";
+
+    public static readonly IReadOnlyList<string> All = [Success, Warning, Failure, Skipped, Pending, Retrying];
+}
+
+/// <summary>What started a piece of provisioning work.</summary>
+public static class Initiators
+{
+    public const string Scim = "Scim";
+    public const string Hr = "Hr";
+    public const string Admin = "Admin";
+    public const string Reclamation = "Reclamation";
+    public const string Retry = "Retry";
+    public const string System = "System";
+
+    public static readonly IReadOnlyList<string> All = [Scim, Hr, Admin, Reclamation, Retry, System];
+}
+
+/// <summary>An administrator of the web console and admin API; the password is stored as a salted PBKDF2 hash.</summary>
+public sealed class AdminAccountRecord
+{
+    public required string Id { get; set; }
+    public required string UserName { get; set; }
+    public required string UserNameNormalized { get; set; }
+    public required string PasswordHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastLoginAt { get; set; }
+    public int FailedAttempts { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset? DisabledAt { get; set; }
+}
+
+/// <summary>An ASP.NET Core Data Protection key, shared by every instance (cookies and protected secrets work on all replicas).</summary>
+public sealed class DataProtectionKeyRecord
+{
+    public long Id { get; set; }
+    public string? FriendlyName { get; set; }
+    public required string Xml { get; set; }
+}
+
+/// <summary>A disable or delete the deletion guard let through; the guard counts these over the last hour.</summary>
+public sealed class DeprovisionGrantRecord
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string ResourceType { get; set; }
+    public required string ResourceId { get; set; }
 }

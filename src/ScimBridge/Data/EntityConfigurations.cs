@@ -73,6 +73,7 @@ internal sealed class PushStateConfiguration : IEntityTypeConfiguration<PushStat
     {
         builder.ToTable("PushStates");
         builder.HasKey(p => new { p.ResourceType, p.ResourceId });
+        builder.HasIndex(p => p.HeldAt).HasFilter("\"HeldAt\" IS NOT NULL");
         // Two bridge instances may accept changes to the same resource: the counter must not lose an increment.
         builder.Property(p => p.ChangeSeq).IsConcurrencyToken();
         // The worker's queue: only resources with work to do are in it.
@@ -80,7 +81,7 @@ internal sealed class PushStateConfiguration : IEntityTypeConfiguration<PushStat
         builder.HasIndex(p => p.MondayId);
     }
 
-    public const string PushQueueFilter = "\"ChangeSeq\" > \"PushedSeq\" OR \"DeleteAt\" IS NOT NULL";
+    public const string PushQueueFilter = "(\"ChangeSeq\" > \"PushedSeq\" OR \"DeleteAt\" IS NOT NULL) AND \"HeldAt\" IS NULL";
 }
 
 internal sealed class OutboundCallConfiguration : IEntityTypeConfiguration<OutboundCallRecord>
@@ -92,6 +93,7 @@ internal sealed class OutboundCallConfiguration : IEntityTypeConfiguration<Outbo
         builder.HasIndex(c => c.ChangeId);
         builder.HasIndex(c => new { c.ResourceType, c.ResourceId });
         builder.HasIndex(c => c.At);
+        builder.HasIndex(c => c.LogEntryId);
     }
 }
 
@@ -112,5 +114,55 @@ internal sealed class ScimTokenConfiguration : IEntityTypeConfiguration<ScimToke
         builder.HasKey(t => t.Id);
         // A name may be reused once the token that had it is revoked.
         builder.HasIndex(t => t.Name).IsUnique().HasFilter("\"RevokedAt\" IS NULL");
+        builder.Property(t => t.Scope).HasDefaultValue(TokenScopes.Scim);
+    }
+}
+
+internal sealed class LogEntryConfiguration : IEntityTypeConfiguration<LogEntryRecord>
+{
+    public void Configure(EntityTypeBuilder<LogEntryRecord> builder)
+    {
+        builder.ToTable("LogEntries");
+        builder.HasKey(e => e.Id);
+        // Pages are newest first by id; each filter has an index that ends in Id, so a filtered page reads only its rows.
+        builder.HasIndex(e => e.At);
+        builder.HasIndex(e => new { e.Status, e.Id });
+        builder.HasIndex(e => new { e.Action, e.Id });
+        builder.HasIndex(e => new { e.ErrorCode, e.Id });
+        builder.HasIndex(e => new { e.Initiator, e.Id });
+        builder.HasIndex(e => new { e.CycleId, e.Id });
+        builder.HasIndex(e => new { e.SourceId, e.Id });
+        builder.HasIndex(e => new { e.TargetId, e.Id });
+        builder.HasIndex(e => new { e.SourceNameNormalized, e.Id });
+        builder.HasIndex(e => e.ChangeId);
+    }
+}
+
+internal sealed class AdminAccountConfiguration : IEntityTypeConfiguration<AdminAccountRecord>
+{
+    public void Configure(EntityTypeBuilder<AdminAccountRecord> builder)
+    {
+        builder.ToTable("AdminAccounts");
+        builder.HasKey(a => a.Id);
+        builder.HasIndex(a => a.UserNameNormalized).IsUnique();
+    }
+}
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKeyRecord>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKeyRecord> builder)
+    {
+        builder.ToTable("DataProtectionKeys");
+        builder.HasKey(k => k.Id);
+    }
+}
+
+internal sealed class DeprovisionGrantConfiguration : IEntityTypeConfiguration<DeprovisionGrantRecord>
+{
+    public void Configure(EntityTypeBuilder<DeprovisionGrantRecord> builder)
+    {
+        builder.ToTable("DeprovisionGrants");
+        builder.HasKey(g => g.Id);
+        builder.HasIndex(g => g.At);
     }
 }

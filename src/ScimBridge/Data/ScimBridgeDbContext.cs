@@ -14,6 +14,10 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<PushStateRecord> PushStates => Set<PushStateRecord>();
     public DbSet<OutboundCallRecord> OutboundCalls => Set<OutboundCallRecord>();
     public DbSet<PushTargetRecord> PushTargets => Set<PushTargetRecord>();
+    public DbSet<LogEntryRecord> LogEntries => Set<LogEntryRecord>();
+    public DbSet<AdminAccountRecord> AdminAccounts => Set<AdminAccountRecord>();
+    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    public DbSet<DeprovisionGrantRecord> DeprovisionGrants => Set<DeprovisionGrantRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -77,7 +77,16 @@ public static class ScimPaths
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            if (!IsScim(http.Request.Path) || http.Response.HasStarted)
+            if (http.Response.HasStarted)
+            {
+                return;
+            }
+            if (Admin.AdminAuthentication.IsApi(http.Request.Path))
+            {
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http });
+                return;
+            }
+            if (!IsScim(http.Request.Path))
             {
                 return;
             }

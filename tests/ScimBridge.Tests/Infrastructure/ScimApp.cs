@@ -31,6 +31,19 @@ public sealed class ScimApp : WebApplicationFactory<Program>
     public string ConnectionString => _database.ConnectionString;
     public string Token { get; private set; } = "";
     public HttpClient Scim { get; private set; } = null!;
+    private HttpClient? _admin;
+
+    /// <summary>A client for /admin/api with an admin-scope bearer token (created on first use).</summary>
+    public async Task<HttpClient> AdminAsync()
+    {
+        if (_admin is null)
+        {
+            var created = await WithScopeAsync(s => s.GetRequiredService<TokenService>()
+                .CreateAsync($"test-admin-{Guid.NewGuid():N}", TokenScopes.Admin, CancellationToken.None));
+            _admin = CreateScimClient(created.Token);
+        }
+        return _admin;
+    }
 
     /// <param name="database">An existing database to use (and dispose with the app); a fresh one when null.</param>
     /// <param name="kestrel">Serve on a real socket (Kestrel on 127.0.0.1) instead of the in-memory test server.</param>

@@ -35,7 +35,8 @@ public sealed class Push : Migration
                 DeleteAt = table.Column<long>(nullable: true),
             },
             constraints: table => table.PrimaryKey("PK_PushStates", x => new { x.ResourceType, x.ResourceId }));
-        migrationBuilder.CreateIndex("IX_PushStates_DueAt", "PushStates", "DueAt", filter: PushStateConfiguration.PushQueueFilter);
+        // The filter as it was then; the Logs migration adds the staged-delete hold to it.
+        migrationBuilder.CreateIndex("IX_PushStates_DueAt", "PushStates", "DueAt", filter: "\"ChangeSeq\" > \"PushedSeq\" OR \"DeleteAt\" IS NOT NULL");
         migrationBuilder.CreateIndex("IX_PushStates_MondayId", "PushStates", "MondayId");
 
         migrationBuilder.CreateTable(
