@@ -85,6 +85,8 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     public int LatencyMs { get; set; }
     public bool DropConnections { get; set; }
     public bool TokenRevoked { get; set; }
+    /// <summary>Users whose userName contains this are refused with 400 invalidValue (a value the target will not take, until fixed there).</summary>
+    public string? RefuseUserNamesContaining { get; set; }
     /// <summary>Every GraphQL request gets monday's older complexity body with HTTP 429.</summary>
     public bool ComplexityExhausted { get; set; }
 

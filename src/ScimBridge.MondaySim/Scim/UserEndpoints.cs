@@ -193,6 +193,10 @@ public static class UserEndpoints
 
     private static void Validate(MondaySimState state, SimUser user)
     {
+        if (state.RefuseUserNamesContaining is { Length: > 0 } refused && user.UserName.Contains(refused, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ScimException(400, "invalidValue", "userName is refused by this account's policy.");
+        }
         if (!IsLowerCaseEmail(user.UserName))
         {
             throw new ScimException(400, "invalidValue", "userName is required and must be a lower-case email address.");

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScimBridge.Push;
 
 namespace ScimBridge.Admin;
 
@@ -22,6 +23,7 @@ public static class AdminApi
             .RequireAuthorization(AdminAuthentication.Policy)
             .AddEndpointFilter<AdminErrorFilter>();
         api.MapGet("/whoami", WhoAmI);
+        api.MapPushAdmin();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

@@ -46,8 +46,11 @@ public sealed class MondayResilience
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => Transient.Contains(r.StatusCode));
 
-        Pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        // MaxRetries = 0 means one attempt per push (Polly's retry takes at least one retry): the push's own backoff retries.
+        if (o.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = handled,
                 MaxRetryAttempts = o.MaxRetries,
@@ -57,7 +60,9 @@ public sealed class MondayResilience
                 MaxDelay = TimeSpan.FromMinutes(2),
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Result is { } response ? RetryAfter(response, time.GetUtcNow()) : null),
-            })
+            });
+        }
+        Pipeline = pipeline
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = handled,

@@ -50,6 +50,8 @@ public sealed partial class MondayUserMapper
         }
     }
 
+    public bool HasScopeFilter => _scope is not null;
+
     public MappedUser Map(JsonObject scimUser)
     {
         ArgumentNullException.ThrowIfNull(scimUser);

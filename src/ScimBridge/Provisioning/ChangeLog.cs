@@ -52,7 +52,10 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
         var state = operation == ChangeOperations.Create ? null : await db.PushStates.FindAsync([resourceType, resourceId], cancellationToken);
         if (state is null)
         {
-            db.PushStates.Add(new PushStateRecord { ResourceType = resourceType, ResourceId = resourceId, ChangeSeq = 1, DueAt = now });
+            db.PushStates.Add(new PushStateRecord
+            {
+                ResourceType = resourceType, ResourceId = resourceId, ChangeSeq = 1, DueAt = now, InitiatorType = actor.Kind, Initiator = actor.Name,
+            });
             return;
         }
 
@@ -62,5 +65,7 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
             state.DueAt = now;
         }
         state.ChangeSeq++;
+        state.InitiatorType = actor.Kind;
+        state.Initiator = actor.Name;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ScimBridge.Data;
 using ScimBridge.Monday;
 
 namespace ScimBridge.Push;
@@ -10,35 +11,47 @@ namespace ScimBridge.Push;
 /// was last pushed. Everything it sends is safe to send twice: creates adopt on 409, PATCHes replace values,
 /// member adds and removes are set operations.
 /// </summary>
-public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOptions<PushOptions> options, TimeProvider time)
+public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, DeletionGuard guard, IOptions<PushOptions> options, TimeProvider time)
 {
     private readonly PushOptions _options = options.Value;
 
-    public async Task<PushOutcome> PushUserAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken)
+    /// <param name="dryRun">Decide and send as usual through <paramref name="client"/> (a dry-run client answers writes itself), but let the deletion guard only look, not count.</param>
+    public async Task<PushOutcome> PushUserAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken, bool dryRun = false)
     {
         var calls = new List<OutboundCall>();
+        var trace = new PushTrace { SourceName = snapshot.SourceName };
         var mondayId = snapshot.State.MondayId;
         var pushed = PushedUser.Parse(snapshot.State.Pushed);
+        trace.TargetName = pushed?.UserName;
 
-        PushOutcome Outcome(PushStatus status, string? error = null, DateTimeOffset? deleteAt = null) =>
-            new(status, mondayId, pushed?.ToJson(), error, calls, deleteAt);
+        PushOutcome Outcome(PushStatus status, string? error = null, DateTimeOffset? deleteAt = null, string? code = null) =>
+            new(status, mondayId, pushed?.ToJson(), error, calls, deleteAt) { Trace = trace, Code = code };
 
         if (snapshot.UserData is null)
         {
+            trace.Step(PushTrace.Scoping, LogStatuses.Success, "The user was deleted in the bridge: de-provisioning.");
             return await DeprovisionDeletedAsync();
         }
 
         var mapped = mapper.Map(JsonNode.Parse(snapshot.UserData)!.AsObject());
         var desired = PushedUser.From(mapped);
+        trace.TargetName = desired.UserName;
         if (!mapped.InScope)
         {
+            trace.Step(PushTrace.Scoping, LogStatuses.Skipped, "Outside Monday:Mapping:ScopeFilter.");
             if (mondayId is null)
             {
-                return Outcome(PushStatus.Skipped, "Out of the push scope (Monday:Mapping:ScopeFilter): not created in monday.com.");
+                return Outcome(PushStatus.Skipped, "Out of the push scope (Monday:Mapping:ScopeFilter): not created in monday.com.", code: LogCodes.OutOfScope);
             }
             // Leaving scope is de-provisioning: the seat is deactivated, the rest left as it was.
             desired = (pushed ?? desired) with { Active = false };
         }
+        else
+        {
+            trace.Step(PushTrace.Scoping, LogStatuses.Success, mapper.HasScopeFilter ? "Inside Monday:Mapping:ScopeFilter." : "In scope (no scope filter).");
+        }
+        trace.Step(PushTrace.Mapping, mapped.Warnings.Count == 0 ? LogStatuses.Success : LogStatuses.Warning,
+            mapped.Warnings.Count == 0 ? $"Mapped to monday.com userType '{desired.UserType}'." : string.Join(" ", mapped.Warnings));
 
         // A user deleted in monday.com behind the bridge's back is created again: at most once per push.
         for (var round = 0; round < 2; round++)
@@ -47,17 +60,23 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
             {
                 if (!desired.Active)
                 {
-                    return Outcome(PushStatus.Skipped, "Inactive and not in monday.com yet: no seat is created for it.");
+                    trace.Step(PushTrace.Matching, LogStatuses.Skipped, "Not in monday.com, and inactive: no seat is created.");
+                    return Outcome(PushStatus.Skipped, "Inactive and not in monday.com yet: no seat is created for it.", code: LogCodes.InactiveNotProvisioned);
                 }
                 if (desired.UserName.Length == 0)
                 {
-                    return Outcome(PushStatus.Failed, "The user has no userName for monday.com (check Monday:Mapping:Attributes).");
+                    return Outcome(PushStatus.Failed, "The user has no userName for monday.com (check Monday:Mapping:Attributes).", code: LogCodes.MissingUserName);
                 }
 
                 var created = await client.CreateUserAsync(mapped with { Active = true }, cancellationToken);
                 calls.AddRange(created.Calls);
                 if (created.Success && created.Id is { } id)
                 {
+                    trace.Action = LogActions.Create;
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, round == 0
+                        ? $"Not linked to a monday.com user yet: created it (id {id})."
+                        : $"The linked user was gone from monday.com: created it again (id {id}).");
+                    trace.Changed(desired.AllAttributes(), null);
                     (mondayId, pushed) = (id, desired with { Active = true });
                 }
                 else if (created.Status == 409)
@@ -71,20 +90,38 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
                     }
                     if (found.Resource is null || found.Id is not { } adopted)
                     {
-                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}");
+                        trace.Step(PushTrace.Matching, LogStatuses.Failure, "monday.com says the userName is taken, but no user with it can be found.");
+                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}", code: LogCodes.EntryConflict);
                     }
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com user {adopted} by userName and linked it.");
                     (mondayId, pushed) = (adopted, PushedUser.FromScim(found.Resource));
                 }
                 else
                 {
+                    trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the user in monday.com failed.");
                     return Failure(created, Outcome);
                 }
+            }
+            else if (round == 0)
+            {
+                trace.Step(PushTrace.Matching, LogStatuses.Success, $"Linked to monday.com user {mondayId}.");
             }
 
             var changes = pushed is null ? desired.AllAttributes() : pushed.Diff(desired);
             if (changes.Count == 0)
             {
                 return Outcome(PushStatus.Pushed, Warnings(mapped));
+            }
+            var deprovisions = changes.TryGetValue("active", out var activeValue) && activeValue is JsonValue av && av.TryGetValue<bool>(out var active) && !active;
+            if (deprovisions && await guard.HoldAsync(snapshot.State, dryRun, cancellationToken) is { } held)
+            {
+                trace.Action = LogActions.StagedDelete;
+                return Outcome(PushStatus.Held, held, code: LogCodes.DeletionThresholdExceeded);
+            }
+            if (trace.Action != LogActions.Create)
+            {
+                trace.Action = changes.ContainsKey("active") ? (deprovisions ? LogActions.Disable : LogActions.Enable) : LogActions.Update;
+                trace.Changed(changes, pushed?.AllAttributes());
             }
             var patched = await client.PatchUserAsync(mondayId, changes, cancellationToken);
             calls.AddRange(patched.Calls);
@@ -97,20 +134,29 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
             {
                 return Failure(patched, Outcome);
             }
+            trace.Properties.Clear();
             (mondayId, pushed) = (null, null);
         }
-        return Outcome(PushStatus.Retry, "monday.com lost the user twice in one push.");
+        return Outcome(PushStatus.Retry, "monday.com lost the user twice in one push.", code: LogCodes.TargetEntryNotFound);
 
         async Task<PushOutcome> DeprovisionDeletedAsync()
         {
             if (mondayId is null)
             {
-                return Outcome(PushStatus.Skipped, "Deleted before it reached monday.com.");
+                return Outcome(PushStatus.Skipped, "Deleted before it reached monday.com.", code: LogCodes.DeletedBeforePush);
             }
+            trace.Step(PushTrace.Matching, LogStatuses.Success, $"Linked to monday.com user {mondayId}.");
             var now = time.GetUtcNow();
-            if (snapshot.State.DeleteAt is { } due && due <= now)
+            var deleting = snapshot.State.DeleteAt is { } due && due <= now;
+            if ((deleting || pushed is null || pushed.Active) && await guard.HoldAsync(snapshot.State, dryRun, cancellationToken) is { } held)
             {
-                var deleted = await client.DeleteUserAsync(mondayId, cancellationToken);
+                trace.Action = LogActions.StagedDelete;
+                return Outcome(PushStatus.Held, held, snapshot.State.DeleteAt, LogCodes.DeletionThresholdExceeded);
+            }
+            if (deleting)
+            {
+                trace.Action = LogActions.Delete;
+                var deleted = await client.DeleteUserAsync(mondayId!, cancellationToken);
                 calls.AddRange(deleted.Calls);
                 if (deleted.Success || deleted.Status == 404)
                 {
@@ -119,12 +165,14 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
                 }
                 // A target that refuses deletes keeps the user deactivated; the schedule is dropped, not retried forever.
                 return deleted.Failure == MondayFailure.Invalid
-                    ? Outcome(PushStatus.Failed, $"monday.com refused to delete the deactivated user ({deleted.Status}): {deleted.Detail}")
+                    ? Outcome(PushStatus.Failed, $"monday.com refused to delete the deactivated user ({deleted.Status}): {deleted.Detail}", code: LogCodes.Of(deleted))
                     : Failure(deleted, Outcome, snapshot.State.DeleteAt);
             }
 
             if (pushed is null || pushed.Active)
             {
+                trace.Action = LogActions.Disable;
+                trace.Properties.Add(new PropertyChange("active", pushed is null ? null : "true", "false"));
                 var deactivated = await client.DeactivateUserAsync(mondayId, cancellationToken);
                 calls.AddRange(deactivated.Calls);
                 if (deactivated.Status == 404)
@@ -145,20 +193,30 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
         }
     }
 
-    public async Task<PushOutcome> PushGroupAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken)
+    public async Task<PushOutcome> PushGroupAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken, bool dryRun = false)
     {
         var calls = new List<OutboundCall>();
         var mondayId = snapshot.State.MondayId;
         var pushed = PushedGroup.Parse(snapshot.State.Pushed);
+        var trace = new PushTrace { SourceName = snapshot.SourceName ?? snapshot.GroupDisplayName, TargetName = snapshot.GroupDisplayName ?? pushed?.DisplayName };
 
-        PushOutcome Outcome(PushStatus status, string? error = null) => new(status, mondayId, pushed?.ToJson(), error, calls);
+        PushOutcome Outcome(PushStatus status, string? error = null, string? code = null) =>
+            new(status, mondayId, pushed?.ToJson(), error, calls) { Trace = trace, Code = code };
 
+        trace.Step(PushTrace.Scoping, LogStatuses.Success, snapshot.GroupDisplayName is null ? "The group was deleted in the bridge." : "Groups are always in scope.");
         if (snapshot.GroupDisplayName is not { } name)
         {
             if (mondayId is null)
             {
-                return Outcome(PushStatus.Skipped, "Deleted before it reached monday.com.");
+                return Outcome(PushStatus.Skipped, "Deleted before it reached monday.com.", LogCodes.DeletedBeforePush);
             }
+            trace.Step(PushTrace.Matching, LogStatuses.Success, $"Linked to monday.com team {mondayId}.");
+            if (await guard.HoldAsync(snapshot.State, dryRun, cancellationToken) is { } held)
+            {
+                trace.Action = LogActions.StagedDelete;
+                return Outcome(PushStatus.Held, held, LogCodes.DeletionThresholdExceeded);
+            }
+            trace.Action = LogActions.Delete;
             var deleted = await client.DeleteGroupAsync(mondayId, cancellationToken);
             calls.AddRange(deleted.Calls);
             if (deleted.Success || deleted.Status == 404)
@@ -177,6 +235,9 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
                 calls.AddRange(created.Calls);
                 if (created.Success && created.Id is { } id)
                 {
+                    trace.Action = LogActions.Create;
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Not linked to a monday.com team yet: created it (id {id}).");
+                    trace.Properties.Add(new PropertyChange("displayName", null, name));
                     (mondayId, pushed) = (id, new PushedGroup(name, []));
                 }
                 else if (created.Status == 409)
@@ -189,19 +250,28 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
                     }
                     if (found.Id is not { } adopted)
                     {
-                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no team with this name: {created.Detail}");
+                        trace.Step(PushTrace.Matching, LogStatuses.Failure, "monday.com says the team name is taken, but no team with it can be found.");
+                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no team with this name: {created.Detail}", LogCodes.EntryConflict);
                     }
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com team {adopted} by name and linked it.");
                     // Members the team already has are left alone; ours are added (adding twice is harmless).
                     (mondayId, pushed) = (adopted, new PushedGroup(name, []));
                 }
                 else
                 {
+                    trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the team in monday.com failed.");
                     return Failure(created, Outcome);
                 }
+            }
+            else if (round == 0)
+            {
+                trace.Step(PushTrace.Matching, LogStatuses.Success, $"Linked to monday.com team {mondayId}.");
             }
 
             if (!string.Equals(pushed!.DisplayName, name, StringComparison.Ordinal))
             {
+                trace.Action = LogActions.Update;
+                trace.Properties.Add(new PropertyChange("displayName", pushed.DisplayName, name));
                 var renamed = await client.RenameGroupAsync(mondayId, name, cancellationToken);
                 calls.AddRange(renamed.Calls);
                 if (renamed.Status == 404)
@@ -217,7 +287,7 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
             }
             return await PushMembersAsync();
         }
-        return Outcome(PushStatus.Retry, "monday.com lost the team twice in one push.");
+        return Outcome(PushStatus.Retry, "monday.com lost the team twice in one push.", LogCodes.TargetEntryNotFound);
 
         async Task<PushOutcome> PushMembersAsync()
         {
@@ -248,8 +318,13 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
             var remove = pushed!.Members.Where(m => !wanted.Contains(m.Key) || links.GetValueOrDefault(m.Key)?.MondayId is null)
                 .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
 
+            if ((add.Count > 0 || remove.Count > 0) && trace.Action == LogActions.Other)
+            {
+                trace.Action = LogActions.GroupMembership;
+            }
             if (add.Count > 0)
             {
+                trace.Properties.Add(new PropertyChange("members (added)", null, Ids(add.Keys)));
                 var added = await client.AddMembersAsync(mondayId!, add.Values, cancellationToken);
                 calls.AddRange(added.Calls);
                 if (!added.Success)
@@ -260,6 +335,7 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
             }
             if (remove.Count > 0)
             {
+                trace.Properties.Add(new PropertyChange("members (removed)", Ids(remove.Keys), null));
                 var removed = await client.RemoveMembersAsync(mondayId!, remove.Values, cancellationToken);
                 calls.AddRange(removed.Calls);
                 if (!removed.Success && removed.Status != 404)
@@ -272,9 +348,11 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
                 };
             }
 
+            trace.Step(PushTrace.Mapping, notInMonday > 0 || snapshot.GroupOtherMembers > 0 ? LogStatuses.Warning : LogStatuses.Success,
+                $"{wanted.Count} member user(s): {wanted.Count - waiting - notInMonday} in monday.com, {waiting} on their way, {notInMonday} not provisioned; {snapshot.GroupOtherMembers} nested group(s).");
             if (waiting > 0)
             {
-                return Outcome(PushStatus.Wait, $"Waiting for {waiting} member user(s) to reach monday.com first.");
+                return Outcome(PushStatus.Wait, $"Waiting for {waiting} member user(s) to reach monday.com first.", LogCodes.MemberPending);
             }
             var notes = new List<string>();
             if (notInMonday > 0)
@@ -289,21 +367,29 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, IOpti
         }
     }
 
-    private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, DateTimeOffset?, PushOutcome> outcome, DateTimeOffset? deleteAt = null)
+    private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, DateTimeOffset?, string?, PushOutcome> outcome, DateTimeOffset? deleteAt = null)
     {
         var error = result.Status == 0
             ? $"monday.com could not be reached: {result.Detail}"
             : $"monday.com answered {result.Status}{(result.ScimType is null ? "" : $" ({result.ScimType})")}: {result.Detail}";
+        var code = LogCodes.Of(result);
         return result.Failure switch
         {
-            MondayFailure.Credentials => outcome(PushStatus.Quarantine, error, deleteAt),
-            MondayFailure.Retryable => outcome(PushStatus.Retry, error, deleteAt),
-            _ => outcome(PushStatus.Failed, error, deleteAt),
+            MondayFailure.Credentials => outcome(PushStatus.Quarantine, error, deleteAt, code),
+            MondayFailure.Retryable => outcome(PushStatus.Retry, error, deleteAt, code),
+            _ => outcome(PushStatus.Failed, error, deleteAt, code),
         };
     }
 
-    private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, PushOutcome> outcome) =>
-        Failure(result, (status, error, _) => outcome(status, error));
+    private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, string?, PushOutcome> outcome) =>
+        Failure(result, (status, error, _, code) => outcome(status, error, code));
+
+    /// <summary>A readable list of local ids for the log, cut short for large teams.</summary>
+    private static string Ids(IEnumerable<string> ids)
+    {
+        var all = ids.ToList();
+        return all.Count <= 20 ? string.Join(", ", all) : $"{string.Join(", ", all.Take(20))} … and {all.Count - 20} more";
+    }
 
     private static string? Warnings(MappedUser mapped) => mapped.Warnings.Count == 0 ? null : string.Join(" ", mapped.Warnings);
 }

@@ -24,7 +24,9 @@ public static class PushFeature
         services.AddSingleton<SaveChangesInterceptor, ChangeCommittedInterceptor>();
         services.AddSingleton<PushStore>();
         services.AddSingleton<Quarantine>();
+        services.AddSingleton<DeletionGuard>();
         services.AddScoped<MondayPusher>();
+        services.AddScoped<PushAdmin>();
         services.AddHostedService<PushWorker>();
         return services;
     }

@@ -55,6 +55,8 @@ public sealed class PushOptions
     public DeprovisionPolicy Deprovision { get; set; } = DeprovisionPolicy.Deactivate;
 
     public TimeSpan DeleteRetention { get; set; } = TimeSpan.FromDays(30);
+
+    public DeletionGuardOptions DeletionGuard { get; set; } = new();
 }
 
 /// <summary>Every message starts with the configuration key at fault.</summary>
@@ -102,6 +104,18 @@ public sealed class PushOptionsValidator : AbstractValidator<PushOptions>
             if (o.DeleteRetention < TimeSpan.Zero)
             {
                 Fail(nameof(o.DeleteRetention), "must not be negative");
+            }
+            if (o.DeletionGuard.MaxPerHour < 0)
+            {
+                Fail("DeletionGuard:MaxPerHour", "must not be negative");
+            }
+            if (o.DeletionGuard.MaxPercentPerHour is < 0 or > 100)
+            {
+                Fail("DeletionGuard:MaxPercentPerHour", "must be between 0 and 100 (or empty to turn the percentage rule off)");
+            }
+            if (o.DeletionGuard.PercentFloor < 1)
+            {
+                Fail("DeletionGuard:PercentFloor", "must be at least 1");
             }
         });
     }

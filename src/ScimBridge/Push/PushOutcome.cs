@@ -16,6 +16,8 @@ public enum PushStatus
     Quarantine,
     /// <summary>A team waits for member users that are still on their way.</summary>
     Wait,
+    /// <summary>The deletion guard holds a disable or delete for an admin's decision (a staged delete).</summary>
+    Held,
 }
 
 /// <summary>
@@ -28,4 +30,10 @@ public sealed record PushOutcome(
     string? Pushed,
     string? Error,
     IReadOnlyList<OutboundCall> Calls,
-    DateTimeOffset? DeleteAt = null);
+    DateTimeOffset? DeleteAt = null)
+{
+    public PushTrace Trace { get; init; } = new();
+
+    /// <summary>A stable code for the failure or skip reason (<see cref="LogCodes"/>), for filtering the log.</summary>
+    public string? Code { get; init; }
+}

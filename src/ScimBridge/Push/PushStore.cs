@@ -7,7 +7,13 @@ using ScimBridge.Monday;
 namespace ScimBridge.Push;
 
 /// <summary>A resource this instance holds the lease on, and the change counter it had when it was claimed.</summary>
-public sealed record ClaimedResource(string ResourceType, string ResourceId, long ChangeSeq);
+public sealed record ClaimedResource(string ResourceType, string ResourceId, long ChangeSeq)
+{
+    /// <summary>The batch (claim, or admin operation) the push belongs to, for the provisioning log.</summary>
+    public string CycleId { get; init; } = NewCycleId();
+
+    public static string NewCycleId() => Guid.CreateVersion7().ToString("N");
+}
 
 /// <summary>What the worker reads for a claimed resource: its push state, the newest pending change, and the resource now.</summary>
 public sealed record PushSnapshot(
@@ -16,7 +22,13 @@ public sealed record PushSnapshot(
     string? UserData,
     string? GroupDisplayName,
     IReadOnlyList<string> GroupUserMembers,
-    int GroupOtherMembers);
+    int GroupOtherMembers)
+{
+    /// <summary>The userName or group name in the bridge (the last one pushed when it was deleted).</summary>
+    public string? SourceName { get; init; }
+    public int PendingChanges { get; init; }
+    public DateTimeOffset? FirstPendingAt { get; init; }
+}
 
 /// <summary>A user a team wants as a member: its monday id once it has one, and whether its own push is still to come.</summary>
 public sealed record MemberLink(string UserId, string? MondayId, bool Pending);
@@ -47,14 +59,36 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 RETURNING "ResourceType", "ResourceId", "ChangeSeq"
                 """;
             var claimed = new List<ClaimedResource>();
+            var cycle = ClaimedResource.NewCycleId();
             await using var command = await CommandAsync(db, sql, cancellationToken,
                 ("owner", Owner), ("until", (now + Lease).UtcTicks), ("now", now.UtcTicks), ("max", max));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add(new ClaimedResource(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                claimed.Add(new ClaimedResource(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)) { CycleId = cycle });
             }
             return claimed;
+        }, cancellationToken);
+
+    /// <summary>Takes the lease on one resource for an admin's on-demand push; null while a worker holds it.</summary>
+    public Task<ClaimedResource?> ClaimOneAsync(string resourceType, string resourceId, string admin, CancellationToken cancellationToken) =>
+        WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            var taken = await db.PushStates
+                .Where(p => p.ResourceType == resourceType && p.ResourceId == resourceId && (p.LeaseUntil == null || p.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.LeaseOwner, Owner)
+                    .SetProperty(p => p.LeaseUntil, now + Lease)
+                    .SetProperty(p => p.InitiatorType, Initiators.Admin)
+                    .SetProperty(p => p.Initiator, admin), cancellationToken);
+            if (taken == 0)
+            {
+                return null;
+            }
+            var seq = await db.PushStates.Where(p => p.ResourceType == resourceType && p.ResourceId == resourceId)
+                .Select(p => p.ChangeSeq).FirstAsync(cancellationToken);
+            return new ClaimedResource(resourceType, resourceId, seq) { CycleId = ClaimedResource.NewCycleId() };
         }, cancellationToken);
 
     /// <summary>Keeps alive the leases of the resources this instance is still working on (and only those).</summary>
@@ -67,12 +101,23 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
 
     /// <summary>A push that broke (a bug, the database away): the resource comes back after the backoff, with the error shown.</summary>
     public Task<int> DeferAsync(ClaimedResource claimed, string error, CancellationToken cancellationToken) =>
-        WriteAsync(db => Mine(db, claimed).ExecuteUpdateAsync(s => s
-            .SetProperty(p => p.LeaseOwner, (string?)null)
-            .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(p => p.Attempts, p => p.Attempts + 1)
-            .SetProperty(p => p.LastError, error)
-            .SetProperty(p => p.DueAt, time.GetUtcNow() + _options.RetryBase), cancellationToken), cancellationToken);
+        WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            var due = now + _options.RetryBase;
+            var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.LeaseOwner, (string?)null)
+                .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(p => p.Attempts, p => p.Attempts + 1)
+                .SetProperty(p => p.LastError, error)
+                .SetProperty(p => p.DueAt, due), cancellationToken);
+            if (updated > 0)
+            {
+                db.LogEntries.Add(PushLog.BridgeFailure(claimed, error, now, Owner, due));
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return updated;
+        }, cancellationToken);
 
     /// <summary>At start-up: leases this instance held before a crash are taken back at once instead of expiring.</summary>
     public Task<int> ReleaseLeasesAsync(CancellationToken cancellationToken) =>
@@ -98,17 +143,29 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             }
             var pending = await db.Changes
                 .Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId && c.PushStatus == PushStatuses.Pending)
-                .MaxAsync(c => (long?)c.Id, cancellationToken);
+                .GroupBy(c => 1)
+                .Select(g => new { Newest = g.Max(c => c.Id), Count = g.Count(), First = g.Min(c => c.OccurredAt) })
+                .FirstOrDefaultAsync(cancellationToken);
             if (claimed.ResourceType == ResourceKinds.User)
             {
-                var data = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => u.Data).FirstOrDefaultAsync(cancellationToken);
-                return new PushSnapshot(state, pending, data, null, [], 0);
+                var user = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => new { u.Data, u.UserName }).FirstOrDefaultAsync(cancellationToken);
+                return new PushSnapshot(state, pending?.Newest, user?.Data, null, [], 0)
+                {
+                    SourceName = user?.UserName ?? PushedUser.Parse(state.Pushed)?.UserName,
+                    PendingChanges = pending?.Count ?? 0,
+                    FirstPendingAt = pending?.First,
+                };
             }
             var name = await db.Groups.Where(g => g.Id == claimed.ResourceId).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
             var members = await db.GroupMembers.Where(m => m.GroupId == claimed.ResourceId)
                 .Select(m => new { m.MemberId, m.MemberType }).ToListAsync(cancellationToken);
             var users = members.Where(m => m.MemberType == ResourceKinds.User).Select(m => m.MemberId).ToList();
-            return new PushSnapshot(state, pending, null, name, users, members.Count - users.Count);
+            return new PushSnapshot(state, pending?.Newest, null, name, users, members.Count - users.Count)
+            {
+                SourceName = name ?? PushedGroup.Parse(state.Pushed)?.DisplayName,
+                PendingChanges = pending?.Count ?? 0,
+                FirstPendingAt = pending?.First,
+            };
         }, cancellationToken);
 
     public Task<List<MemberLink>> MemberLinksAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
@@ -129,7 +186,8 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
     /// Records the outcome in one transaction: the push state (only while this instance still holds the lease),
     /// the changes it settled, and every outbound call, linked to the newest change it was pushing.
     /// </summary>
-    public Task FinishAsync(ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, CancellationToken cancellationToken) =>
+    public Task<LogEntryRecord?> FinishAsync(
+        ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, double durationMs, CancellationToken cancellationToken) =>
         WriteAsync(async db =>
         {
             var now = time.GetUtcNow();
@@ -146,6 +204,16 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             };
             var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
             var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
+            var held = outcome.Status == PushStatus.Held;
+            var heldAt = held ? now : (DateTimeOffset?)null;
+            var holdReason = held ? outcome.Error : null;
+            // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
+            var (nextInitiatorType, nextInitiator) = outcome.Status switch
+            {
+                PushStatus.Retry or PushStatus.Quarantine => (Initiators.Retry, "retry"),
+                PushStatus.Wait => (Initiators.Retry, "member wait"),
+                _ => (snapshot.State.InitiatorType, snapshot.State.Initiator),
+            };
             var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.LeaseOwner, (string?)null)
                 .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
@@ -156,9 +224,20 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 .SetProperty(p => p.LastError, lastError)
                 .SetProperty(p => p.DueAt, dueAt)
                 .SetProperty(p => p.PushedAt, pushedAt)
-                .SetProperty(p => p.DeleteAt, outcome.DeleteAt), cancellationToken);
+                .SetProperty(p => p.DeleteAt, outcome.DeleteAt)
+                .SetProperty(p => p.HeldAt, heldAt)
+                .SetProperty(p => p.HoldReason, holdReason)
+                .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
+                .SetProperty(p => p.InitiatorType, nextInitiatorType)
+                .SetProperty(p => p.Initiator, nextInitiator), cancellationToken);
+            if (updated == 0)
+            {
+                // The lease was lost (another instance took the resource over): its push records the outcome.
+                await transaction.CommitAsync(cancellationToken);
+                return null;
+            }
 
-            if (updated > 0 && snapshot.PendingChangeId is { } upTo)
+            if (snapshot.PendingChangeId is { } upTo)
             {
                 var changes = db.Changes.Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId
                     && c.Id <= upTo && c.PushStatus == PushStatuses.Pending);
@@ -182,10 +261,15 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 }
             }
 
+            var nextRetryAt = outcome.Status is PushStatus.Retry or PushStatus.Wait ? dueAt : (DateTimeOffset?)null;
+            var entry = PushLog.Entry(claimed, snapshot, outcome, now, durationMs, Owner, nextRetryAt);
+            db.LogEntries.Add(entry);
+            await db.SaveChangesAsync(cancellationToken);
             if (outcome.Calls.Count > 0)
             {
                 db.OutboundCalls.AddRange(outcome.Calls.Select(c => new OutboundCallRecord
                 {
+                    LogEntryId = entry.Id,
                     ChangeId = snapshot.PendingChangeId,
                     ResourceType = claimed.ResourceType,
                     ResourceId = claimed.ResourceId,
@@ -202,7 +286,7 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 await db.SaveChangesAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
-            return updated;
+            return entry;
         }, cancellationToken);
 
     /// <summary>Doubles from RetryBase to RetryMax, with ±20 % jitter so a burst of failures does not come back as one.</summary>

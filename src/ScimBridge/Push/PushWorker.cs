@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
@@ -143,6 +144,7 @@ public sealed partial class PushWorker(
                 await store.ReleaseAsync(resource, stoppingToken);
                 return;
             }
+            var started = Stopwatch.GetTimestamp();
             var snapshot = await store.LoadAsync(resource, stoppingToken);
             if (snapshot is null)
             {
@@ -159,7 +161,7 @@ public sealed partial class PushWorker(
             {
                 await quarantine.EnterAsync(outcome.Error ?? "credentials refused", stoppingToken);
             }
-            await store.FinishAsync(resource, snapshot, outcome, stoppingToken);
+            await store.FinishAsync(resource, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, stoppingToken);
             LogPushed(logger, resource.ResourceType, resource.ResourceId, outcome.Status, outcome.Calls.Count);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -45,8 +45,8 @@ internal static class Preconditions
     }
 }
 
-/// <summary>Who made a change: the token name or JWT client, and the request it came with.</summary>
-public sealed record ChangeActor(string Name, string? RequestId)
+/// <summary>Who made a change: the token name or JWT client, and the request it came with; <see cref="Kind"/> is one of <see cref="Data.Initiators"/>.</summary>
+public sealed record ChangeActor(string Name, string? RequestId, string Kind = Data.Initiators.Scim)
 {
     public static ChangeActor From(HttpContext context) =>
         new(context.User.FindFirst(System.Security.Claims.ClaimTypes.Name)?.Value ?? "unknown", context.TraceIdentifier);

@@ -115,8 +115,10 @@ public sealed class PushHarness : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
             {
+                var errors = await Bridge.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync());
                 Assert.Fail("Timed out waiting for the push to settle: "
-                    + string.Join(" | ", changes.Where(c => c.PushStatus == PushStatuses.Pending).Select(c => $"{c.ResourceType} {c.Operation}: {c.PushError}")));
+                    + string.Join(" | ", changes.Where(c => c.PushStatus == PushStatuses.Pending).Select(c => $"{c.ResourceType} {c.Operation}: {c.PushError}"))
+                    + $"; push errors: {string.Join(" | ", errors)}");
             }
             await Task.Delay(20);
         }

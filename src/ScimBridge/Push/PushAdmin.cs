@@ -1,0 +1,453 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimBridge.Admin;
+using ScimBridge.Data;
+using ScimBridge.Monday;
+
+namespace ScimBridge.Push;
+
+public sealed record QuarantineState(DateTimeOffset Since, string? Reason, int Level, DateTimeOffset? NextProbeAt);
+
+public sealed record ConnectionStatus(
+    bool Configured,
+    string? TenantUrl,
+    bool TokenConfigured,
+    bool? Reachable,
+    bool? CredentialsValid,
+    DateTimeOffset? LastCallAt,
+    int? LastCallStatus,
+    QuarantineState? Quarantine,
+    int QueueDepth,
+    int Retrying,
+    int StagedDeletes,
+    DateTimeOffset? OldestPendingChangeAt,
+    DateTimeOffset? LastSuccessAt);
+
+public sealed record ConnectionTest(bool Success, int Status, string Message, double DurationMs, DateTimeOffset At);
+
+public sealed record StagedDelete(string ResourceType, string ResourceId, string? Name, string? MondayId, DateTimeOffset HeldAt, string? Reason);
+
+public sealed record ProvisionResult(
+    string ResourceType,
+    string ResourceId,
+    bool DryRun,
+    string Status,
+    string Action,
+    string? ErrorCode,
+    string? Message,
+    string? RecommendedFix,
+    IReadOnlyList<TraceStep> Steps,
+    IReadOnlyList<PropertyChange> ModifiedProperties,
+    IReadOnlyList<ProvisionCall> Calls,
+    long? LogEntryId,
+    IReadOnlyList<ProvisionResult> Members);
+
+public sealed record ProvisionCall(string Method, string Path, int Status, bool Simulated, string? Body);
+
+/// <summary>Retry every failed change that matches (all fields optional).</summary>
+public sealed record RetryFailedRequest(string? ResourceType, DateTimeOffset? From, DateTimeOffset? To, string? ErrorContains);
+
+public sealed record RequeueResult(int Changes, int Resources);
+
+/// <summary>
+/// What an admin does to the push: look at the connection, test it, resume it from quarantine, replay failed
+/// changes, decide on staged deletes, and push one object now (or only show what would be sent).
+/// </summary>
+public sealed class PushAdmin(
+    ScimBridgeDbContext db,
+    IWriteGate gate,
+    PushStore store,
+    Quarantine quarantine,
+    PushSignal signal,
+    MondayPusher pusher,
+    IServiceProvider services,
+    IHttpMessageHandlerFactory handlers,
+    IOptions<MondayOptions> monday,
+    IOptions<PushOptions> push,
+    TimeProvider time)
+{
+    /// <summary>On-demand pushes of a team push its waiting member users first, up to this many.</summary>
+    public const int OnDemandMaxMembers = 50;
+
+    public async Task<ConnectionStatus> StatusAsync(CancellationToken cancellationToken)
+    {
+        var options = monday.Value;
+        var target = await db.PushTargets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Quarantine.TargetId, cancellationToken);
+        var lastCall = await db.OutboundCalls.AsNoTracking().OrderByDescending(c => c.Id)
+            .Select(c => new { c.Status, c.At }).FirstOrDefaultAsync(cancellationToken);
+        var queue = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null, cancellationToken);
+        var retrying = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null && p.Attempts > 0, cancellationToken);
+        var held = await db.PushStates.CountAsync(p => p.HeldAt != null, cancellationToken);
+        var oldest = await db.Changes.Where(c => c.PushStatus == PushStatuses.Pending).MinAsync(c => (DateTimeOffset?)c.OccurredAt, cancellationToken);
+        var lastSuccess = await db.PushStates.MaxAsync(p => p.PushedAt, cancellationToken);
+        return new ConnectionStatus(
+            !string.IsNullOrWhiteSpace(options.TenantUrl),
+            options.TenantUrl,
+            !string.IsNullOrWhiteSpace(options.ScimToken),
+            lastCall is null ? null : lastCall.Status != 0,
+            lastCall is null || lastCall.Status == 0 ? null : lastCall.Status is not (401 or 403),
+            lastCall?.At,
+            lastCall?.Status,
+            target?.QuarantinedSince is { } since ? new QuarantineState(since, target.Reason, target.QuarantineLevel, target.NextProbeAt) : null,
+            queue,
+            retrying,
+            held,
+            oldest,
+            lastSuccess);
+    }
+
+    /// <summary>Like Entra's Test connection: one authenticated read against the Tenant URL, recorded as an outbound call.</summary>
+    public async Task<ConnectionTest> TestAsync(CancellationToken cancellationToken)
+    {
+        RequireTarget();
+        var client = services.GetRequiredService<MondayScimClient>();
+        var started = Stopwatch.GetTimestamp();
+        var result = await client.ProbeAsync(cancellationToken);
+        var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var now = time.GetUtcNow();
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            db.OutboundCalls.AddRange(result.Calls.Select(c => new OutboundCallRecord
+            {
+                ResourceType = "Target",
+                ResourceId = Quarantine.TargetId,
+                Instance = push.Value.InstanceId,
+                Method = c.Method,
+                Path = c.Path,
+                Status = c.Status,
+                DurationMs = Math.Round(c.DurationMs, 3),
+                RetryAfterMs = c.RetryAfter is { } r ? (long)r.TotalMilliseconds : null,
+                Attempt = c.Attempt,
+                Excerpt = c.BodyExcerpt,
+                At = c.At,
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        var message = result.Success
+            ? "monday.com accepted the token and answered."
+            : result.Failure switch
+            {
+                MondayFailure.Credentials => $"monday.com refused the token ({result.Status}). {LogCodes.Fix(LogCodes.CredentialsRejected)}",
+                _ when result.Status == 0 => $"monday.com could not be reached: {result.Detail}",
+                _ => $"monday.com answered {result.Status}: {result.Detail}",
+            };
+        return new ConnectionTest(result.Success, result.Status, message, Math.Round(duration, 1), now);
+    }
+
+    /// <summary>Leaves quarantine now (every instance sees it at its next look); a still-wrong token quarantines again.</summary>
+    public async Task<bool> ResumeAsync(CancellationToken cancellationToken)
+    {
+        int resumed;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            resumed = await db.PushTargets.Where(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.QuarantinedSince, (DateTimeOffset?)null)
+                .SetProperty(t => t.NextProbeAt, (DateTimeOffset?)null)
+                .SetProperty(t => t.QuarantineLevel, 0)
+                .SetProperty(t => t.Reason, (string?)null), cancellationToken);
+        }
+        signal.Pulse();
+        return resumed > 0;
+    }
+
+    public async Task<IReadOnlyList<StagedDelete>> StagedAsync(int limit, CancellationToken cancellationToken)
+    {
+        var held = await db.PushStates.AsNoTracking().Where(p => p.HeldAt != null)
+            .OrderBy(p => p.HeldAt).ThenBy(p => p.ResourceId).Take(limit).ToListAsync(cancellationToken);
+        var userIds = held.Where(h => h.ResourceType == ResourceKinds.User).Select(h => h.ResourceId).ToList();
+        var groupIds = held.Where(h => h.ResourceType == ResourceKinds.Group).Select(h => h.ResourceId).ToList();
+        var names = await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, Name = u.UserName })
+            .Concat(db.Groups.Where(g => groupIds.Contains(g.Id)).Select(g => new { g.Id, Name = g.DisplayName }))
+            .ToDictionaryAsync(x => x.Id, x => x.Name, cancellationToken);
+        return held.Select(h => new StagedDelete(h.ResourceType, h.ResourceId,
+            names.GetValueOrDefault(h.ResourceId) ?? NameOf(h), h.MondayId, h.HeldAt!.Value, h.HoldReason)).ToList();
+    }
+
+    /// <summary>Approves one staged delete (or all, when <paramref name="resourceId"/> is null): it is sent on its next push.</summary>
+    public async Task<int> ApproveAsync(string? resourceType, string? resourceId, string admin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        int approved;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            approved = await Held(resourceType, resourceId).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.HeldAt, (DateTimeOffset?)null)
+                .SetProperty(p => p.HoldReason, (string?)null)
+                .SetProperty(p => p.DeprovisionApproved, true)
+                .SetProperty(p => p.DueAt, now)
+                .SetProperty(p => p.InitiatorType, Initiators.Admin)
+                .SetProperty(p => p.Initiator, admin), cancellationToken);
+        }
+        signal.Pulse();
+        return approved;
+    }
+
+    /// <summary>
+    /// Rejects one staged delete (or all): the seat stays, the held changes are closed as skipped, and the log says
+    /// who decided. A later change that still deprovisions the user is held again.
+    /// </summary>
+    public async Task<int> RejectAsync(string? resourceType, string? resourceId, string admin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cycle = ClaimedResource.NewCycleId();
+        var rejected = 0;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            while (true)
+            {
+                var batch = await Held(resourceType, resourceId).OrderBy(p => p.ResourceId).Take(500).ToListAsync(cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                foreach (var state in batch)
+                {
+                    var pendingId = await db.Changes
+                        .Where(c => c.ResourceType == state.ResourceType && c.ResourceId == state.ResourceId && c.PushStatus == PushStatuses.Pending)
+                        .MaxAsync(c => (long?)c.Id, cancellationToken);
+                    await db.Changes
+                        .Where(c => c.ResourceType == state.ResourceType && c.ResourceId == state.ResourceId && c.PushStatus == PushStatuses.Pending)
+                        .ExecuteUpdateAsync(s => s
+                            .SetProperty(c => c.PushStatus, PushStatuses.Skipped)
+                            .SetProperty(c => c.PushedAt, now)
+                            .SetProperty(c => c.PushError, $"Deprovisioning rejected by {admin}."), cancellationToken);
+                    db.LogEntries.Add(new LogEntryRecord
+                    {
+                        At = now,
+                        ChangeId = pendingId,
+                        CycleId = cycle,
+                        InitiatorType = Initiators.Admin,
+                        Initiator = admin,
+                        ResourceType = state.ResourceType,
+                        SourceId = state.ResourceId,
+                        SourceName = NameOf(state),
+                        SourceNameNormalized = NameOf(state)?.ToLowerInvariant(),
+                        TargetId = state.MondayId,
+                        TargetName = NameOf(state),
+                        Action = LogActions.StagedDelete,
+                        Status = LogStatuses.Skipped,
+                        ErrorCode = LogCodes.RejectedByAdmin,
+                        Message = $"{admin} rejected the staged disable or delete; monday.com keeps the seat. {state.HoldReason}",
+                        RecommendedFix = LogCodes.Fix(LogCodes.RejectedByAdmin),
+                        Steps = JsonSerializer.Serialize(new[] { new TraceStep(PushTrace.Export, LogStatuses.Skipped, $"Nothing sent: rejected by {admin}.") }, JsonSerializerOptions.Web),
+                        ModifiedProperties = "[]",
+                        Attempt = state.Attempts,
+                        Instance = push.Value.InstanceId,
+                    });
+                    state.HeldAt = null;
+                    state.HoldReason = null;
+                    state.PushedSeq = state.ChangeSeq;
+                    state.DeprovisionApproved = false;
+                    state.InitiatorType = Initiators.Admin;
+                    state.Initiator = admin;
+                }
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                rejected += batch.Count;
+            }
+        }
+        return rejected;
+    }
+
+    /// <summary>Puts a failed change (and the failed ones before it for the same object) back in the queue.</summary>
+    public async Task<RequeueResult> ReplayAsync(long changeId, string admin, CancellationToken cancellationToken)
+    {
+        var change = await db.Changes.AsNoTracking().FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken)
+            ?? throw AdminException.NotFound($"There is no change {changeId}.");
+        if (change.PushStatus != PushStatuses.Failed)
+        {
+            throw new AdminException(StatusCodes.Status409Conflict, "Not a failed change",
+                $"Change {changeId} is {change.PushStatus}; only failed changes can be replayed.");
+        }
+        var failed = db.Changes.Where(c => c.ResourceType == change.ResourceType && c.ResourceId == change.ResourceId
+            && c.Id <= changeId && c.PushStatus == PushStatuses.Failed);
+        return await RequeueAsync(failed, admin, cancellationToken);
+    }
+
+    public Task<RequeueResult> RetryFailedAsync(RetryFailedRequest filter, string admin, CancellationToken cancellationToken)
+    {
+        var failed = db.Changes.Where(c => c.PushStatus == PushStatuses.Failed);
+        if (filter.ResourceType is { } type)
+        {
+            var kind = ResourceKind(type);
+            failed = failed.Where(c => c.ResourceType == kind);
+        }
+        if (filter.From is { } from)
+        {
+            failed = failed.Where(c => c.OccurredAt >= from);
+        }
+        if (filter.To is { } to)
+        {
+            failed = failed.Where(c => c.OccurredAt < to);
+        }
+        if (filter.From is { } f && filter.To is { } t && f > t)
+        {
+            throw AdminException.Invalid("from", "from must not be after to.");
+        }
+        if (!string.IsNullOrEmpty(filter.ErrorContains))
+        {
+            if (filter.ErrorContains.Length > 200)
+            {
+                throw AdminException.Invalid("errorContains", "errorContains is at most 200 characters.");
+            }
+            failed = failed.Where(c => c.PushError != null && c.PushError.Contains(filter.ErrorContains));
+        }
+        return RequeueAsync(failed, admin, cancellationToken);
+    }
+
+    private async Task<RequeueResult> RequeueAsync(IQueryable<ChangeRecord> failed, string admin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        int resources, changes;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The push state first: the filter reads the changes while they are still marked failed.
+            resources = await db.PushStates
+                .Where(p => failed.Any(c => c.ResourceType == p.ResourceType && c.ResourceId == p.ResourceId))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.ChangeSeq, p => p.ChangeSeq + 1)
+                    .SetProperty(p => p.DueAt, now)
+                    .SetProperty(p => p.Attempts, 0)
+                    .SetProperty(p => p.InitiatorType, Initiators.Admin)
+                    .SetProperty(p => p.Initiator, admin), cancellationToken);
+            changes = await failed.ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.PushStatus, PushStatuses.Pending)
+                .SetProperty(c => c.PushedAt, (DateTimeOffset?)null), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        signal.Pulse();
+        return new RequeueResult(changes, resources);
+    }
+
+    /// <summary>
+    /// Pushes one user or team now, outside the queue, and returns every step. A team's member users that still
+    /// wait for their own push go first. A dry run sends nothing that changes monday.com and records nothing.
+    /// </summary>
+    public async Task<ProvisionResult> ProvisionAsync(string resourceType, string resourceId, bool dryRun, string admin, CancellationToken cancellationToken)
+    {
+        RequireTarget();
+        var kind = ResourceKind(resourceType);
+        var exists = kind == ResourceKinds.User
+            ? await db.Users.AnyAsync(u => u.Id == resourceId, cancellationToken)
+            : await db.Groups.AnyAsync(g => g.Id == resourceId, cancellationToken);
+        var hasState = await db.PushStates.AnyAsync(p => p.ResourceType == kind && p.ResourceId == resourceId, cancellationToken);
+        if (!exists && !hasState)
+        {
+            throw AdminException.NotFound($"There is no {kind.ToLowerInvariant()} {resourceId}.");
+        }
+        if (!dryRun && quarantine.IsActive)
+        {
+            throw new AdminException(StatusCodes.Status409Conflict, "Quarantined",
+                "The monday.com connection is in quarantine: use Test connection, then Resume, before provisioning on demand.");
+        }
+
+        var members = new List<ProvisionResult>();
+        if (kind == ResourceKinds.Group && exists)
+        {
+            var waiting = await db.GroupMembers.Where(m => m.GroupId == resourceId && m.MemberType == ResourceKinds.User)
+                .Join(db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && (p.ChangeSeq > p.PushedSeq || p.MondayId == null) && p.HeldAt == null),
+                    m => m.MemberId, p => p.ResourceId, (m, p) => m.MemberId)
+                .Take(OnDemandMaxMembers + 1).ToListAsync(cancellationToken);
+            if (waiting.Count > OnDemandMaxMembers)
+            {
+                throw AdminException.Invalid("id", $"The group has more than {OnDemandMaxMembers} member users waiting for a push; let the queue push them, or provision them one by one.");
+            }
+            foreach (var member in waiting)
+            {
+                members.Add(await ProvisionOneAsync(ResourceKinds.User, member, dryRun, admin, cancellationToken));
+            }
+        }
+        var result = await ProvisionOneAsync(kind, resourceId, dryRun, admin, cancellationToken);
+        return result with { Members = members };
+    }
+
+    private async Task<ProvisionResult> ProvisionOneAsync(string kind, string resourceId, bool dryRun, string admin, CancellationToken cancellationToken)
+    {
+        var claimed = dryRun
+            ? await CurrentAsync(kind, resourceId, cancellationToken)
+            : await store.ClaimOneAsync(kind, resourceId, admin, cancellationToken)
+                ?? throw new AdminException(StatusCodes.Status409Conflict, "Busy",
+                    $"The {kind.ToLowerInvariant()} is being pushed right now; try again in a few seconds.");
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var snapshot = await store.LoadAsync(claimed, cancellationToken)
+                ?? throw AdminException.NotFound($"There is no {kind.ToLowerInvariant()} {resourceId}.");
+            using var dryRunHandler = dryRun ? new DryRunHandler(handlers.CreateHandler(nameof(MondayScimClient))) : null;
+            using var http = dryRunHandler is null ? null : new HttpClient(dryRunHandler, disposeHandler: false);
+            var client = http is null
+                ? services.GetRequiredService<MondayScimClient>()
+                : new MondayScimClient(http, monday, services.GetRequiredService<MondayResilience>());
+            var outcome = kind == ResourceKinds.User
+                ? await pusher.PushUserAsync(client, snapshot, cancellationToken, dryRun)
+                : await pusher.PushGroupAsync(client, snapshot, cancellationToken, dryRun);
+
+            LogEntryRecord? entry = null;
+            if (!dryRun)
+            {
+                if (outcome.Status == PushStatus.Quarantine)
+                {
+                    await quarantine.EnterAsync(outcome.Error ?? "credentials refused", cancellationToken);
+                }
+                entry = await store.FinishAsync(claimed, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken);
+            }
+            var captured = dryRunHandler?.Captured ?? [];
+            var calls = outcome.Calls.Select(c => new ProvisionCall(c.Method, c.Path, c.Status, false, null))
+                .Where(c => !dryRun || c.Method == "GET")
+                .Concat(captured.Select(r => new ProvisionCall(r.Method, r.Path, 0, true, r.Body)))
+                .ToList();
+            return new ProvisionResult(kind, resourceId, dryRun, PushLog.Status(outcome), outcome.Trace.Action, outcome.Code, outcome.Error,
+                LogCodes.Fix(outcome.Code), PushLog.Steps(snapshot, outcome), outcome.Trace.Properties, calls, entry?.Id, []);
+        }
+        catch when (!dryRun)
+        {
+            await store.ReleaseAsync(claimed, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<ClaimedResource> CurrentAsync(string kind, string resourceId, CancellationToken cancellationToken)
+    {
+        var seq = await db.PushStates.Where(p => p.ResourceType == kind && p.ResourceId == resourceId)
+            .Select(p => (long?)p.ChangeSeq).FirstOrDefaultAsync(cancellationToken)
+            ?? throw AdminException.NotFound($"There is no {kind.ToLowerInvariant()} {resourceId} to push.");
+        return new ClaimedResource(kind, resourceId, seq);
+    }
+
+    private IQueryable<PushStateRecord> Held(string? resourceType, string? resourceId)
+    {
+        var held = db.PushStates.Where(p => p.HeldAt != null);
+        if (resourceId is not null)
+        {
+            var kind = ResourceKind(resourceType ?? "");
+            held = held.Where(p => p.ResourceType == kind && p.ResourceId == resourceId);
+        }
+        return held;
+    }
+
+    private void RequireTarget()
+    {
+        if (string.IsNullOrWhiteSpace(monday.Value.TenantUrl))
+        {
+            throw new AdminException(StatusCodes.Status409Conflict, "No target",
+                "No monday.com target is configured (Monday:TenantUrl and Monday:ScimToken).");
+        }
+    }
+
+    private static string? NameOf(PushStateRecord state) => state.ResourceType == ResourceKinds.User
+        ? PushedUser.Parse(state.Pushed)?.UserName
+        : PushedGroup.Parse(state.Pushed)?.DisplayName;
+
+    /// <summary>"users"/"groups" in routes, "User"/"Group" in the tables.</summary>
+    public static string ResourceKind(string value) => value.ToLowerInvariant() switch
+    {
+        "users" or "user" => ResourceKinds.User,
+        "groups" or "group" => ResourceKinds.Group,
+        _ => throw AdminException.Invalid("resourceType", "resourceType is 'users' or 'groups'."),
+    };
+}
