@@ -221,7 +221,9 @@ fi
 
 # The container's environment: the Dockerfile's ENV, the database, and the port on this machine; nothing else
 # from this shell leaks in (e.g. an ASPNETCORE_URLS that would override the port).
-container_env=(PATH="$PATH" HOME="$HOME" "${runtime_env[@]}" "${database_env[@]}" "ASPNETCORE_HTTP_PORTS=$port")
+# HOME is a fresh directory, as the app user's is in the image: nothing lands in this machine's home.
+mkdir -p "$WORK/home"
+container_env=(PATH="$PATH" HOME="$WORK/home" "${runtime_env[@]}" "${database_env[@]}" "ASPNETCORE_HTTP_PORTS=$port")
 [[ -n "${DOTNET_ROOT:-}" ]] && container_env+=(DOTNET_ROOT="$DOTNET_ROOT")
 run_entrypoint() { (cd "$APP_DIR" && env -i "${container_env[@]}" "${entrypoint[@]}" "$@"); }
 
