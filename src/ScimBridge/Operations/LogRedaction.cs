@@ -152,6 +152,7 @@ internal sealed class RedactingLogger(ILogger inner, LogRedactor redactor) : ILo
         {
             string text => inner.BeginScope(redactor.Redact(text)),
             IReadOnlyList<KeyValuePair<string, object?>> values => inner.BeginScope(new RedactedState(values, redactor)),
+            IEnumerable<KeyValuePair<string, object?>> values => inner.BeginScope(new RedactedState([.. values], redactor)),
             _ => inner.BeginScope(new RedactedObject(state, redactor)),
         };
 
