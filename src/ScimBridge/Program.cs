@@ -5,6 +5,7 @@ using ScimBridge.Cli;
 using ScimBridge.Data;
 using ScimBridge.Demo;
 using ScimBridge.Monday;
+using ScimBridge.Operations;
 using ScimBridge.Push;
 using ScimBridge.Scim;
 
@@ -15,6 +16,7 @@ if (CommandLine.IsCommand(args))
 
 await using var demo = await DemoMode.StartIfRequestedAsync(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = demo?.BridgeArgs ?? args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddSecretFiles(Environment.GetEnvironmentVariable(OperationsFeature.SecretsDirectoryVariable));
 demo?.Configure(builder);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -26,16 +28,19 @@ builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
 builder.Services.AddAdmin();
 builder.Services.AddHealth();
+builder.Services.AddOperations(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseScimStatusCodeErrors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseInboundRateLimiting();
 
 app.MapHealth();
 app.MapScim();
 app.MapAdminApi();
+app.MapOperations();
 
 await app.Services.MigrateDatabaseAsync();
 await app.RunAsync();

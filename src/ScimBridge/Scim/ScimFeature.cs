@@ -29,6 +29,7 @@ public static class ScimFeature
         {
             var scim = app.MapGroup(prefix)
                 .RequireAuthorization(ScimAuthentication.Policy)
+                .RequireRateLimiting(Operations.InboundRateLimiting.Policy)
                 .AddEndpointFilter<ScimErrorFilter>()
                 .AddEndpointFilter<DurableWritesFilter>();
             scim.MapDiscovery();
@@ -41,6 +42,7 @@ public static class ScimFeature
 
         app.MapGroup("")
             .RequireAuthorization(ScimAuthentication.Policy)
+            .RequireRateLimiting(Operations.InboundRateLimiting.Policy)
             .AddEndpointFilter<ScimErrorFilter>()
             .MapDiscovery();
     }

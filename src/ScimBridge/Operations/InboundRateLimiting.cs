@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using ScimBridge.Scim;
+
+namespace ScimBridge.Operations;
+
+public sealed class ScimRateLimitOptions
+{
+    public const string Section = "Scim:RateLimit";
+
+    /// <summary>Sustained requests per second per token; 0 turns the limit off.</summary>
+    [Range(0, 1_000_000, ErrorMessage = "Scim:RateLimit:RequestsPerSecond must be between 0 (off) and 1000000.")]
+    public int RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>How many requests a token may send at once above the sustained rate (the bucket's size).</summary>
+    [Range(1, 10_000_000, ErrorMessage = "Scim:RateLimit:Burst must be between 1 and 10000000.")]
+    public int Burst { get; set; } = 400;
+}
+
+/// <summary>
+/// A token bucket per SCIM client (the authenticated token or JWT client name), so one noisy client cannot starve the
+/// others. A refusal is a SCIM 429 with Retry-After in whole seconds.
+/// </summary>
+public static class InboundRateLimiting
+{
+    public const string Policy = "scim-per-token";
+
+    public static IServiceCollection AddInboundRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ScimRateLimitOptions>().BindConfiguration(ScimRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = configuration.GetSection(ScimRateLimitOptions.Section).Get<ScimRateLimitOptions>() ?? new ScimRateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(Policy, context => Partition(context, limits));
+            options.OnRejected = RejectAsync;
+        });
+        return services;
+    }
+
+    /// <summary>After authentication and authorization: the partition is the authenticated client, and a request that
+    /// is refused with 401 never spends a token.</summary>
+    public static IApplicationBuilder UseInboundRateLimiting(this IApplicationBuilder app) => app.UseRateLimiter();
+
+    private static RateLimitPartition<string> Partition(HttpContext context, ScimRateLimitOptions limits)
+    {
+        var client = context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : null;
+        if (limits.RequestsPerSecond == 0 || client is null)
+        {
+            return RateLimitPartition.GetNoLimiter("");
+        }
+
+        return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.Burst,
+            TokensPerPeriod = limits.RequestsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 1;
+        var context = rejected.HttpContext;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await ScimHttp.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
+            $"Too many requests from this client (Scim:RateLimit); retry after {seconds} s.");
+    }
+}

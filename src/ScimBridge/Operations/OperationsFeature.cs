@@ -1,0 +1,43 @@
+using ScimBridge.Admin;
+
+namespace ScimBridge.Operations;
+
+/// <summary>
+/// Running the bridge in production: redacted structured logs, metrics (<c>GET /metrics</c>, Prometheus text, admin
+/// authentication), per-token inbound rate limiting, Data Protection keys shared through the database, and secrets
+/// read from files (Kubernetes and Docker secrets). Health and readiness are in <see cref="Health"/>.
+/// </summary>
+public static class OperationsFeature
+{
+    /// <summary>A directory of files named like configuration keys (<c>Monday__ScimToken</c>), each holding the value.</summary>
+    public const string SecretsDirectoryVariable = "SCIMBRIDGE_SECRETS_DIR";
+
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        RedactingLoggerFactory.Register(services);
+        services.AddMetrics();
+        services.AddSingleton<BridgeMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<PrometheusExporter>());
+        services.AddInboundRateLimiting(configuration);
+        DatabaseXmlRepository.AddSharedDataProtection(services);
+        return services;
+    }
+
+    public static void MapOperations(this IEndpointRouteBuilder app) =>
+        app.MapGet("/metrics", PrometheusExporter.GetMetrics).RequireAuthorization(AdminAuthentication.Policy).ExcludeFromDescription();
+
+    /// <summary>
+    /// Adds the files in <paramref name="directory"/> (when given and present) as configuration, above every other
+    /// source: a mounted secret is the deliberate choice for that key.
+    /// </summary>
+    public static IConfigurationBuilder AddSecretFiles(this IConfigurationBuilder configuration, string? directory)
+    {
+        if (!string.IsNullOrWhiteSpace(directory))
+        {
+            configuration.AddKeyPerFile(Path.GetFullPath(directory), optional: true, reloadOnChange: false);
+        }
+
+        return configuration;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ScimBridge.Data;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Operations;
+
+public sealed class HealthTests
+{
+    [Theory, AllDatabases]
+    public async Task HealthAndReadiness_AreAnonymous_AndHealthyOnAMigratedDatabase(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        using var anonymous = app.CreateScimClient(null);
+
+        var healthz = await anonymous.GetAsync("/healthz");
+        var readyz = await anonymous.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readyz.StatusCode);
+        Assert.Equal("Healthy", await readyz.Content.ReadAsStringAsync());
+        Assert.Empty(await app.DbAsync(db => db.Database.GetPendingMigrationsAsync()));
+    }
+
+    [Theory, AllDatabases]
+    public async Task MigrationsCheck_OnADatabaseMissingMigrations_IsUnhealthyUntilMigrated(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabases.CreateAsync(provider);
+        await using var db = Context(provider, database.ConnectionString);
+        await db.GetService<IMigrator>().MigrateAsync("20261122000000_Initial");
+        var check = new MigrationsHealthCheck(db);
+
+        var before = await check.CheckHealthAsync(new HealthCheckContext());
+        await DatabaseSetup.MigrateAsync(db);
+        var after = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, before.Status);
+        Assert.Contains("20261123000000_Push", before.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("20261122000000_Initial", before.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, after.Status);
+    }
+
+    [Theory, AllDatabases]
+    public async Task EveryEndpoint_NeedsAuthentication_ExceptHealthAndReadiness(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+
+        var anonymous = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetMetadata<IAuthorizeData>() is null)
+            .Select(e => e.RoutePattern.RawText)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(["/healthz", "/readyz"], anonymous);
+    }
+
+    private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<ScimBridgeDbContext>();
+        _ = provider == DatabaseProvider.Sqlite ? options.UseSqlite(connectionString) : options.UseNpgsql(connectionString);
+        options.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+        return new ScimBridgeDbContext(options.Options);
+    }
+}

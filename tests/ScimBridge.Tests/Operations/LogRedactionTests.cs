@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using ScimBridge.Data;
+using ScimBridge.Operations;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Operations;
+
+public sealed class LogRedactionTests
+{
+    private const string MondayToken = "monday-scim-token-4f1b8c";
+    private const string ApiToken = "monday-api-token-77aa01";
+
+    [Fact]
+    public void Redactor_MasksTokensPasswordsAndConfiguredSecrets()
+    {
+        using var redactor = new LogRedactor(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Monday:ScimToken"] = MondayToken,
+            ["ConnectionStrings:ScimBridge"] = "Host=db;Username=bridge;Password=s3cr3t-pw",
+            ["Auth:Tokens:CacheSeconds"] = "10",
+        }).Build());
+
+        var text = redactor.Redact(
+            $"token scb_abc_DEF-123 header Authorization: Bearer abc.def, url /x?access_token=scb_q&count=1, monday {MondayToken}, " +
+            "cs Host=db;Password=s3cr3t-pw;Timeout=10, jwt eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl, json {\"password\":\"hunter2\"}");
+
+        Assert.DoesNotContain("scb_abc", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc.def", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("scb_q", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(MondayToken, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-pw", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJhbGciOi", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.Contains("count=1", text, StringComparison.Ordinal);
+        Assert.Contains("Timeout=10", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Loggers_PassOnlyRedactedMessagesStateScopesAndExceptions()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Monday:ApiToken"] = ApiToken }).Build();
+        using var redactor = new LogRedactor(configuration);
+        var capture = new CapturingProvider();
+        using var factory = new RedactingLoggerFactory(LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace)), redactor);
+        var logger = factory.CreateLogger("Test");
+
+        using (logger.BeginScope(new Dictionary<string, object?> { ["Token"] = "scb_scope_secret" }))
+        {
+#pragma warning disable CA1848, CA2254 // the point is to log what a careless call site would
+            logger.LogWarning(new InvalidOperationException($"could not connect with Password={ApiToken};"), "Call with {Token} failed", ApiToken);
+#pragma warning restore CA1848, CA2254
+        }
+
+        var entry = Assert.Single(capture.Entries);
+        var everything = string.Join("|", entry.Message, string.Join(",", entry.State), string.Join(",", entry.Scopes), entry.Exception);
+        Assert.DoesNotContain(ApiToken, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("scb_scope_secret", everything, StringComparison.Ordinal);
+        Assert.Contains("Call with *** failed", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("Password=***", entry.Exception, StringComparison.Ordinal);
+        Assert.Contains("{OriginalFormat}=Call with {Token} failed", everything, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The real bridge in its own process at Information for every category, its console read back: no inbound token
+    /// (valid, wrong or in a query string), no monday token and no connection-string password, and each line is JSON.
+    /// </summary>
+    [Fact]
+    public async Task BridgeProcessLogs_AreJsonLines_WithoutAnySecret()
+    {
+        await using var database = await TestDatabases.CreateAsync(DatabaseProvider.Sqlite);
+        await using var bridge = await BridgeProcess.StartAsync(database, new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+            ["Monday__ScimToken"] = MondayToken,
+            ["Monday__ApiToken"] = ApiToken,
+            ["ConnectionStrings__Unused"] = "Host=nowhere;Username=x;Password=conn-pw-91c2",
+        });
+        using var client = bridge.CreateScimClient();
+        var wrongToken = "scb_" + Guid.NewGuid().ToString("N") + "_wrong";
+
+        (await client.GetAsync("scim/v2/Users")).EnsureSuccessStatusCode();
+        using (var wrong = new HttpRequestMessage(HttpMethod.Get, "scim/v2/Users"))
+        {
+            wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", wrongToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(wrong)).StatusCode);
+        }
+
+        var inQuery = $"scim/v2/Users?access_token={Uri.EscapeDataString(bridge.Token)}";
+        (await client.GetAsync(inQuery)).EnsureSuccessStatusCode();
+        (await client.GetAsync("readyz")).EnsureSuccessStatusCode();
+
+        var lines = await WaitForLogAsync(bridge, "access_token=");
+        Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+        var log = string.Join("\n", lines);
+        foreach (var secret in new[] { bridge.Token, wrongToken, MondayToken, ApiToken, "conn-pw-91c2" })
+        {
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("access_token=***", log, StringComparison.Ordinal);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.EndsWith("Z", first.RootElement.GetProperty("Timestamp").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<string[]> WaitForLogAsync(BridgeProcess bridge, string marker)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var lines = bridge.Tail().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Any(l => l.Contains(marker, StringComparison.Ordinal)) && lines.Any(l => l.Contains("/readyz", StringComparison.Ordinal) && l.Contains("Request finished", StringComparison.Ordinal)))
+            {
+                return lines;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The expected log lines did not appear:\n{bridge.Tail()}");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed record Entry(string Message, List<string> State, List<string> Scopes, string Exception);
+
+    private sealed class CapturingProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider? _scopes;
+        public List<Entry> Entries { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingProvider provider) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes?.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.Select(p => $"{p.Key}={p.Value}").ToList() : [];
+                var scopes = new List<string>();
+                provider._scopes?.ForEachScope((scope, list) =>
+                {
+                    list.Add(scope?.ToString() ?? "");
+                    if (scope is IEnumerable<KeyValuePair<string, object?>> items)
+                    {
+                        list.AddRange(items.Select(i => $"{i.Key}={i.Value}"));
+                    }
+                }, scopes);
+                provider.Entries.Add(new Entry(formatter(state, exception), values, scopes, exception?.ToString() ?? ""));
+            }
+        }
+    }
+}
