@@ -297,6 +297,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
             ["Database__Provider"] = provider,
             ["ConnectionStrings__ScimBridge"] = connectionString,
             ["Logging__LogLevel__Default"] = "Warning",
+            // The warning count below reads the simple console format; the load is one client, not one to throttle.
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Scim__RateLimit__RequestsPerSecond"] = "0",
         };
     }
 

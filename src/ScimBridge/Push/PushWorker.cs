@@ -18,6 +18,8 @@ public sealed partial class PushWorker(
     PushSignal signal,
     IOptions<PushOptions> options,
     IOptions<MondayOptions> monday,
+    Operations.BridgeMetrics metrics,
+    TimeProvider time,
     ILogger<PushWorker> logger) : BackgroundService
 {
     private readonly PushOptions _options = options.Value;
@@ -162,6 +164,12 @@ public sealed partial class PushWorker(
                 await quarantine.EnterAsync(outcome.Error ?? "credentials refused", stoppingToken);
             }
             await store.FinishAsync(resource, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, stoppingToken);
+            metrics.PushFinished(resource.ResourceType, outcome.Status.ToString(),
+                outcome.Status == PushStatus.Pushed && snapshot.FirstPendingAt is { } first ? time.GetUtcNow() - first : null);
+            foreach (var call in outcome.Calls)
+            {
+                metrics.OutboundCall(call.Status, TimeSpan.FromMilliseconds(call.DurationMs));
+            }
             LogPushed(logger, resource.ResourceType, resource.ResourceId, outcome.Status, outcome.Calls.Count);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

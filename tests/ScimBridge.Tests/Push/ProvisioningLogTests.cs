@@ -188,3 +188,22 @@ public sealed class ProvisioningLogTests
         return (property["name"]?.GetValue<string>(), property["old"]?.GetValue<string>(), property["new"]?.GetValue<string>());
     }
 }
+
+/// <summary>The push feeds the metrics endpoint: outcomes, accept-to-push latency and monday.com calls.</summary>
+public sealed class PushMetricsTests
+{
+    [Theory, AllDatabases]
+    public async Task Push_IsCountedOnTheMetricsEndpoint(DatabaseProvider provider)
+    {
+        await using var h = await PushHarness.StartAsync(provider);
+        (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User("metric@example.com", "Metric"))).AssertStatus(HttpStatusCode.Created);
+        await h.WaitSettledAsync();
+
+        var admin = await h.Bridge.AdminAsync();
+        var text = await admin.GetStringAsync("/metrics");
+
+        Assert.Contains("scimbridge_push_outcomes_total{resource_type=\"User\",status=\"Pushed\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("scimbridge_push_latency_seconds_count{resource_type=\"User\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("scimbridge_monday_calls_total{status=\"201\"} 1", text, StringComparison.Ordinal);
+    }
+}
