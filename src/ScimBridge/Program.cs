@@ -25,6 +25,7 @@ builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
 builder.Services.AddAdmin();
+builder.Services.AddAdminConsole(builder.Configuration);
 builder.Services.AddHealth();
 
 var app = builder.Build();
@@ -36,6 +37,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapScim();
 app.MapAdminApi();
+app.MapAdminConsole();
 
 await app.Services.MigrateDatabaseAsync();
 await app.RunAsync();
