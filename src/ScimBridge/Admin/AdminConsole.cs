@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -39,8 +40,27 @@ public static class AdminConsole
             StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
         }
 
+        // A bare 400 (a form without its antiforgery token) or 404 would show the browser's own error page.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) && !AdminAuthentication.IsApi(context.Request.Path),
+            console => console.UseStatusCodePages(WriteStatusPageAsync));
         app.MapStaticAssets();
         app.MapRazorPages();
+    }
+
+    private static Task WriteStatusPageAsync(StatusCodeContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Headers.XContentTypeOptions = "nosniff";
+        return response.WriteAsync(response.StatusCode switch
+        {
+            StatusCodes.Status400BadRequest =>
+                "400 Bad Request: the form was not sent from this console's page, or the page had expired. Go back, reload it and try again.",
+            StatusCodes.Status404NotFound => "404 Not Found: there is no such page or item.",
+            StatusCodes.Status405MethodNotAllowed => "405 Method Not Allowed.",
+            var status => $"{status}: the request failed.",
+        });
     }
 }
 

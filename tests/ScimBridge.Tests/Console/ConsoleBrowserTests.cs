@@ -100,6 +100,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
             r => r.Request.Method == "POST" && r.Url.Contains("/admin/login", StringComparison.Ordinal));
 
         Assert.Equal(400, response.Status);
+        await page.GetByText("400 Bad Request: the form was not sent from this console's page").WaitForAsync();
         await page.GotoAsync("/admin");
         Assert.Contains("/admin/login", page.Url, StringComparison.Ordinal);
     }
