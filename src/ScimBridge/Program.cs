@@ -27,6 +27,7 @@ builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
 builder.Services.AddAdmin();
+builder.Services.AddAdminConsole(builder.Configuration);
 builder.Services.AddHealth();
 builder.Services.AddOperations(builder.Configuration);
 
@@ -41,6 +42,7 @@ app.MapHealth();
 app.MapScim();
 app.MapAdminApi();
 app.MapOperations();
+app.MapAdminConsole();
 
 await app.Services.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -21,9 +21,11 @@ public static class AdminApi
     {
         var api = app.MapGroup("/admin/api")
             .RequireAuthorization(AdminAuthentication.Policy)
-            .AddEndpointFilter<AdminErrorFilter>();
+            .AddEndpointFilter<AdminErrorFilter>()
+            .AddEndpointFilter<AdminAntiforgeryFilter>();
         api.MapGet("/whoami", WhoAmI);
         api.MapPushAdmin();
+        api.MapAdminAccountsApi();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

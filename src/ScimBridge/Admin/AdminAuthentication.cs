@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using ScimBridge.Auth;
 using ScimBridge.Data;
@@ -11,6 +12,9 @@ namespace ScimBridge.Admin;
 public static class AdminAuthentication
 {
     public const string Policy = "Admin";
+    /// <summary>Console pages: the cookie session only (a bearer token is for scripts, and must not be challenged with a redirect).</summary>
+    public const string ConsolePolicy = "AdminConsole";
+    public const string AccountIdClaim = "scimbridge:admin-account";
     public const string CookieScheme = "AdminCookie";
     public const string TokenScheme = "AdminToken";
 
@@ -34,13 +38,27 @@ public static class AdminAuthentication
                     // The API answers 401/403 (as ProblemDetails); only console pages redirect to the login form.
                     OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized),
                     OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden),
+                    OnValidatePrincipal = EndSessionOfDisabledAccountAsync,
                 };
             })
             .AddScheme<SecretTokenOptions, SecretTokenHandler>(TokenScheme, o => o.Scope = TokenScopes.Admin);
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(CookieScheme, TokenScheme).RequireAuthenticatedUser());
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(CookieScheme, TokenScheme).RequireAuthenticatedUser())
+            .AddPolicy(ConsolePolicy, policy => policy.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser().RequireClaim(AccountIdClaim));
         return services;
+    }
+
+    /// <summary>A disabled (or deleted) account's open sessions end at their next request, on every replica.</summary>
+    private static async Task EndSessionOfDisabledAccountAsync(CookieValidatePrincipalContext context)
+    {
+        var accountId = context.Principal?.FindFirst(AccountIdClaim)?.Value;
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AdminAccounts>();
+        if (accountId is null || !await accounts.IsActiveAsync(accountId, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
     }
 
     public static bool IsApi(PathString path) => path.StartsWithSegments("/admin/api", StringComparison.OrdinalIgnoreCase);

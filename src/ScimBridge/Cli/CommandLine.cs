@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ScimBridge.Admin;
 using ScimBridge.Auth;
 using ScimBridge.Data;
 
@@ -7,11 +8,13 @@ namespace ScimBridge.Cli;
 
 /// <summary>
 /// Administrative commands run by the same binary as the server:
-/// <c>token create --name N</c>, <c>token list</c>, <c>token revoke --name N</c>.
+/// <c>token create --name N</c>, <c>token list</c>, <c>token revoke --name N</c>, and console accounts:
+/// <c>admin create --name N [--password-stdin]</c>, <c>admin list</c>, <c>admin reset-password --name N [--password-stdin]</c>,
+/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>.
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -62,23 +65,143 @@ public static class CommandLine
             return 1;
         }));
 
-        var root = new RootCommand("ScimBridge administration") { new Command("token", "Manage bearer tokens (SCIM clients and admin API scripts).") { create, list, revoke } };
+        var root = new RootCommand("ScimBridge administration")
+        {
+            new Command("token", "Manage bearer tokens (SCIM clients and admin API scripts).") { create, list, revoke },
+            AdminCommand(),
+        };
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> WithTokens(Func<TokenService, Task<int>> action)
+    private static Command AdminCommand()
+    {
+        Option<string> Name() => new("--name") { Description = "The admin's username.", Required = true };
+        Option<bool> PasswordStdin() => new("--password-stdin")
+        {
+            Description = "Read the password from the first line of standard input instead of generating one (printed once).",
+        };
+
+        var createName = Name();
+        var createStdin = PasswordStdin();
+        var create = new Command("create", "Create a console admin account.") { createName, createStdin };
+        create.SetAction((parse, ct) => WithAccounts(async accounts =>
+        {
+            var (password, generated) = await PasswordAsync(parse.GetValue(createStdin));
+            var account = await accounts.CreateAsync(parse.GetValue(createName)!, password, ct);
+            Console.WriteLine($"Created admin account '{account.UserName}'. Sign in at /admin/login.");
+            PrintGenerated(password, generated);
+            return 0;
+        }));
+
+        var list = new Command("list", "List console admin accounts.");
+        list.SetAction((_, ct) => WithAccounts(async accounts =>
+        {
+            Console.WriteLine($"{"NAME",-30} {"CREATED",-20} {"LAST LOGIN",-20} STATUS");
+            var now = DateTimeOffset.UtcNow;
+            foreach (var a in await accounts.ListAsync(ct))
+            {
+                var status = a.DisabledAt is not null ? $"disabled {Format(a.DisabledAt)}"
+                    : a.LockedUntil > now ? $"locked until {Format(a.LockedUntil)}"
+                    : "active";
+                Console.WriteLine($"{a.UserName,-30} {Format(a.CreatedAt),-20} {Format(a.LastLoginAt),-20} {status}");
+            }
+
+            return 0;
+        }));
+
+        var resetName = Name();
+        var resetStdin = PasswordStdin();
+        var reset = new Command("reset-password", "Set a new password (and lift a lockout).") { resetName, resetStdin };
+        reset.SetAction((parse, ct) => WithAccounts(async accounts =>
+        {
+            var name = parse.GetValue(resetName)!;
+            var (password, generated) = await PasswordAsync(parse.GetValue(resetStdin));
+            if (!await accounts.SetPasswordAsync(name, password, ct))
+            {
+                return await NoSuchAccountAsync(name);
+            }
+
+            Console.WriteLine($"Set a new password for '{name}'.");
+            PrintGenerated(password, generated);
+            return 0;
+        }));
+
+        var unlockName = Name();
+        var unlock = new Command("unlock", "Lift a lockout after repeated failed sign-ins.") { unlockName };
+        unlock.SetAction((parse, ct) => WithAccounts(async accounts =>
+        {
+            var name = parse.GetValue(unlockName)!;
+            if (!await accounts.UnlockAsync(name, ct))
+            {
+                return await NoSuchAccountAsync(name);
+            }
+
+            Console.WriteLine($"Unlocked '{name}'.");
+            return 0;
+        }));
+
+        var disableName = Name();
+        var disable = new Command("disable", "Disable an account: it cannot sign in, and its open sessions end.") { disableName };
+        disable.SetAction((parse, ct) => WithAccounts(async accounts =>
+        {
+            var name = parse.GetValue(disableName)!;
+            if (!await accounts.DisableAsync(name, ct))
+            {
+                return await NoSuchAccountAsync(name);
+            }
+
+            Console.WriteLine($"Disabled '{name}'.");
+            return 0;
+        }));
+
+        return new Command("admin", "Manage console admin accounts.") { create, list, reset, unlock, disable };
+    }
+
+    private static async Task<(string Password, bool Generated)> PasswordAsync(bool fromStdin)
+    {
+        if (!fromStdin)
+        {
+            return (AdminPasswords.Generate(), true);
+        }
+
+        var line = await Console.In.ReadLineAsync();
+        return (line?.TrimEnd('\r') ?? "", false);
+    }
+
+    private static void PrintGenerated(string password, bool generated)
+    {
+        if (generated)
+        {
+            Console.WriteLine("Its password, shown only this once (only a hash is kept):");
+            Console.WriteLine(password);
+        }
+    }
+
+    private static async Task<int> NoSuchAccountAsync(string name)
+    {
+        await Console.Error.WriteLineAsync($"No admin account named '{name}'.");
+        return 1;
+    }
+
+    private static Task<int> WithTokens(Func<TokenService, Task<int>> action) => WithServiceAsync(action);
+
+    private static Task<int> WithAccounts(Func<AdminAccounts, Task<int>> action) => WithServiceAsync(action);
+
+    private static async Task<int> WithServiceAsync<T>(Func<T, Task<int>> action)
+        where T : notnull
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimBridgeDatabase(builder.Configuration);
         builder.Services.AddScimAuthentication(builder.Configuration);
+        builder.Services.AddAdminAccounts(builder.Configuration);
         using var host = builder.Build();
         await host.Services.MigrateDatabaseAsync();
         await using var scope = host.Services.CreateAsyncScope();
         try
         {
-            return await action(scope.ServiceProvider.GetRequiredService<TokenService>());
+            return await action(scope.ServiceProvider.GetRequiredService<T>());
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {

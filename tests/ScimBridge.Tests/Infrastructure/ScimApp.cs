@@ -31,6 +31,9 @@ public sealed class ScimApp : WebApplicationFactory<Program>
     public string ConnectionString => _database.ConnectionString;
     public string Token { get; private set; } = "";
     public HttpClient Scim { get; private set; } = null!;
+
+    /// <summary>Where the server answers: the Kestrel address (http://127.0.0.1:port/) when started with <c>kestrel: true</c>.</summary>
+    public Uri BaseAddress => ClientOptions.BaseAddress;
     private HttpClient? _admin;
 
     /// <summary>A client for /admin/api with an admin-scope bearer token (created on first use).</summary>

@@ -1,0 +1,266 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimBridge.Data;
+
+namespace ScimBridge.Admin;
+
+/// <summary>How many failed sign-ins in a row lock an admin account, and for how long (section <c>Admin:Lockout</c>).</summary>
+public sealed class AdminLockoutOptions
+{
+    public const string Section = "Admin:Lockout";
+
+    [Range(1, 1000, ErrorMessage = "Admin:Lockout:MaxFailedAttempts must be between 1 and 1000.")]
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    [Range(1, 24 * 60, ErrorMessage = "Admin:Lockout:Minutes must be between 1 and 1440.")]
+    public int Minutes { get; set; } = 15;
+}
+
+public sealed record AdminAccountInfo(
+    string Id, string UserName, DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, int FailedAttempts, DateTimeOffset? LockedUntil, DateTimeOffset? DisabledAt);
+
+public enum SignInOutcome
+{
+    Success,
+    /// <summary>Unknown user, wrong password or disabled account: the caller cannot tell which.</summary>
+    Failed,
+    LockedOut,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, string? AccountId = null, string? UserName = null, DateTimeOffset? LockedUntil = null);
+
+/// <summary>
+/// Console administrators: usernames unique case-insensitively, passwords stored as PBKDF2 hashes
+/// (<see cref="AdminPasswords"/>), and a lockout after repeated failures.
+/// </summary>
+public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOptions<AdminLockoutOptions> options, TimeProvider time)
+{
+    public const int MinPasswordLength = 12;
+    public const int MaxPasswordLength = 1024;
+
+    public async Task<AdminAccountInfo> CreateAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        userName = ValidateUserName(userName);
+        ValidatePassword(password);
+        var normalized = Normalize(userName);
+        var record = new AdminAccountRecord
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            UserName = userName,
+            UserNameNormalized = normalized,
+            PasswordHash = AdminPasswords.Hash(password),
+            CreatedAt = time.GetUtcNow(),
+        };
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            if (await db.AdminAccounts.AnyAsync(a => a.UserNameNormalized == normalized, cancellationToken))
+            {
+                throw new InvalidOperationException($"An admin account named '{userName}' already exists.");
+            }
+
+            db.AdminAccounts.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await gate.WaitDurableAsync(cancellationToken);
+        return Info(record);
+    }
+
+    public async Task<IReadOnlyList<AdminAccountInfo>> ListAsync(CancellationToken cancellationToken) =>
+        (await db.AdminAccounts.AsNoTracking().OrderBy(a => a.UserNameNormalized).ToListAsync(cancellationToken)).Select(Info).ToList();
+
+    /// <summary>
+    /// Checks a sign-in. Every path runs one PBKDF2 derivation, so an unknown user costs the same time as a known one,
+    /// and a locked account answers "locked" whether or not the password was right.
+    /// </summary>
+    public async Task<SignInResult> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName.Trim());
+        var account = await db.AdminAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserNameNormalized == normalized, cancellationToken);
+        var (matches, needsRehash) = AdminPasswords.Verify(password, account?.PasswordHash);
+        var now = time.GetUtcNow();
+        if (account is null || account.DisabledAt is not null)
+        {
+            return new SignInResult(SignInOutcome.Failed);
+        }
+
+        if (account.LockedUntil > now)
+        {
+            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: account.LockedUntil);
+        }
+
+        if (matches)
+        {
+            var rehashed = needsRehash ? AdminPasswords.Hash(password) : account.PasswordHash;
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await db.AdminAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.FailedAttempts, 0)
+                    .SetProperty(a => a.LockedUntil, (DateTimeOffset?)null)
+                    .SetProperty(a => a.LastLoginAt, now)
+                    .SetProperty(a => a.PasswordHash, rehashed), cancellationToken);
+            }
+
+            await gate.WaitDurableAsync(cancellationToken);
+            return new SignInResult(SignInOutcome.Success, account.Id, account.UserName);
+        }
+
+        // Atomic increments, so concurrent guesses (from several replicas) all count.
+        var max = options.Value.MaxFailedAttempts;
+        var lockedUntil = now.AddMinutes(options.Value.Minutes);
+        int locked;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await db.AdminAccounts.Where(a => a.Id == account.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.FailedAttempts, a => a.FailedAttempts + 1), cancellationToken);
+            locked = await db.AdminAccounts.Where(a => a.Id == account.Id && a.FailedAttempts >= max)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.FailedAttempts, 0)
+                    .SetProperty(a => a.LockedUntil, lockedUntil), cancellationToken);
+        }
+
+        await gate.WaitDurableAsync(cancellationToken);
+        return locked > 0 ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil) : new SignInResult(SignInOutcome.Failed);
+    }
+
+    /// <summary>Whether a signed-in session for this account is still good (the account exists and is not disabled).</summary>
+    public async Task<bool> IsActiveAsync(string accountId, CancellationToken cancellationToken) =>
+        await db.AdminAccounts.AnyAsync(a => a.Id == accountId && a.DisabledAt == null, cancellationToken);
+
+    /// <summary>Sets a new password and lifts any lockout; false when there is no such account.</summary>
+    public async Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        ValidatePassword(password);
+        var hash = AdminPasswords.Hash(password);
+        return await UpdateAsync(userName, s => s
+            .SetProperty(a => a.PasswordHash, hash)
+            .SetProperty(a => a.FailedAttempts, 0)
+            .SetProperty(a => a.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    public Task<bool> UnlockAsync(string userName, CancellationToken cancellationToken) =>
+        UpdateAsync(userName, s => s.SetProperty(a => a.FailedAttempts, 0).SetProperty(a => a.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+
+    public Task<bool> DisableAsync(string userName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return UpdateAsync(userName, s => s.SetProperty(a => a.DisabledAt, now), cancellationToken);
+    }
+
+    private async Task<bool> UpdateAsync(
+        string userName, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<AdminAccountRecord>> set, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName.Trim());
+        int updated;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            updated = await db.AdminAccounts.Where(a => a.UserNameNormalized == normalized).ExecuteUpdateAsync(set, cancellationToken);
+        }
+
+        await gate.WaitDurableAsync(cancellationToken);
+        return updated > 0;
+    }
+
+    public static string Normalize(string userName) => userName.ToUpperInvariant();
+
+    private static string ValidateUserName(string userName)
+    {
+        userName = userName.Trim();
+        if (userName.Length is 0 or > 100 || userName.Any(char.IsControl))
+        {
+            throw new ArgumentException("An admin username must be 1 to 100 printable characters.", nameof(userName));
+        }
+
+        return userName;
+    }
+
+    private static void ValidatePassword(string password)
+    {
+        if (password.Length is < MinPasswordLength or > MaxPasswordLength)
+        {
+            throw new ArgumentException($"An admin password must be {MinPasswordLength} to {MaxPasswordLength} characters.", nameof(password));
+        }
+    }
+
+    private static AdminAccountInfo Info(AdminAccountRecord a) =>
+        new(a.Id, a.UserName, a.CreatedAt, a.LastLoginAt, a.FailedAttempts, a.LockedUntil, a.DisabledAt);
+}
+
+/// <summary>
+/// PBKDF2 (HMAC-SHA512) password hashes stored as <c>pbkdf2-sha512$iterations$salt$hash</c> (Base64), so the
+/// iteration count can be raised later: older hashes still verify and are rewritten at the next sign-in.
+/// </summary>
+public static class AdminPasswords
+{
+    public const int Iterations = 210_000;
+    private const string Scheme = "pbkdf2-sha512";
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+    private static readonly string DummyHash = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)));
+
+    public static string Hash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA512, HashBytes);
+        return $"{Scheme}${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    /// <summary>Always derives once (against a dummy hash when <paramref name="stored"/> is null or unreadable).</summary>
+    public static (bool Matches, bool NeedsRehash) Verify(string password, string? stored)
+    {
+        if (!TryParse(stored, out var iterations, out var salt, out var expected))
+        {
+            TryParse(DummyHash, out iterations, out salt, out expected);
+            Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA512, expected.Length);
+            return (false, false);
+        }
+
+        var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA512, expected.Length);
+        var matches = CryptographicOperations.FixedTimeEquals(actual, expected);
+        return (matches, matches && iterations < Iterations);
+    }
+
+    private static bool TryParse(string? stored, out int iterations, out byte[] salt, out byte[] hash)
+    {
+        iterations = 0;
+        salt = hash = [];
+        var parts = stored?.Split('$');
+        if (parts is not [Scheme, var count, var saltText, var hashText]
+            || !int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out iterations)
+            || iterations < 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            salt = Convert.FromBase64String(saltText);
+            hash = Convert.FromBase64String(hashText);
+            return hash.Length > 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A password for a new account when the admin gives none: 144 random bits, URL-safe.</summary>
+    public static string Generate() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+}
+
+public static class AdminAccountsFeature
+{
+    /// <summary>The account store, for the server and for the <c>admin</c> CLI commands.</summary>
+    public static IServiceCollection AddAdminAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AdminLockoutOptions>()
+            .Bind(configuration.GetSection(AdminLockoutOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<AdminAccounts>();
+        return services;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+using ScimBridge.Data;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Console;
+
+/// <summary>
+/// One headless Chromium (Debian's, at /usr/bin/chromium; never downloaded) per test class; each test gets a fresh
+/// browser context through <see cref="ConsoleSession"/>. Use with <c>IClassFixture&lt;ConsoleBrowser&gt;</c> and <see cref="BrowserFactAttribute"/>.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string MissingMessage = $"Browser tests need Chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run installs it).";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException(MissingMessage);
+
+    public static bool Installed => File.Exists(ChromiumPath);
+
+    public async Task InitializeAsync()
+    {
+        if (!Installed)
+        {
+            // In CI every browser test then fails with this message (BrowserFact does not skip there); elsewhere they are skipped.
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>A browser test: skipped (visibly, with the reason) when Chromium is missing on a developer machine, never in CI.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public BrowserFactAttribute()
+    {
+        if (!ConsoleBrowser.Installed && !TestDatabases.InCi)
+        {
+            Skip = ConsoleBrowser.MissingMessage;
+        }
+    }
+}
+
+/// <summary>
+/// The bridge on a real socket (SQLite), an admin account, and a signed-out browser tab at a laptop's 1366×768.
+/// Screenshots go to $SCIMBRIDGE_TEST_ARTIFACTS, else &lt;repo&gt;/artifacts/screenshots.
+/// </summary>
+public sealed class ConsoleSession : IAsyncDisposable
+{
+    public const string UserName = "alice";
+
+    private readonly IBrowserContext _context;
+    private readonly string _test;
+
+    private ConsoleSession(ScimApp app, IBrowserContext context, IPage page, string test)
+    {
+        App = app;
+        _context = context;
+        Page = page;
+        _test = test;
+    }
+
+    public ScimApp App { get; }
+    public IPage Page { get; }
+
+    public static string ArtifactsDirectory =>
+        Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_ARTIFACTS") is { Length: > 0 } configured
+            ? Path.Combine(configured, "screenshots")
+            : Path.Combine(SharedFiles.RepositoryRoot(), "artifacts", "screenshots");
+
+    public static async Task<ConsoleSession> StartAsync(
+        ConsoleBrowser browser, Dictionary<string, string?>? settings = null, [CallerMemberName] string test = "")
+    {
+        var chromium = browser.Browser;
+        var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, settings, kestrel: true);
+        await app.CreateAdminAsync(UserName, ConsoleHttp.Password);
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.GetLeftPart(UriPartial.Authority),
+            ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return new ConsoleSession(app, context, await context.NewPageAsync(), test);
+    }
+
+    /// <summary>Fills and submits the sign-in form (it does not check the outcome).</summary>
+    public async Task LoginAsync(string user = UserName, string password = ConsoleHttp.Password)
+    {
+        if (!Page.Url.Contains("/admin/login", StringComparison.Ordinal))
+        {
+            await Page.GotoAsync("/admin/login");
+        }
+
+        await Page.GetByLabel("Username").FillAsync(user);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(ArtifactsDirectory);
+        var path = Path.Combine(ArtifactsDirectory, $"{_test}-{name}.png");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Admin;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Console;
+
+/// <summary>The console over plain HTTP, as a browser without script would use it: a cookie jar, forms and their antiforgery field.</summary>
+public static partial class ConsoleHttp
+{
+    public const string Password = "correct horse battery staple";
+
+    public static Task<AdminAccountInfo> CreateAdminAsync(this ScimApp app, string name = "alice", string password = Password) =>
+        app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().CreateAsync(name, password, CancellationToken.None));
+
+    /// <summary>A client with its own cookie jar and no bearer token, not following redirects.</summary>
+    public static HttpClient Browser(this ScimApp app) => app.CreateScimClient(null);
+
+    /// <summary>The antiforgery field of the first form on the page.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(this HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        var match = AntiforgeryField().Match(html);
+        Assert.True(match.Success, $"No antiforgery field on {page}: {html}");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string path, IDictionary<string, string> fields, string? tokenFrom = null)
+    {
+        var form = new Dictionary<string, string>(fields);
+        if (tokenFrom is not null)
+        {
+            form["__RequestVerificationToken"] = await client.AntiforgeryTokenAsync(tokenFrom);
+        }
+
+        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+    }
+
+    public static Task<HttpResponseMessage> SignInAsync(this HttpClient client, string user = "alice", string password = Password, string? returnUrl = null)
+    {
+        var path = returnUrl is null ? "/admin/login" : $"/admin/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
+        return client.PostFormAsync(path, new Dictionary<string, string> { ["username"] = user, ["password"] = password }, tokenFrom: "/admin/login");
+    }
+
+    [GeneratedRegex("""name="__RequestVerificationToken" type="hidden" value="([^"]+)" """)]
+    private static partial Regex AntiforgeryField();
+}

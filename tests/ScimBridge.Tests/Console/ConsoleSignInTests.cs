@@ -1,0 +1,228 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Admin;
+using ScimBridge.Admin.Pages;
+using ScimBridge.Data;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Console;
+
+public sealed class ConsoleSignInTests
+{
+    [Theory, AllDatabases]
+    public async Task SignIn_WithTheRightPassword_OpensTheDashboard_WithAStrictHttpOnlySessionCookie(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync("Alice");
+        using var browser = app.Browser();
+
+        using var response = await browser.SignInAsync("alice");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("scimbridge-admin=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        var dashboard = await browser.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        var html = await dashboard.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Dashboard</h1>", html, StringComparison.Ordinal);
+        Assert.Contains(">Alice</span>", html, StringComparison.Ordinal);
+        var stored = await app.DbAsync(db => db.AdminAccounts.SingleAsync());
+        Assert.NotNull(stored.LastLoginAt);
+        Assert.Equal(0, stored.FailedAttempts);
+    }
+
+    [Theory, AllDatabases]
+    public async Task SignIn_WithAWrongPasswordOrUnknownUser_ShowsTheSameGenericError_AndCountsTheFailure(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+
+        foreach (var (user, password) in new[] { ("alice", "wrong password!"), ("nobody", ConsoleHttp.Password) })
+        {
+            using var response = await browser.SignInAsync(user, password);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains(LoginModel.FailedMessage, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("scimbridge-admin=", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
+        Assert.Equal(1, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+    }
+
+    [Theory, AllDatabases]
+    public async Task SignIn_AfterFiveFailures_IsLockedEvenWithTheRightPassword_UntilUnlocked(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+        var before = DateTimeOffset.UtcNow;
+
+        for (var i = 1; i <= 5; i++)
+        {
+            var html = await (await browser.SignInAsync("alice", $"wrong password {i}")).Content.ReadAsStringAsync();
+            Assert.Equal(i == 5, html.Contains("locked", StringComparison.Ordinal));
+        }
+
+        var right = await browser.SignInAsync("alice", ConsoleHttp.Password);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        var body = await right.Content.ReadAsStringAsync();
+        Assert.Contains("locked", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(LoginModel.FailedMessage, body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
+        var stored = await app.DbAsync(db => db.AdminAccounts.SingleAsync());
+        Assert.InRange(stored.LockedUntil!.Value, before.AddMinutes(15), DateTimeOffset.UtcNow.AddMinutes(15));
+        Assert.Null(stored.LastLoginAt);
+
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().UnlockAsync("ALICE", CancellationToken.None)));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("alice", ConsoleHttp.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin")).StatusCode);
+    }
+
+    [Theory, AllDatabases]
+    public async Task SignIn_PostWithoutTheAntiforgeryToken_IsRefusedWith400_AndChecksNoPassword(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+        await browser.GetAsync("/admin/login");
+
+        using var response = await browser.PostFormAsync("/admin/login", new Dictionary<string, string> { ["username"] = "alice", ["password"] = "wrong password!" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+    }
+
+    [Theory, AllDatabases]
+    public async Task SignIn_ReturnUrl_IsFollowedOnlyWhenItIsOnThisSite(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+
+        foreach (var (returnUrl, expected) in new[]
+                 {
+                     ("/admin/tokens", "/admin/tokens"), ("https://evil.example/admin", "/admin"), ("//evil.example/admin", "/admin"), ("/\\evil.example", "/admin"),
+                 })
+        {
+            using var browser = app.Browser();
+            using var response = await browser.SignInAsync(returnUrl: returnUrl);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal(expected, response.Headers.Location!.OriginalString);
+        }
+    }
+
+    [Theory, AllDatabases]
+    public async Task ConsolePages_WithoutASession_RedirectToSignIn_EvenWithAnAdminBearerToken_WhileHealthAndStylesheetAreOpen(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        using var anonymous = app.Browser();
+        var admin = await app.AdminAsync();
+
+        foreach (var client in new[] { anonymous, admin })
+        {
+            foreach (var page in new[] { "/admin", "/admin/tokens", "/admin/tokens/revoke?name=x", "/admin/mapping", "/admin/accounts" })
+            {
+                using var response = await client.GetAsync(page);
+                Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+                Assert.StartsWith("/admin/login?ReturnUrl=", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+        using var css = await anonymous.GetAsync("/admin/console.css");
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory, AllDatabases]
+    public async Task ConsolePages_SendSecurityHeaders_AndAntiforgeryCookieIsStrictHttpOnly(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+
+        using var login = await browser.GetAsync("/admin/login");
+        var csrf = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("scimbridge-csrf=", StringComparison.Ordinal));
+        Assert.Contains("httponly", csrf, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", csrf, StringComparison.OrdinalIgnoreCase);
+        await browser.SignInAsync();
+
+        foreach (var page in new[] { "/admin/login", "/admin", "/admin/tokens", "/admin/mapping", "/admin/accounts" })
+        {
+            using var response = await browser.GetAsync(page);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(ConsoleSecurityHeaders.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.True(response.Headers.CacheControl!.NoStore);
+            Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory, AllDatabases]
+    public async Task SignOut_IsPostOnly_AndEndsTheSession(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+        await browser.SignInAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await browser.GetAsync("/admin/logout")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostFormAsync("/admin/logout", new Dictionary<string, string>())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin")).StatusCode);
+
+        using var signOut = await browser.PostFormAsync("/admin/logout", new Dictionary<string, string>(), tokenFrom: "/admin");
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/admin/login", signOut.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
+    }
+
+    [Theory, AllDatabases]
+    public async Task DisablingAnAccount_EndsItsOpenSession(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+        await browser.SignInAsync();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin")).StatusCode);
+
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().DisableAsync("alice", CancellationToken.None)));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
+        var again = await browser.SignInAsync();
+        Assert.Contains(LoginModel.FailedMessage, await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(await app.DbAsync(db => db.AdminAccounts.Select(a => a.DisabledAt).SingleAsync()));
+    }
+
+    [Theory, AllDatabases]
+    public async Task AdminApi_CookiePostWithoutAntiforgeryToken_IsRefused_WhileWithTheTokenOrABearerTokenItWorks(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var browser = app.Browser();
+        await browser.SignInAsync();
+        Assert.Contains("\"alice\"", await browser.GetStringAsync("/admin/api/whoami"), StringComparison.Ordinal);
+        await app.DbAsync(db => db.AdminAccounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.FailedAttempts, 3)));
+
+        using var forged = await browser.PostAsync("/admin/api/accounts/alice/unlock", null);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(3, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/api/accounts/alice/unlock");
+        request.Headers.Add("RequestVerificationToken", await browser.AntiforgeryTokenAsync("/admin/tokens"));
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(request)).StatusCode);
+        Assert.Equal(0, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+
+        var admin = await app.AdminAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync("/admin/api/accounts/alice/unlock", null)).StatusCode);
+        using var unknown = await admin.PostAsync("/admin/api/accounts/nobody/unlock", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+}
