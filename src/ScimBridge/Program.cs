@@ -4,6 +4,7 @@ using ScimBridge.Auth;
 using ScimBridge.Cli;
 using ScimBridge.Data;
 using ScimBridge.Demo;
+using ScimBridge.Logs;
 using ScimBridge.Monday;
 using ScimBridge.Push;
 using ScimBridge.Scim;
@@ -25,6 +26,7 @@ builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
 builder.Services.AddAdmin();
+builder.Services.AddLogs(builder.Configuration);
 builder.Services.AddHealth();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScimBridge.Logs;
 
 namespace ScimBridge.Admin;
 
@@ -22,6 +23,7 @@ public static class AdminApi
             .RequireAuthorization(AdminAuthentication.Policy)
             .AddEndpointFilter<AdminErrorFilter>();
         api.MapGet("/whoami", WhoAmI);
+        api.MapLogs();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

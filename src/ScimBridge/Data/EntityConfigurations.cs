@@ -133,7 +133,8 @@ internal sealed class LogEntryConfiguration : IEntityTypeConfiguration<LogEntryR
         builder.HasIndex(e => new { e.CycleId, e.Id });
         builder.HasIndex(e => new { e.SourceId, e.Id });
         builder.HasIndex(e => new { e.TargetId, e.Id });
-        builder.HasIndex(e => new { e.SourceNameNormalized, e.Id });
+        // Name prefixes are byte ranges: PostgreSQL's default collation may be linguistic, so this index compares bytes ("C").
+        builder.HasIndex(e => new { e.SourceNameNormalized, e.Id }).UseCollation("C", null!);
         builder.HasIndex(e => e.ChangeId);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations.Builders;
@@ -43,10 +44,12 @@ public sealed class Logs : Migration
             },
             constraints: table => table.PrimaryKey("PK_LogEntries", x => x.Id));
         migrationBuilder.CreateIndex("IX_LogEntries_At", "LogEntries", "At");
-        foreach (var column in new[] { "Status", "Action", "ErrorCode", "Initiator", "CycleId", "SourceId", "TargetId", "SourceNameNormalized" })
+        foreach (var column in new[] { "Status", "Action", "ErrorCode", "Initiator", "CycleId", "SourceId", "TargetId" })
         {
             migrationBuilder.CreateIndex($"IX_LogEntries_{column}_Id", "LogEntries", [column, "Id"]);
         }
+        migrationBuilder.CreateIndex("IX_LogEntries_SourceNameNormalized_Id", "LogEntries", ["SourceNameNormalized", "Id"])
+            .Annotation(RelationalAnnotationNames.Collation, new[] { "C", null });
         migrationBuilder.CreateIndex("IX_LogEntries_ChangeId", "LogEntries", "ChangeId");
 
         migrationBuilder.AddColumn<long>("LogEntryId", "OutboundCalls", nullable: true);
