@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
@@ -9,18 +10,18 @@ namespace ScimBridge.Logs;
 
 /// <summary>The query string of the log endpoints, as sent: every value is a string so that bad input gets our 400, not the binder's.</summary>
 public sealed record LogQuery(
-    [property: Description("Entries at or after this instant (ISO 8601).")] string? From,
-    [property: Description("Entries before this instant (ISO 8601, exclusive).")] string? To,
-    [property: Description("A user or group: its id, its monday.com id, or the start of its name (case-insensitive).")] string? Identity,
-    [property: Description("Actions, repeated or comma-separated.")] string[]? Action,
-    [property: Description("Statuses, repeated or comma-separated. Skipped entries are hidden unless asked for here or with includeSkipped.")] string[]? Status,
-    [property: Description("Error code, exactly.")] string? ErrorCode,
-    [property: Description("Who started the work: a name (e.g. the SCIM token's) or a type (Scim, Hr, Admin, Reclamation, Retry, System).")] string? Initiator,
-    [property: Description("The batch (cycle) id.")] string? Cycle,
-    [property: Description("User or Group.")] string? ResourceType,
-    [property: Description("true shows Skipped (out-of-scope) entries too.")] string? IncludeSkipped,
-    [property: Description("1 to 500, default 50.")] string? PageSize,
-    [property: Description("The nextCursor of the previous page.")] string? Cursor);
+    [property: Description("Entries at or after this instant (ISO 8601).")] [FromQuery(Name = "from")] string? From,
+    [property: Description("Entries before this instant (ISO 8601, exclusive).")] [FromQuery(Name = "to")] string? To,
+    [property: Description("A user or group: its id, its monday.com id, or the start of its name (case-insensitive).")] [FromQuery(Name = "identity")] string? Identity,
+    [property: Description("Actions, repeated or comma-separated.")] [FromQuery(Name = "action")] string[]? Action,
+    [property: Description("Statuses, repeated or comma-separated. Skipped entries are hidden unless asked for here or with includeSkipped.")] [FromQuery(Name = "status")] string[]? Status,
+    [property: Description("Error code, exactly.")] [FromQuery(Name = "errorCode")] string? ErrorCode,
+    [property: Description("Who started the work: a name (e.g. the SCIM token's) or a type (Scim, Hr, Admin, Reclamation, Retry, System).")] [FromQuery(Name = "initiator")] string? Initiator,
+    [property: Description("The batch (cycle) id.")] [FromQuery(Name = "cycle")] string? Cycle,
+    [property: Description("User or Group.")] [FromQuery(Name = "resourceType")] string? ResourceType,
+    [property: Description("true shows Skipped (out-of-scope) entries too.")] [FromQuery(Name = "includeSkipped")] string? IncludeSkipped,
+    [property: Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] string? PageSize,
+    [property: Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] string? Cursor);
 
 /// <summary>A validated log query: every field is checked here, so what reaches the database is well-formed.</summary>
 public sealed record LogFilter(

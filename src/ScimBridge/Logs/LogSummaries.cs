@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
@@ -7,15 +8,15 @@ using ScimBridge.Data;
 namespace ScimBridge.Logs;
 
 public sealed record SummaryQuery(
-    [property: Description("hour (default) or day.")] string? Bucket,
-    [property: Description("Start of the range (ISO 8601); default: 24 hours (hour) or 30 days (day) before to.")] string? From,
-    [property: Description("End of the range (ISO 8601, exclusive); default: now.")] string? To);
+    [property: Description("hour (default) or day.")] [FromQuery(Name = "bucket")] string? Bucket,
+    [property: Description("Start of the range (ISO 8601); default: 24 hours (hour) or 30 days (day) before to.")] [FromQuery(Name = "from")] string? From,
+    [property: Description("End of the range (ISO 8601, exclusive); default: now.")] [FromQuery(Name = "to")] string? To);
 
 public sealed record CycleQuery(
-    [property: Description("Cycles with entries at or after this instant (ISO 8601).")] string? From,
-    [property: Description("Cycles with entries before this instant (ISO 8601, exclusive).")] string? To,
-    [property: Description("1 to 500, default 50.")] string? PageSize,
-    [property: Description("The nextCursor of the previous page.")] string? Cursor);
+    [property: Description("Cycles with entries at or after this instant (ISO 8601).")] [FromQuery(Name = "from")] string? From,
+    [property: Description("Cycles with entries before this instant (ISO 8601, exclusive).")] [FromQuery(Name = "to")] string? To,
+    [property: Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] string? PageSize,
+    [property: Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] string? Cursor);
 
 public sealed record LogSummary(string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<LogSummaryBucket> Buckets);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
@@ -10,8 +11,8 @@ using ScimBridge.Data;
 namespace ScimBridge.Logs;
 
 public sealed record TimelineQuery(
-    [property: Description("1 to 500, default 50.")] string? PageSize,
-    [property: Description("The nextCursor of the previous page.")] string? Cursor);
+    [property: Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] string? PageSize,
+    [property: Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] string? Cursor);
 
 public sealed record TimelinePage(string ResourceType, string Id, IReadOnlyList<TimelineItem> Items, string? NextCursor, int PageSize);
 
