@@ -130,6 +130,7 @@ internal sealed class LogEntryConfiguration : IEntityTypeConfiguration<LogEntryR
         builder.HasIndex(e => new { e.Action, e.Id });
         builder.HasIndex(e => new { e.ErrorCode, e.Id });
         builder.HasIndex(e => new { e.Initiator, e.Id });
+        builder.HasIndex(e => new { e.InitiatorType, e.Id });
         builder.HasIndex(e => new { e.CycleId, e.Id });
         builder.HasIndex(e => new { e.SourceId, e.Id });
         builder.HasIndex(e => new { e.TargetId, e.Id });

@@ -69,24 +69,29 @@ public static class LogExport
             response.Headers.CacheControl = "no-store";
 
             var db = http.RequestServices.GetRequiredService<ScimBridgeDbContext>();
+            var pipe = response.BodyWriter;
             if (format == ExportFormat.Csv)
             {
-                await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 64 * 1024);
-                var csv = new CsvWriter(writer);
+                // Rows are built in memory a few hundred at a time and encoded into the response pipe: no synchronous
+                // writes to the body (Kestrel refuses them) and no more than one batch held.
+                var text = new StringBuilder(256 * 1024);
+                var encoder = new UTF8Encoding(false).GetEncoder();
+                var csv = new CsvWriter(new StringWriter(text, CultureInfo.InvariantCulture));
                 csv.Header(rows);
                 await ForEachAsync(db, async (entry, count) =>
                 {
                     csv.Write(entry, rows);
                     if (count % FlushEvery == 0)
                     {
-                        await writer.FlushAsync(ct);
+                        Drain(text, encoder, pipe, final: false);
+                        await pipe.FlushAsync(ct);
                     }
                 }, ct);
-                await writer.FlushAsync(ct);
+                Drain(text, encoder, pipe, final: true);
+                await pipe.FlushAsync(ct);
                 return;
             }
 
-            var pipe = response.BodyWriter;
             await using var json = new Utf8JsonWriter(pipe, new JsonWriterOptions { SkipValidation = format == ExportFormat.Ndjson });
             if (format == ExportFormat.Json)
             {
@@ -123,10 +128,10 @@ public static class LogExport
             while (true)
             {
                 var read = 0;
-                await foreach (var entry in (filter with { Before = before }).Apply(db).OrderByDescending(e => e.Id).Take(ChunkSize).AsAsyncEnumerable().WithCancellation(ct))
+                await foreach (var entry in (filter with { Before = before }).Page(db).Take(ChunkSize).AsAsyncEnumerable().WithCancellation(ct))
                 {
                     read++;
-                    before = entry.Id;
+                    before = filter.PositionOf(entry.At, entry.Id);
                     await write(entry, ++count);
                 }
                 if (read < ChunkSize)
@@ -135,6 +140,19 @@ public static class LogExport
                 }
             }
         }
+    }
+
+    private static void Drain(StringBuilder text, Encoder encoder, PipeWriter pipe, bool final)
+    {
+        foreach (var chunk in text.GetChunks())
+        {
+            encoder.Convert(chunk.Span, pipe, flush: false, out _, out _);
+        }
+        if (final)
+        {
+            encoder.Convert([], pipe, flush: true, out _, out _);
+        }
+        text.Clear();
     }
 
     private static void WriteEntry(Utf8JsonWriter json, LogEntryRecord e)

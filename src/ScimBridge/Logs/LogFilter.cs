@@ -16,7 +16,7 @@ public sealed record LogQuery(
     [property: Description("Actions, repeated or comma-separated.")] [FromQuery(Name = "action")] string[]? Action,
     [property: Description("Statuses, repeated or comma-separated. Skipped entries are hidden unless asked for here or with includeSkipped.")] [FromQuery(Name = "status")] string[]? Status,
     [property: Description("Error code, exactly.")] [FromQuery(Name = "errorCode")] string? ErrorCode,
-    [property: Description("Who started the work: a name (e.g. the SCIM token's) or a type (Scim, Hr, Admin, Reclamation, Retry, System).")] [FromQuery(Name = "initiator")] string? Initiator,
+    [property: Description("Who started the work: a type (Scim, Hr, Admin, Reclamation, Retry, System) or else a name, e.g. the SCIM token's.")] [FromQuery(Name = "initiator")] string? Initiator,
     [property: Description("The batch (cycle) id.")] [FromQuery(Name = "cycle")] string? Cycle,
     [property: Description("User or Group.")] [FromQuery(Name = "resourceType")] string? ResourceType,
     [property: Description("true shows Skipped (out-of-scope) entries too.")] [FromQuery(Name = "includeSkipped")] string? IncludeSkipped,
@@ -36,8 +36,14 @@ public sealed record LogFilter(
     string? ResourceType,
     bool IncludeSkipped,
     int PageSize,
-    long? Before)
+    LogPosition? Before)
 {
+    /// <summary>
+    /// With a time range, pages are newest first by (At, Id), so the At index serves the range in page order; without
+    /// one, by Id, so each filter's (column, Id) index does. A page then reads about its own rows, not the whole match.
+    /// </summary>
+    public bool ByTime => From is not null || To is not null;
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
     private const int MaxValueLength = 256;
@@ -83,7 +89,28 @@ public sealed record LogFilter(
             : throw AdminException.Invalid("pageSize", $"pageSize must be a whole number from 1 to {MaxPageSize}.");
     }
 
-    /// <summary>The entries this filter selects, newest first is up to the caller (it also pages by <see cref="Before"/>).</summary>
+    /// <summary>The page after <see cref="Before"/>, newest first (see <see cref="ByTime"/>).</summary>
+    public IQueryable<LogEntryRecord> Page(ScimBridgeDbContext db)
+    {
+        var entries = Apply(db);
+        if (Before is { } before)
+        {
+            if (ByTime)
+            {
+                var at = new DateTimeOffset(before.AtTicks ?? throw AdminException.Invalid("cursor", "cursor belongs to a query without a time range."), TimeSpan.Zero);
+                entries = entries.Where(e => e.At < at || (e.At == at && e.Id < before.Id));
+            }
+            else
+            {
+                entries = before.AtTicks is null ? entries.Where(e => e.Id < before.Id) : throw AdminException.Invalid("cursor", "cursor belongs to a query with a time range.");
+            }
+        }
+        return ByTime ? entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id) : entries.OrderByDescending(e => e.Id);
+    }
+
+    public LogPosition PositionOf(DateTimeOffset at, long id) => new(ByTime ? at.UtcTicks : null, id);
+
+    /// <summary>The entries this filter selects, in no particular order.</summary>
     public IQueryable<LogEntryRecord> Apply(ScimBridgeDbContext db)
     {
         var entries = db.LogEntries.AsNoTracking();
@@ -128,7 +155,10 @@ public sealed record LogFilter(
         }
         if (Initiator is { } initiator)
         {
-            entries = entries.Where(e => e.Initiator == initiator || e.InitiatorType == initiator);
+            // A type name (Scim, Admin, …) means every initiator of that type; anything else is one initiator's name.
+            entries = Initiators.All.Contains(initiator)
+                ? entries.Where(e => e.InitiatorType == initiator)
+                : entries.Where(e => e.Initiator == initiator);
         }
         if (Cycle is { } cycle)
         {
@@ -137,10 +167,6 @@ public sealed record LogFilter(
         if (ResourceType is { } resourceType)
         {
             entries = entries.Where(e => e.ResourceType == resourceType);
-        }
-        if (Before is { } before)
-        {
-            entries = entries.Where(e => e.Id < before);
         }
         return entries;
     }
@@ -191,31 +217,46 @@ public sealed record LogFilter(
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }
 
-/// <summary>An opaque keyset cursor: the id the next page starts below.</summary>
+/// <summary>Where a page ends: the last entry's id, and its time when pages are ordered by time.</summary>
+public sealed record LogPosition(long? AtTicks, long Id);
+
+/// <summary>An opaque keyset cursor: the position the next page starts after.</summary>
 public static class LogCursor
 {
     private const string Prefix = "le1.";
 
-    public static string Encode(long before) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(Prefix + before.ToString(CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Encode(long before) => Encode(new LogPosition(null, before));
 
-    public static long? Decode(string? cursor)
+    public static string Encode(LogPosition position) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(Prefix + (position.AtTicks is { } ticks ? ticks.ToString(CultureInfo.InvariantCulture) : "")
+                + "." + position.Id.ToString(CultureInfo.InvariantCulture)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static LogPosition? Decode(string? cursor)
     {
         if (string.IsNullOrEmpty(cursor))
         {
             return null;
         }
-        if (cursor.Length <= 64)
+        if (cursor.Length <= 96)
         {
             try
             {
                 var base64 = cursor.Replace('-', '+').Replace('_', '/');
                 base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
                 var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-                if (text.StartsWith(Prefix, StringComparison.Ordinal)
-                    && long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var before) && before > 0)
+                var parts = text.StartsWith(Prefix, StringComparison.Ordinal) ? text[Prefix.Length..].Split('.') : [];
+                if (parts.Length == 2
+                    && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
                 {
-                    return before;
+                    if (parts[0].Length == 0)
+                    {
+                        return new LogPosition(null, id);
+                    }
+                    if (long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks)
+                    {
+                        return new LogPosition(ticks, id);
+                    }
                 }
             }
             catch (FormatException)

@@ -82,7 +82,11 @@ public static class LogSummaries
     {
         var (from, to) = LogFilter.ParseRange(query.From, query.To);
         var pageSize = LogFilter.PageSizeOf(query.PageSize);
-        var cursor = LogCursor.Decode(query.Cursor);
+        var cursor = LogCursor.Decode(query.Cursor) is { AtTicks: null } position ? position.Id : (long?)null;
+        if (query.Cursor is { Length: > 0 } && cursor is null)
+        {
+            throw AdminException.Invalid("cursor", "cursor is not one this API gave out; use the nextCursor of the previous page.");
+        }
         var range = new LogFilter(from, to, null, [], [], null, null, null, null, IncludeSkipped: true, pageSize, null);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -91,8 +95,12 @@ public static class LogSummaries
         var before = cursor;
         while (page.Count <= pageSize)
         {
-            var chunk = await (range with { Before = before }).Apply(db)
-                .OrderByDescending(e => e.Id).Take(CycleScanChunk)
+            var scan = range.Apply(db);
+            if (before is { } b)
+            {
+                scan = scan.Where(e => e.Id < b);
+            }
+            var chunk = await scan.OrderByDescending(e => e.Id).Take(CycleScanChunk)
                 .Select(e => new { e.Id, e.CycleId })
                 .ToListAsync(ct);
             if (chunk.Count == 0)

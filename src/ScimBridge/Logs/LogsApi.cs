@@ -45,15 +45,14 @@ public static class LogsApi
     private static async Task<Ok<LogPage>> List([AsParameters] LogQuery query, ScimBridgeDbContext db, CancellationToken ct)
     {
         var filter = LogFilter.Parse(query);
-        var rows = await filter.Apply(db)
-            .OrderByDescending(e => e.Id)
+        var rows = await filter.Page(db)
             .Take(filter.PageSize + 1)
             .Select(e => new LogEntrySummary(e.Id, e.At, e.CycleId, e.ChangeId, e.InitiatorType, e.Initiator, e.ResourceType, e.SourceId,
                 e.SourceName, e.TargetId, e.TargetName, e.Action, e.Status, e.ErrorCode, e.Message, e.DurationMs, e.Attempt))
             .ToListAsync(ct);
         var more = rows.Count > filter.PageSize;
         var items = more ? rows[..filter.PageSize] : rows;
-        return TypedResults.Ok(new LogPage(items, more ? LogCursor.Encode(items[^1].Id) : null, filter.PageSize));
+        return TypedResults.Ok(new LogPage(items, more ? LogCursor.Encode(filter.PositionOf(items[^1].At, items[^1].Id)) : null, filter.PageSize));
     }
 
     private static async Task<Ok<LogEntryDetail>> Get(string id, ScimBridgeDbContext db, CancellationToken ct)

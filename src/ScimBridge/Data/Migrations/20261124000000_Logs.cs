@@ -44,7 +44,7 @@ public sealed class Logs : Migration
             },
             constraints: table => table.PrimaryKey("PK_LogEntries", x => x.Id));
         migrationBuilder.CreateIndex("IX_LogEntries_At", "LogEntries", "At");
-        foreach (var column in new[] { "Status", "Action", "ErrorCode", "Initiator", "CycleId", "SourceId", "TargetId" })
+        foreach (var column in new[] { "Status", "Action", "ErrorCode", "Initiator", "InitiatorType", "CycleId", "SourceId", "TargetId" })
         {
             migrationBuilder.CreateIndex($"IX_LogEntries_{column}_Id", "LogEntries", [column, "Id"]);
         }
