@@ -82,8 +82,9 @@ internal static class LogsBenchmark
 
             using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1 }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-            var deepCursor = LogCursor.Encode(entries / 2);
             var start = SeedStart(entries);
+            // Halfway down the log: entries are spread evenly over 30 days.
+            var deepCursor = LogCursor.Encode(new LogPosition(start.AddDays(15).UtcTicks, long.MaxValue));
             var random = new Random(42);
             string Range(bool deep)
             {

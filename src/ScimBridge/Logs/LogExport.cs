@@ -131,7 +131,7 @@ public static class LogExport
                 await foreach (var entry in (filter with { Before = before }).Page(db).Take(ChunkSize).AsAsyncEnumerable().WithCancellation(ct))
                 {
                     read++;
-                    before = filter.PositionOf(entry.At, entry.Id);
+                    before = LogPosition.Of(entry.At, entry.Id);
                     await write(entry, ++count);
                 }
                 if (read < ChunkSize)

@@ -38,12 +38,6 @@ public sealed record LogFilter(
     int PageSize,
     LogPosition? Before)
 {
-    /// <summary>
-    /// With a time range, pages are newest first by (At, Id), so the At index serves the range in page order; without
-    /// one, by Id, so each filter's (column, Id) index does. A page then reads about its own rows, not the whole match.
-    /// </summary>
-    public bool ByTime => From is not null || To is not null;
-
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
     private const int MaxValueLength = 256;
@@ -89,26 +83,21 @@ public sealed record LogFilter(
             : throw AdminException.Invalid("pageSize", $"pageSize must be a whole number from 1 to {MaxPageSize}.");
     }
 
-    /// <summary>The page after <see cref="Before"/>, newest first (see <see cref="ByTime"/>).</summary>
+    /// <summary>
+    /// The page after <see cref="Before"/>, newest first by (At, Id). Every filter column has an index on
+    /// (column, At, Id), so a filter, a time range or both are one index range read in page order: a page reads about
+    /// its own rows however many match.
+    /// </summary>
     public IQueryable<LogEntryRecord> Page(ScimBridgeDbContext db)
     {
         var entries = Apply(db);
         if (Before is { } before)
         {
-            if (ByTime)
-            {
-                var at = new DateTimeOffset(before.AtTicks ?? throw AdminException.Invalid("cursor", "cursor belongs to a query without a time range."), TimeSpan.Zero);
-                entries = entries.Where(e => e.At < at || (e.At == at && e.Id < before.Id));
-            }
-            else
-            {
-                entries = before.AtTicks is null ? entries.Where(e => e.Id < before.Id) : throw AdminException.Invalid("cursor", "cursor belongs to a query with a time range.");
-            }
+            var at = new DateTimeOffset(before.AtTicks, TimeSpan.Zero);
+            entries = entries.Where(e => e.At < at || (e.At == at && e.Id < before.Id));
         }
-        return ByTime ? entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id) : entries.OrderByDescending(e => e.Id);
+        return entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
     }
-
-    public LogPosition PositionOf(DateTimeOffset at, long id) => new(ByTime ? at.UtcTicks : null, id);
 
     /// <summary>The entries this filter selects, in no particular order.</summary>
     public IQueryable<LogEntryRecord> Apply(ScimBridgeDbContext db)
@@ -217,19 +206,19 @@ public sealed record LogFilter(
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }
 
-/// <summary>Where a page ends: the last entry's id, and its time when pages are ordered by time.</summary>
-public sealed record LogPosition(long? AtTicks, long Id);
+/// <summary>Where a page ends: the last entry's time and id.</summary>
+public sealed record LogPosition(long AtTicks, long Id)
+{
+    public static LogPosition Of(DateTimeOffset at, long id) => new(at.UtcTicks, id);
+}
 
 /// <summary>An opaque keyset cursor: the position the next page starts after.</summary>
 public static class LogCursor
 {
     private const string Prefix = "le1.";
 
-    public static string Encode(long before) => Encode(new LogPosition(null, before));
-
     public static string Encode(LogPosition position) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(Prefix + (position.AtTicks is { } ticks ? ticks.ToString(CultureInfo.InvariantCulture) : "")
-                + "." + position.Id.ToString(CultureInfo.InvariantCulture)))
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{position.AtTicks}.{position.Id}")))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static LogPosition? Decode(string? cursor)
@@ -247,16 +236,10 @@ public static class LogCursor
                 var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
                 var parts = text.StartsWith(Prefix, StringComparison.Ordinal) ? text[Prefix.Length..].Split('.') : [];
                 if (parts.Length == 2
+                    && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
                     && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
                 {
-                    if (parts[0].Length == 0)
-                    {
-                        return new LogPosition(null, id);
-                    }
-                    if (long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks)
-                    {
-                        return new LogPosition(ticks, id);
-                    }
+                    return new LogPosition(ticks, id);
                 }
             }
             catch (FormatException)

@@ -82,11 +82,7 @@ public static class LogSummaries
     {
         var (from, to) = LogFilter.ParseRange(query.From, query.To);
         var pageSize = LogFilter.PageSizeOf(query.PageSize);
-        var cursor = LogCursor.Decode(query.Cursor) is { AtTicks: null } position ? position.Id : (long?)null;
-        if (query.Cursor is { Length: > 0 } && cursor is null)
-        {
-            throw AdminException.Invalid("cursor", "cursor is not one this API gave out; use the nextCursor of the previous page.");
-        }
+        var cursor = LogCursor.Decode(query.Cursor)?.Id;
         var range = new LogFilter(from, to, null, [], [], null, null, null, null, IncludeSkipped: true, pageSize, null);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -139,7 +135,7 @@ public static class LogSummaries
 
         var more = page.Count > pageSize;
         var items = more ? page[..pageSize] : page;
-        return TypedResults.Ok(new CyclePage(items, more ? LogCursor.Encode(newest[items[^1].CycleId]) : null, pageSize));
+        return TypedResults.Ok(new CyclePage(items, more ? LogCursor.Encode(new LogPosition(items[^1].LastAt.UtcTicks, newest[items[^1].CycleId])) : null, pageSize));
     }
 
     private sealed class SummaryRow

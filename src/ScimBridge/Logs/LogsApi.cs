@@ -52,7 +52,7 @@ public static class LogsApi
             .ToListAsync(ct);
         var more = rows.Count > filter.PageSize;
         var items = more ? rows[..filter.PageSize] : rows;
-        return TypedResults.Ok(new LogPage(items, more ? LogCursor.Encode(filter.PositionOf(items[^1].At, items[^1].Id)) : null, filter.PageSize));
+        return TypedResults.Ok(new LogPage(items, more ? LogCursor.Encode(LogPosition.Of(items[^1].At, items[^1].Id)) : null, filter.PageSize));
     }
 
     private static async Task<Ok<LogEntryDetail>> Get(string id, ScimBridgeDbContext db, CancellationToken ct)

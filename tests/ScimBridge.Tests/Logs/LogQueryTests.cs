@@ -81,7 +81,7 @@ public sealed class LogQueryTests
     }
 
     [Theory, AllDatabases]
-    public async Task PagingWithATimeRange_IsNewestFirstByTime_EvenWhenIdsAreNotInTimeOrder(DatabaseProvider provider)
+    public async Task Paging_IsNewestFirstByTime_EvenWhenIdsAreNotInTimeOrder(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);
         // Two instances appending with a little clock skew: ids and times disagree; equal times tie on id.
@@ -106,10 +106,6 @@ public sealed class LogQueryTests
         Assert.Equal(expected, seen);
         var lines = (await admin.GetStringAsync($"/admin/api/logs/export?format=ndjson&{range}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected, lines.Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["id"]!.GetValue<long>()));
-
-        // A cursor from a page without a time range does not fit a query with one.
-        var plain = await admin.GetJsonAsync("/admin/api/logs?pageSize=1");
-        await AssertProblemAsync(await admin.GetAsync($"/admin/api/logs?{range}&cursor={plain.Body!["nextCursor"]}"), 400);
     }
 
     [Theory, AllDatabases]
@@ -125,7 +121,7 @@ public sealed class LogQueryTests
             "from=yesterday", "to=2026-13-45T00:00:00Z", "from=2026-11-24T10:00:00Z&to=2026-11-24T09:00:00Z",
             "status=Sucess", "status=Success,Nope", "action=Explode", "resourceType=Team", "includeSkipped=maybe",
             "pageSize=0", "pageSize=501", "pageSize=abc", "pageSize=-1", "pageSize=99999999999999999999",
-            "cursor=not-a-cursor", "cursor=" + Uri.EscapeDataString(Convert.ToBase64String("le1..-5"u8.ToArray())), "cursor=" + Uri.EscapeDataString(Convert.ToBase64String("le1.x.5"u8.ToArray())), "cursor=%00%01",
+            "cursor=not-a-cursor", "cursor=" + Uri.EscapeDataString(Convert.ToBase64String("le1.5.-5"u8.ToArray())), "cursor=" + Uri.EscapeDataString(Convert.ToBase64String("le1.x.5"u8.ToArray())), "cursor=%00%01",
             "identity=" + huge, "errorCode=" + huge, "cycle=" + huge, "initiator=" + huge, "status=" + huge, "from=" + huge,
         })
         {
