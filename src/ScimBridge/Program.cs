@@ -4,6 +4,7 @@ using ScimBridge.Auth;
 using ScimBridge.Cli;
 using ScimBridge.Data;
 using ScimBridge.Demo;
+using ScimBridge.Logs;
 using ScimBridge.Monday;
 using ScimBridge.Operations;
 using ScimBridge.Push;
@@ -28,6 +29,7 @@ builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
 builder.Services.AddAdmin();
 builder.Services.AddAdminConsole(builder.Configuration);
+builder.Services.AddLogs(builder.Configuration);
 builder.Services.AddHealth();
 builder.Services.AddOperations(builder.Configuration);
 

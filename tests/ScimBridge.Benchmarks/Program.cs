@@ -11,6 +11,9 @@
 // The push to monday.com, end to end (a simulator in this process, usage in Propagation.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- propagation [--provider sqlite|postgres|both]
 //       [--users 10000] [--rate-limit 600] [--rate-seconds 60] [--bridge-rpm N]
+//
+// The provisioning-log admin API over a million entries (usage in LogsBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- logs [--provider sqlite|postgres|both] [--entries 1000000]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -26,6 +29,11 @@ var invariant = CultureInfo.InvariantCulture;
 if (args is ["propagation", ..])
 {
     return await Propagation.MainAsync(args[1..]);
+}
+
+if (args is ["logs", ..])
+{
+    return await LogsBenchmark.MainAsync(args[1..]);
 }
 
 Settings settings;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScimBridge.Logs;
 using ScimBridge.Push;
 
 namespace ScimBridge.Admin;
@@ -26,6 +27,7 @@ public static class AdminApi
         api.MapGet("/whoami", WhoAmI);
         api.MapPushAdmin();
         api.MapAdminAccountsApi();
+        api.MapLogs();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

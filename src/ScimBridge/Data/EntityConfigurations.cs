@@ -124,16 +124,19 @@ internal sealed class LogEntryConfiguration : IEntityTypeConfiguration<LogEntryR
     {
         builder.ToTable("LogEntries");
         builder.HasKey(e => e.Id);
-        // Pages are newest first by id; each filter has an index that ends in Id, so a filtered page reads only its rows.
-        builder.HasIndex(e => e.At);
-        builder.HasIndex(e => new { e.Status, e.Id });
-        builder.HasIndex(e => new { e.Action, e.Id });
-        builder.HasIndex(e => new { e.ErrorCode, e.Id });
-        builder.HasIndex(e => new { e.Initiator, e.Id });
-        builder.HasIndex(e => new { e.CycleId, e.Id });
-        builder.HasIndex(e => new { e.SourceId, e.Id });
-        builder.HasIndex(e => new { e.TargetId, e.Id });
-        builder.HasIndex(e => new { e.SourceNameNormalized, e.Id });
+        // Pages are newest first by (At, Id); each filter has an index (column, At, Id), so a filtered page, with or
+        // without a time range, is one index range read in page order.
+        builder.HasIndex(e => new { e.At, e.Id });
+        builder.HasIndex(e => new { e.Status, e.At, e.Id });
+        builder.HasIndex(e => new { e.Action, e.At, e.Id });
+        builder.HasIndex(e => new { e.ErrorCode, e.At, e.Id });
+        builder.HasIndex(e => new { e.Initiator, e.At, e.Id });
+        builder.HasIndex(e => new { e.InitiatorType, e.At, e.Id });
+        builder.HasIndex(e => new { e.CycleId, e.At, e.Id });
+        builder.HasIndex(e => new { e.SourceId, e.At, e.Id });
+        builder.HasIndex(e => new { e.TargetId, e.At, e.Id });
+        // Name prefixes are byte ranges: PostgreSQL's default collation may be linguistic, so this index compares bytes ("C").
+        builder.HasIndex(e => new { e.SourceNameNormalized, e.At, e.Id }).UseCollation("C", null!, null!);
         builder.HasIndex(e => e.ChangeId);
     }
 }

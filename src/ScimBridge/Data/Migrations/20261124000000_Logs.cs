@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations.Builders;
@@ -42,11 +43,13 @@ public sealed class Logs : Migration
                 Instance = table.Column<string>(nullable: false),
             },
             constraints: table => table.PrimaryKey("PK_LogEntries", x => x.Id));
-        migrationBuilder.CreateIndex("IX_LogEntries_At", "LogEntries", "At");
-        foreach (var column in new[] { "Status", "Action", "ErrorCode", "Initiator", "CycleId", "SourceId", "TargetId", "SourceNameNormalized" })
+        migrationBuilder.CreateIndex("IX_LogEntries_At_Id", "LogEntries", ["At", "Id"]);
+        foreach (var column in new[] { "Status", "Action", "ErrorCode", "Initiator", "InitiatorType", "CycleId", "SourceId", "TargetId" })
         {
-            migrationBuilder.CreateIndex($"IX_LogEntries_{column}_Id", "LogEntries", [column, "Id"]);
+            migrationBuilder.CreateIndex($"IX_LogEntries_{column}_At_Id", "LogEntries", [column, "At", "Id"]);
         }
+        migrationBuilder.CreateIndex("IX_LogEntries_SourceNameNormalized_At_Id", "LogEntries", ["SourceNameNormalized", "At", "Id"])
+            .Annotation(RelationalAnnotationNames.Collation, new[] { "C", null, null });
         migrationBuilder.CreateIndex("IX_LogEntries_ChangeId", "LogEntries", "ChangeId");
 
         migrationBuilder.AddColumn<long>("LogEntryId", "OutboundCalls", nullable: true);
