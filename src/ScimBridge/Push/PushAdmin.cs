@@ -109,20 +109,7 @@ public sealed class PushAdmin(
         var now = time.GetUtcNow();
         using (await gate.EnterAsync(cancellationToken))
         {
-            db.OutboundCalls.AddRange(result.Calls.Select(c => new OutboundCallRecord
-            {
-                ResourceType = "Target",
-                ResourceId = Quarantine.TargetId,
-                Instance = push.Value.InstanceId,
-                Method = c.Method,
-                Path = c.Path,
-                Status = c.Status,
-                DurationMs = Math.Round(c.DurationMs, 3),
-                RetryAfterMs = c.RetryAfter is { } r ? (long)r.TotalMilliseconds : null,
-                Attempt = c.Attempt,
-                Excerpt = c.BodyExcerpt,
-                At = c.At,
-            }));
+            db.OutboundCalls.AddRange(result.Calls.Select(c => PushLog.Call(c, "Target", Quarantine.TargetId, push.Value.InstanceId, null, null)));
             await db.SaveChangesAsync(cancellationToken);
         }
         var message = result.Success

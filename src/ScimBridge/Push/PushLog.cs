@@ -73,6 +73,24 @@ public static class PushLog
         return steps;
     }
 
+    /// <summary>One HTTP attempt as the call log keeps it.</summary>
+    public static OutboundCallRecord Call(OutboundCall call, string resourceType, string resourceId, string instance, long? changeId, long? logEntryId) => new()
+    {
+        LogEntryId = logEntryId,
+        ChangeId = changeId,
+        ResourceType = resourceType,
+        ResourceId = resourceId,
+        Instance = instance,
+        Method = call.Method,
+        Path = call.Path,
+        Status = call.Status,
+        DurationMs = Math.Round(call.DurationMs, 3),
+        RetryAfterMs = call.RetryAfter is { } r ? (long)r.TotalMilliseconds : null,
+        Attempt = call.Attempt,
+        Excerpt = call.BodyExcerpt,
+        At = call.At,
+    };
+
     public static string Status(PushOutcome outcome) => outcome.Status switch
     {
         PushStatus.Pushed => outcome.Error is null ? LogStatuses.Success : LogStatuses.Warning,

@@ -267,22 +267,8 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             await db.SaveChangesAsync(cancellationToken);
             if (outcome.Calls.Count > 0)
             {
-                db.OutboundCalls.AddRange(outcome.Calls.Select(c => new OutboundCallRecord
-                {
-                    LogEntryId = entry.Id,
-                    ChangeId = snapshot.PendingChangeId,
-                    ResourceType = claimed.ResourceType,
-                    ResourceId = claimed.ResourceId,
-                    Instance = Owner,
-                    Method = c.Method,
-                    Path = c.Path,
-                    Status = c.Status,
-                    DurationMs = Math.Round(c.DurationMs, 3),
-                    RetryAfterMs = c.RetryAfter is { } r ? (long)r.TotalMilliseconds : null,
-                    Attempt = c.Attempt,
-                    Excerpt = c.BodyExcerpt,
-                    At = c.At,
-                }));
+                db.OutboundCalls.AddRange(outcome.Calls.Select(c =>
+                    PushLog.Call(c, claimed.ResourceType, claimed.ResourceId, Owner, snapshot.PendingChangeId, entry.Id)));
                 await db.SaveChangesAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
