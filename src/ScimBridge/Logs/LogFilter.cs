@@ -94,7 +94,8 @@ public sealed record LogFilter(
         if (Before is { } before)
         {
             var at = new DateTimeOffset(before.AtTicks, TimeSpan.Zero);
-            entries = entries.Where(e => e.At < at || (e.At == at && e.Id < before.Id));
+            // The redundant At <= at is an index bound PostgreSQL can seek to; the OR alone it can only filter with.
+            entries = entries.Where(e => e.At <= at && (e.At < at || e.Id < before.Id));
         }
         return entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
     }
