@@ -71,6 +71,8 @@ public sealed class ScimApp : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:ScimBridge", _database.ConnectionString);
         builder.UseSetting("Auth:Tokens:CacheSeconds", "0");
+        // Tests fire bursts from one token; the inbound limit has its own tests, which set it.
+        builder.UseSetting("Scim:RateLimit:RequestsPerSecond", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
