@@ -18,8 +18,11 @@ public sealed record Dashboard(
     IReadOnlyList<DashboardCount> Last24Hours,
     DateTimeOffset At);
 
-/// <summary>The console's front page in one read: health, quarantine, queue and the last day of the provisioning log.</summary>
-public sealed class DashboardQuery(ScimBridgeDbContext db, TimeProvider time)
+/// <summary>
+/// The console's front page in one read: the push's own connection status (quarantine, queue, staged deletes,
+/// oldest pending change, last success) and the last day of the provisioning log.
+/// </summary>
+public sealed class DashboardQuery(ScimBridgeDbContext db, PushAdmin push, TimeProvider time)
 {
     public async Task<Dashboard> GetAsync(CancellationToken cancellationToken)
     {
@@ -29,18 +32,14 @@ public sealed class DashboardQuery(ScimBridgeDbContext db, TimeProvider time)
             return new Dashboard(false, null, 0, 0, null, null, [], now);
         }
 
-        var target = await db.PushTargets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Quarantine.TargetId, cancellationToken);
-        var quarantine = target?.QuarantinedSince is { } since ? new DashboardQuarantine(since, target.Reason, target.NextProbeAt) : null;
-        var queue = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null, cancellationToken);
-        var held = await db.PushStates.CountAsync(p => p.HeldAt != null, cancellationToken);
-        var oldest = await db.Changes.Where(c => c.PushStatus == PushStatuses.Pending).MinAsync(c => (DateTimeOffset?)c.OccurredAt, cancellationToken);
-        var lastSuccess = await db.PushStates.MaxAsync(p => p.PushedAt, cancellationToken);
+        var status = await push.StatusAsync(cancellationToken);
+        var quarantine = status.Quarantine is { } q ? new DashboardQuarantine(q.Since, q.Reason, q.NextProbeAt) : null;
         var dayAgo = now.AddHours(-24);
         var counts = await db.LogEntries.Where(e => e.At >= dayAgo)
             .GroupBy(e => new { e.Status, e.Action })
             .Select(g => new { g.Key.Status, g.Key.Action, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        return new Dashboard(true, quarantine, queue, held, oldest, lastSuccess,
+        return new Dashboard(true, quarantine, status.QueueDepth, status.StagedDeletes, status.OldestPendingChangeAt, status.LastSuccessAt,
             counts.Select(c => new DashboardCount(c.Status, c.Action, c.Count)).OrderBy(c => c.Status, StringComparer.Ordinal).ThenBy(c => c.Action, StringComparer.Ordinal).ToList(),
             now);
     }
