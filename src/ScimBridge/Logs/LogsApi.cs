@@ -42,9 +42,12 @@ public static class LogsApi
             .WithSummary("What was received for a group (SCIM changes) and what was done with it (log entries), newest first.");
     }
 
-    private static async Task<Ok<LogPage>> List([AsParameters] LogQuery query, ScimBridgeDbContext db, CancellationToken ct)
+    private static async Task<Ok<LogPage>> List([AsParameters] LogQuery query, ScimBridgeDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await PageAsync(LogFilter.Parse(query), db, ct));
+
+    /// <summary>One page of the entries the filter selects, newest first, and the cursor of the next page (if any).</summary>
+    public static async Task<LogPage> PageAsync(LogFilter filter, ScimBridgeDbContext db, CancellationToken ct)
     {
-        var filter = LogFilter.Parse(query);
         var rows = await filter.Page(db)
             .Take(filter.PageSize + 1)
             .Select(e => new LogEntrySummary(e.Id, e.At, e.CycleId, e.ChangeId, e.InitiatorType, e.Initiator, e.ResourceType, e.SourceId,
@@ -52,7 +55,7 @@ public static class LogsApi
             .ToListAsync(ct);
         var more = rows.Count > filter.PageSize;
         var items = more ? rows[..filter.PageSize] : rows;
-        return TypedResults.Ok(new LogPage(items, more ? LogCursor.Encode(LogPosition.Of(items[^1].At, items[^1].Id)) : null, filter.PageSize));
+        return new LogPage(items, more ? LogCursor.Encode(LogPosition.Of(items[^1].At, items[^1].Id)) : null, filter.PageSize);
     }
 
     private static async Task<Ok<LogEntryDetail>> Get(string id, ScimBridgeDbContext db, CancellationToken ct)
@@ -61,6 +64,12 @@ public static class LogsApi
         {
             throw AdminException.NotFound($"There is no log entry '{Shorten(id)}'; log entry ids are numbers.");
         }
+        return TypedResults.Ok(await DetailAsync(entryId, db, ct));
+    }
+
+    /// <summary>One entry in full; 404 (<see cref="AdminException"/>) when there is none.</summary>
+    public static async Task<LogEntryDetail> DetailAsync(long entryId, ScimBridgeDbContext db, CancellationToken ct)
+    {
         var entry = await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct)
             ?? throw AdminException.NotFound($"There is no log entry {entryId}.");
         var calls = await db.OutboundCalls.AsNoTracking()
@@ -76,11 +85,11 @@ public static class LogsApi
                 .Select(p => new LiveRetryState(p.Attempts, p.DueAt, p.LastError, p.HeldAt != null, p.HeldAt, p.HoldReason, p.ChangeSeq > p.PushedSeq))
                 .FirstOrDefaultAsync(ct);
         }
-        return TypedResults.Ok(new LogEntryDetail(
+        return new LogEntryDetail(
             entry.Id, entry.At, entry.CycleId, entry.ChangeId, entry.InitiatorType, entry.Initiator, entry.ResourceType, entry.SourceId,
             entry.SourceName, entry.TargetId, entry.TargetName, entry.Action, entry.Status, entry.ErrorCode, entry.Message, entry.RecommendedFix,
             entry.DurationMs, entry.Attempt, entry.NextRetryAt, entry.Instance,
-            LogJson.Steps(entry.Steps), LogJson.ModifiedProperties(entry.ModifiedProperties), calls, retry));
+            LogJson.Steps(entry.Steps), LogJson.ModifiedProperties(entry.ModifiedProperties), calls, retry);
     }
 
     private static ProblemHttpResult AppendOnly(HttpContext context)

@@ -79,7 +79,7 @@ public sealed class PushAdmin(
             .Select(c => new { c.Status, c.At }).FirstOrDefaultAsync(cancellationToken);
         var queue = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null, cancellationToken);
         var retrying = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null && p.Attempts > 0, cancellationToken);
-        var held = await db.PushStates.CountAsync(p => p.HeldAt != null, cancellationToken);
+        var held = await StagedCountAsync(cancellationToken);
         var oldest = await db.Changes.Where(c => c.PushStatus == PushStatuses.Pending).MinAsync(c => (DateTimeOffset?)c.OccurredAt, cancellationToken);
         var lastSuccess = await db.PushStates.MaxAsync(p => p.PushedAt, cancellationToken);
         return new ConnectionStatus(
@@ -139,10 +139,12 @@ public sealed class PushAdmin(
         return resumed > 0;
     }
 
-    public async Task<IReadOnlyList<StagedDelete>> StagedAsync(int limit, CancellationToken cancellationToken)
+    public Task<int> StagedCountAsync(CancellationToken cancellationToken) => db.PushStates.CountAsync(p => p.HeldAt != null, cancellationToken);
+
+    public async Task<IReadOnlyList<StagedDelete>> StagedAsync(int skip, int limit, CancellationToken cancellationToken)
     {
         var held = await db.PushStates.AsNoTracking().Where(p => p.HeldAt != null)
-            .OrderBy(p => p.HeldAt).ThenBy(p => p.ResourceId).Take(limit).ToListAsync(cancellationToken);
+            .OrderBy(p => p.HeldAt).ThenBy(p => p.ResourceType).ThenBy(p => p.ResourceId).Skip(skip).Take(limit).ToListAsync(cancellationToken);
         var userIds = held.Where(h => h.ResourceType == ResourceKinds.User).Select(h => h.ResourceId).ToList();
         var groupIds = held.Where(h => h.ResourceType == ResourceKinds.Group).Select(h => h.ResourceId).ToList();
         var names = await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, Name = u.UserName })

@@ -48,7 +48,7 @@ public static class PushAdminEndpoints
         {
             throw AdminException.Invalid("limit", $"limit is between 1 and {MaxStagedPage}.");
         }
-        return TypedResults.Ok(await admin.StagedAsync(limit ?? 200, ct));
+        return TypedResults.Ok(await admin.StagedAsync(0, limit ?? 200, ct));
     }
 
     private static async Task<Ok<DecisionResult>> ApproveAll(PushAdmin admin, HttpContext context, CancellationToken ct) =>

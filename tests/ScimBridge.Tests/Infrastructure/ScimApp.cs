@@ -20,6 +20,7 @@ public sealed class ScimApp : WebApplicationFactory<Program>
 
     private readonly TestDatabase _database;
     private readonly Dictionary<string, string?> _settings;
+    private bool _kestrel;
 
     private ScimApp(TestDatabase database, Dictionary<string, string?> settings)
     {
@@ -59,6 +60,7 @@ public sealed class ScimApp : WebApplicationFactory<Program>
         {
             app.UseKestrel(0);
             app.StartServer();
+            app._kestrel = true;
         }
         var created = await app.WithScopeAsync(s => s.GetRequiredService<TokenService>().CreateAsync("test-client", CancellationToken.None));
         app.Token = created.Token;
@@ -81,7 +83,10 @@ public sealed class ScimApp : WebApplicationFactory<Program>
 
     public HttpClient CreateScimClient(string? token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
+        // On Kestrel the factory's client sits on a plain handler that follows redirects and keeps cookies itself.
+        var client = _kestrel
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress }
+            : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -14,7 +14,7 @@ public sealed class ProvisioningLogTests
     public async Task Create_LogsSuccess_WithStepsPropertiesAndItsCall(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider);
-        var id = await CreateAsync(h, "ada@example.com", "Ada Lovelace");
+        var id = await h.Bridge.CreateUserAsync("ada@example.com", "Ada Lovelace");
         await h.WaitSettledAsync();
 
         var entry = Assert.Single(await EntriesAsync(h, id));
@@ -45,7 +45,7 @@ public sealed class ProvisioningLogTests
     public async Task UpdateDisableEnable_EachLogsItsActionAndOldToNew(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider);
-        var id = await CreateAsync(h, "grace@example.com", "Grace Hopper");
+        var id = await h.Bridge.CreateUserAsync("grace@example.com", "Grace Hopper");
         await h.WaitSettledAsync();
 
         await PatchAsync(h, id, "title", "Rear Admiral");
@@ -68,7 +68,7 @@ public sealed class ProvisioningLogTests
     {
         await using var h = await PushHarness.StartAsync(provider);
         h.State.RefuseUserNamesContaining = "refused";
-        var id = await CreateAsync(h, "refused@example.com", "Refused Person");
+        var id = await h.Bridge.CreateUserAsync("refused@example.com", "Refused Person");
         var settled = await h.WaitSettledAsync();
         var failedChange = Assert.Single(settled);
         Assert.Equal(PushStatuses.Failed, failedChange.PushStatus);
@@ -100,7 +100,7 @@ public sealed class ProvisioningLogTests
     {
         await using var h = await PushHarness.StartAsync(provider, new() { ["Monday:MaxRetries"] = "0", ["Monday:CircuitBreakerBreakSeconds"] = "1" });
         h.State.FailureRate = 1;
-        var id = await CreateAsync(h, "linus@example.com", "Linus");
+        var id = await h.Bridge.CreateUserAsync("linus@example.com", "Linus");
         await PollAsync(async () => await CountAsync(h, id, LogStatuses.Retrying) >= 2, "two retrying entries");
         h.State.FailureRate = 0;
         await h.WaitSettledAsync(30);
@@ -125,7 +125,7 @@ public sealed class ProvisioningLogTests
     public async Task OutOfScope_LogsSkippedWithReason(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider, new() { ["Monday:Mapping:ScopeFilter"] = "title eq \"in\"" });
-        var id = await CreateAsync(h, "out@example.com", "Out Side");
+        var id = await h.Bridge.CreateUserAsync("out@example.com", "Out Side");
         await h.WaitSettledAsync();
 
         var entry = Assert.Single(await EntriesAsync(h, id));
@@ -137,8 +137,8 @@ public sealed class ProvisioningLogTests
     public async Task Group_LogsCreateThenMembership(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider);
-        var a = await CreateAsync(h, "a@example.com", "A");
-        var b = await CreateAsync(h, "b@example.com", "B");
+        var a = await h.Bridge.CreateUserAsync("a@example.com", "A");
+        var b = await h.Bridge.CreateUserAsync("b@example.com", "B");
         var group = await h.Bridge.CreateGroupAsync("Team", a);
         await h.WaitSettledAsync();
         var add = await h.Bridge.PatchAsync($"/scim/v2/Groups/{group}",
@@ -151,13 +151,6 @@ public sealed class ProvisioningLogTests
         Assert.Equal(LogActions.GroupMembership, entries[^1].Action);
         Assert.Equal(("members (added)", null, b), Single(entries[^1]));
         Assert.Equal("Team", entries[^1].SourceName);
-    }
-
-    private static async Task<string> CreateAsync(PushHarness h, string userName, string displayName)
-    {
-        var created = await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User(userName, displayName));
-        created.AssertStatus(HttpStatusCode.Created);
-        return created.String("id")!;
     }
 
     private static async Task PatchAsync(PushHarness h, string id, string path, JsonNode value)

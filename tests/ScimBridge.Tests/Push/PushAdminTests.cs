@@ -19,7 +19,7 @@ public sealed class PushAdminTests
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await CreateAsync(h, $"leaver{i}@example.com"));
+            ids.Add(await h.Bridge.CreateUserAsync($"leaver{i}@example.com"));
         }
         await h.WaitSettledAsync();
         foreach (var id in ids)
@@ -67,7 +67,7 @@ public sealed class PushAdminTests
         Assert.Null(healthy["quarantine"]);
 
         h.State.TokenRevoked = true;
-        await CreateAsync(h, "locked@example.com");
+        await h.Bridge.CreateUserAsync("locked@example.com");
         // The worker enters quarantine first and records the refused call right after.
         await ProvisioningLogTests.PollAsync(async () => await GetJsonAsync(admin, "/admin/api/connection") is { } s
             && s["quarantine"] is not null && s["credentialsValid"] is JsonValue v && !v.GetValue<bool>(), "quarantine");
@@ -93,7 +93,7 @@ public sealed class PushAdminTests
     public async Task ProvisionOnDemand_DryRunSendsNoWrite_ThenTheRealPushCreatesTheUser(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider, new() { ["Push:Enabled"] = "false" });
-        var id = await CreateAsync(h, "now@example.com");
+        var id = await h.Bridge.CreateUserAsync("now@example.com");
         var admin = await h.Bridge.AdminAsync();
 
         var dry = await PostJsonAsync(admin, $"/admin/api/provision/users/{id}?dryRun=true");
@@ -125,8 +125,8 @@ public sealed class PushAdminTests
     public async Task ProvisionOnDemand_Group_PushesItsWaitingMembersFirst(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider, new() { ["Push:Enabled"] = "false" });
-        var a = await CreateAsync(h, "m1@example.com");
-        var b = await CreateAsync(h, "m2@example.com");
+        var a = await h.Bridge.CreateUserAsync("m1@example.com");
+        var b = await h.Bridge.CreateUserAsync("m2@example.com");
         var group = await h.Bridge.CreateGroupAsync("On Demand", a, b);
         var admin = await h.Bridge.AdminAsync();
 
@@ -142,7 +142,7 @@ public sealed class PushAdminTests
     public async Task BadInput_IsProblemDetails_NeverA500(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider, new() { ["Push:Enabled"] = "false" });
-        var id = await CreateAsync(h, "ok@example.com");
+        var id = await h.Bridge.CreateUserAsync("ok@example.com");
         var admin = await h.Bridge.AdminAsync();
         var pending = await h.Bridge.DbAsync(db => db.Changes.SingleAsync());
 
@@ -201,13 +201,6 @@ public sealed class PushAdminTests
 
     private static Task<string> UserNameAsync(PushHarness h, string id) =>
         h.Bridge.DbAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.UserName).SingleAsync());
-
-    private static async Task<string> CreateAsync(PushHarness h, string userName)
-    {
-        var created = await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User(userName, userName.Split('@')[0]));
-        created.AssertStatus(HttpStatusCode.Created);
-        return created.String("id")!;
-    }
 
     private static async Task<JsonNode> GetJsonAsync(HttpClient client, string path)
     {
