@@ -98,6 +98,7 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, Delet
                 }
                 else
                 {
+                    trace.Action = LogActions.Create;
                     trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the user in monday.com failed.");
                     return Failure(created, Outcome);
                 }
@@ -259,6 +260,7 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, Delet
                 }
                 else
                 {
+                    trace.Action = LogActions.Create;
                     trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the team in monday.com failed.");
                     return Failure(created, Outcome);
                 }

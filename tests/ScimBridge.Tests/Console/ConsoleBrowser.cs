@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
+using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Console;
 
@@ -70,11 +71,13 @@ public sealed class ConsoleSession : IAsyncDisposable
     public const string UserName = "alice";
 
     private readonly IBrowserContext _context;
+    private readonly IAsyncDisposable _bridge;
     private readonly string _test;
 
-    private ConsoleSession(ScimApp app, IBrowserContext context, IPage page, string test)
+    private ConsoleSession(ScimApp app, IAsyncDisposable bridge, IBrowserContext context, IPage page, string test)
     {
         App = app;
+        _bridge = bridge;
         _context = context;
         Page = page;
         _test = test;
@@ -93,6 +96,15 @@ public sealed class ConsoleSession : IAsyncDisposable
     {
         var chromium = browser.Browser;
         var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, settings, kestrel: true);
+        return await OpenAsync(chromium, app, app, test);
+    }
+
+    /// <summary>The console of a bridge that pushes to the monday.com simulator; the session disposes the harness.</summary>
+    public static Task<ConsoleSession> StartAsync(ConsoleBrowser browser, PushHarness harness, [CallerMemberName] string test = "") =>
+        OpenAsync(browser.Browser, harness.Bridge, harness, test);
+
+    private static async Task<ConsoleSession> OpenAsync(IBrowser chromium, ScimApp app, IAsyncDisposable bridge, string test)
+    {
         await app.CreateAdminAsync(UserName, ConsoleHttp.Password);
         var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
@@ -100,7 +112,7 @@ public sealed class ConsoleSession : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
         });
         context.SetDefaultTimeout(15_000);
-        return new ConsoleSession(app, context, await context.NewPageAsync(), test);
+        return new ConsoleSession(app, bridge, context, await context.NewPageAsync(), test);
     }
 
     /// <summary>Fills and submits the sign-in form (it does not check the outcome).</summary>
@@ -128,6 +140,6 @@ public sealed class ConsoleSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _context.DisposeAsync();
-        await App.DisposeAsync();
+        await _bridge.DisposeAsync();
     }
 }

@@ -1,6 +1,11 @@
 using System.Net;
 using Microsoft.Playwright;
+using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin.Pages;
+using ScimBridge.Data;
+using ScimBridge.Tests.Infrastructure;
+using ScimBridge.Tests.Push;
+using static Microsoft.Playwright.Assertions;
 
 namespace ScimBridge.Tests.Console;
 
@@ -83,6 +88,60 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         await page.GetByText("Revoked token “okta-prod”").WaitForAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await scim.GetAsync("/scim/v2/Users")).StatusCode);
+    }
+
+    [BrowserFact]
+    public async Task Admin_FindsAFailedChangeByUserName_OpensIt_ReplaysIt_AndApprovesAStagedDelete()
+    {
+        var harness = await PushHarness.StartAsync(DatabaseProvider.Sqlite, new() { ["Push:DeletionGuard:MaxPerHour"] = "1" });
+        await using var session = await ConsoleSession.StartAsync(browser, harness);
+        var (h, page) = (harness, session.Page);
+        h.State.RefuseUserNamesContaining = "refused";
+        await h.Bridge.CreateUserAsync("refused.person@example.com", "Refused Person");
+        await h.Bridge.CreateUserAsync("fine.person@example.com", "Fine Person");
+        var leavers = new[] { await h.Bridge.CreateUserAsync("leaver.one@example.com"), await h.Bridge.CreateUserAsync("leaver.two@example.com") };
+        await h.WaitSettledAsync();
+        foreach (var id in leavers)
+        {
+            (await h.Bridge.PatchAsync($"/scim/v2/Users/{id}", Bodies.Patch(Bodies.Op("replace", "active", false)))).AssertStatus(HttpStatusCode.OK);
+        }
+        await ProvisioningLogTests.PollAsync(async () => await h.Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.HeldAt != null)) == 1
+            && await h.Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null)) == 0,
+            "one disable sent and one staged");
+
+        await session.LoginAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Logs", Exact = true }).ClickAsync();
+        await page.GetByLabel("User or group").FillAsync("refused");
+        await page.GetByLabel("Status").SelectOptionAsync("Failure");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        var rows = page.GetByTestId("log-entry");
+        await Expect(rows).ToHaveCountAsync(1);
+        await session.ScreenshotAsync("logs-failed-by-name");
+
+        await rows.GetByRole(AriaRole.Link, new() { Name = "refused.person@example.com" }).ClickAsync();
+        await Expect(page.GetByTestId("entry-status")).ToHaveTextAsync("Failure");
+        await Expect(page.GetByTestId("entry-error")).ToContainTextAsync("InvalidValue");
+        await Expect(page.GetByTestId("steps")).ToContainTextAsync("Export");
+        await session.ScreenshotAsync("entry-failed");
+
+        h.State.RefuseUserNamesContaining = null;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Expect(page.GetByTestId("progress-state")).ToHaveTextAsync("Done", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("progress-entries")).ToContainTextAsync("Success");
+        await session.ScreenshotAsync("replay-done");
+        Assert.NotNull(h.SimUserByName("refused.person@example.com"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Staged deletes" }).ClickAsync();
+        var staged = page.GetByTestId("staged-row");
+        await Expect(staged).ToHaveCountAsync(1);
+        var name = (await staged.GetByRole(AriaRole.Link).TextContentAsync())!.Trim();
+        await session.ScreenshotAsync("staged-deletes");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Approve {name}" }).ClickAsync();
+        await Expect(page.GetByTestId("progress-state")).ToHaveTextAsync("Done", new() { Timeout = 30_000 });
+        await session.ScreenshotAsync("approve-done");
+        Assert.False(h.SimUserByName(name)!.Active);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Staged deletes" }).ClickAsync();
+        await Expect(page.GetByTestId("none")).ToBeVisibleAsync();
     }
 
     [BrowserFact]

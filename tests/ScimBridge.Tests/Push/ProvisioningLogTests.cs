@@ -74,7 +74,7 @@ public sealed class ProvisioningLogTests
         Assert.Equal(PushStatuses.Failed, failedChange.PushStatus);
 
         var failure = Assert.Single(await EntriesAsync(h, id));
-        Assert.Equal((LogActions.Other, LogStatuses.Failure, LogCodes.InvalidValue), (failure.Action, failure.Status, failure.ErrorCode));
+        Assert.Equal((LogActions.Create, LogStatuses.Failure, LogCodes.InvalidValue), (failure.Action, failure.Status, failure.ErrorCode));
         Assert.Contains("refused by this account's policy", failure.Message, StringComparison.Ordinal);
         Assert.Equal(LogCodes.Fix(LogCodes.InvalidValue), failure.RecommendedFix);
         Assert.Contains("\"Failure\"", failure.Steps, StringComparison.Ordinal);
