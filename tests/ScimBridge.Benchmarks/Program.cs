@@ -3,6 +3,7 @@
 //
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both]
 //       [--users 10000] [--seconds 10] [--concurrency 8]          (defaults: sqlite, 10000, 10, 8)
+//       [--inbound-limit N]   the per-token SCIM rate limit at N requests/s and burst N (default 0: off)
 //
 // PostgreSQL: a fresh database is created (and dropped) on the server in SCIMBRIDGE_TEST_POSTGRES, e.g.
 //   scripts/postgres.sh start && eval "$(scripts/postgres.sh env)"
@@ -112,7 +113,14 @@ async Task<ProviderRun> RunProviderAsync(string provider)
     await Console.Error.WriteLineAsync($"== {provider}");
     await using var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, ct) : BenchDatabase.Sqlite();
     await Console.Error.WriteLineAsync($"database: {database.Description}");
-    await using var server = await ScimServer.StartAsync(serverDll, database.ServerEnvironment, ct);
+    var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal);
+    if (settings.InboundLimit > 0)
+    {
+        // The limiter on, but far above what the client sends: what it costs, not what it refuses.
+        environment["Scim__RateLimit__RequestsPerSecond"] = settings.InboundLimit.ToString(invariant);
+        environment["Scim__RateLimit__Burst"] = settings.InboundLimit.ToString(invariant);
+    }
+    await using var server = await ScimServer.StartAsync(serverDll, environment, ct);
     await Console.Error.WriteLineAsync($"server: pid {server.ProcessId} at {server.BaseAddress}");
     var token = server.Token;
 
@@ -302,7 +310,7 @@ async Task<string> WriteJsonAsync(List<ProviderRun> results)
     var document = new
     {
         startedAt,
-        settings = new { providers = settings.Providers, settings.Users, settings.Seconds, settings.Concurrency, warmupSeconds = warmup.TotalSeconds, baselineSlotSeconds = baselineSlot.TotalSeconds, preloadConcurrency = PreloadConcurrency },
+        settings = new { providers = settings.Providers, settings.Users, settings.Seconds, settings.Concurrency, settings.InboundLimit, warmupSeconds = warmup.TotalSeconds, baselineSlotSeconds = baselineSlot.TotalSeconds, preloadConcurrency = PreloadConcurrency },
         machine = new { Environment.ProcessorCount, loadAverage, os = RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString(), serverBuild },
         commit = GitCommit(root),
         runs = results,
@@ -362,15 +370,15 @@ internal sealed record ProviderRun(
     IReadOnlyList<LogEntry> ServerLog,
     List<string> Notes);
 
-internal sealed record Settings(string[] Providers, int Users, double Seconds, int Concurrency)
+internal sealed record Settings(string[] Providers, int Users, double Seconds, int Concurrency, int InboundLimit)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both] [--users 10000] [--seconds 10] [--concurrency 8]";
+        "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both] [--users 10000] [--seconds 10] [--concurrency 8] [--inbound-limit 0]";
 
     public static Settings Parse(string[] args)
     {
         var provider = "sqlite";
-        int users = 10_000, concurrency = 8;
+        int users = 10_000, concurrency = 8, inboundLimit = 0;
         double seconds = 10;
         for (var i = 0; i < args.Length; i++)
         {
@@ -391,6 +399,9 @@ internal sealed record Settings(string[] Providers, int Users, double Seconds, i
                 case "--concurrency":
                     concurrency = Number(args[i], value, 1, 1024);
                     break;
+                case "--inbound-limit":
+                    inboundLimit = Number(args[i], value, 0, 1_000_000);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
@@ -405,7 +416,7 @@ internal sealed record Settings(string[] Providers, int Users, double Seconds, i
             "both" => ["sqlite", "postgres"],
             _ => throw new ArgumentException($"--provider must be sqlite, postgres or both, not '{provider}'."),
         };
-        return new Settings(providers, users, seconds, concurrency);
+        return new Settings(providers, users, seconds, concurrency, inboundLimit);
     }
 
     private static int Number(string option, string value, int min, int max) =>
