@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
@@ -29,7 +30,8 @@ public enum SignInOutcome
     LockedOut,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, string? AccountId = null, string? UserName = null, DateTimeOffset? LockedUntil = null);
+public sealed record SignInResult(
+    SignInOutcome Outcome, string? AccountId = null, string? UserName = null, DateTimeOffset? LockedUntil = null, string? SessionStamp = null);
 
 /// <summary>
 /// Console administrators: usernames unique case-insensitively, passwords stored as PBKDF2 hashes
@@ -104,7 +106,7 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
             }
 
             await gate.WaitDurableAsync(cancellationToken);
-            return new SignInResult(SignInOutcome.Success, account.Id, account.UserName);
+            return new SignInResult(SignInOutcome.Success, account.Id, account.UserName, SessionStamp: SessionStamp(rehashed));
         }
 
         // Atomic increments, so concurrent guesses (from several replicas) all count.
@@ -126,8 +128,18 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
     }
 
     /// <summary>Whether a signed-in session for this account is still good (the account exists and is not disabled).</summary>
-    public async Task<bool> IsActiveAsync(string accountId, CancellationToken cancellationToken) =>
-        await db.AdminAccounts.AnyAsync(a => a.Id == accountId && a.DisabledAt == null, cancellationToken);
+    public async Task<bool> IsActiveAsync(string accountId, string? sessionStamp, CancellationToken cancellationToken)
+    {
+        var hash = await db.AdminAccounts.Where(a => a.Id == accountId && a.DisabledAt == null).Select(a => a.PasswordHash).FirstOrDefaultAsync(cancellationToken);
+        return hash is not null && sessionStamp is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(SessionStamp(hash)), Encoding.ASCII.GetBytes(sessionStamp));
+    }
+
+    /// <summary>
+    /// What a session remembers of the password it was opened with: a new password (a reset) changes it, so sessions
+    /// opened before the reset end. A digest, so the cookie never carries the hash itself.
+    /// </summary>
+    public static string SessionStamp(string passwordHash) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash)));
 
     /// <summary>Sets a new password and lifts any lockout; false when there is no such account.</summary>
     public async Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ public static class AdminAuthentication
     /// <summary>Console pages: the cookie session only (a bearer token is for scripts, and must not be challenged with a redirect).</summary>
     public const string ConsolePolicy = "AdminConsole";
     public const string AccountIdClaim = "scimbridge:admin-account";
+    public const string SessionStampClaim = "scimbridge:session-stamp";
     public const string CookieScheme = "AdminCookie";
     public const string TokenScheme = "AdminToken";
 
@@ -38,7 +39,7 @@ public static class AdminAuthentication
                     // The API answers 401/403 (as ProblemDetails); only console pages redirect to the login form.
                     OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized),
                     OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden),
-                    OnValidatePrincipal = EndSessionOfDisabledAccountAsync,
+                    OnValidatePrincipal = EndStaleSessionAsync,
                 };
             })
             .AddScheme<SecretTokenOptions, SecretTokenHandler>(TokenScheme, o => o.Scope = TokenScopes.Admin);
@@ -49,12 +50,13 @@ public static class AdminAuthentication
         return services;
     }
 
-    /// <summary>A disabled (or deleted) account's open sessions end at their next request, on every replica.</summary>
-    private static async Task EndSessionOfDisabledAccountAsync(CookieValidatePrincipalContext context)
+    /// <summary>The open sessions of a disabled account, or of one whose password was reset, end at their next request, on every replica.</summary>
+    private static async Task EndStaleSessionAsync(CookieValidatePrincipalContext context)
     {
         var accountId = context.Principal?.FindFirst(AccountIdClaim)?.Value;
+        var stamp = context.Principal?.FindFirst(SessionStampClaim)?.Value;
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AdminAccounts>();
-        if (accountId is null || !await accounts.IsActiveAsync(accountId, context.HttpContext.RequestAborted))
+        if (accountId is null || !await accounts.IsActiveAsync(accountId, stamp, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);

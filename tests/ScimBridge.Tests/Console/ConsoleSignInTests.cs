@@ -200,6 +200,27 @@ public sealed class ConsoleSignInTests
     }
 
     [Theory, AllDatabases]
+    public async Task ResettingAPassword_EndsTheSessionsOpenedWithTheOldOne_ButNotNewOnes(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await app.CreateAdminAsync();
+        using var before = app.Browser();
+        await before.SignInAsync();
+        Assert.Equal(HttpStatusCode.OK, (await before.GetAsync("/admin")).StatusCode);
+
+        const string newPassword = "a different long passphrase";
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().SetPasswordAsync("alice", newPassword, CancellationToken.None)));
+
+        using var ended = await before.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Contains("/admin/login", ended.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        using var after = app.Browser();
+        await after.SignInAsync(password: newPassword);
+        Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/admin/logs")).StatusCode);
+    }
+
+    [Theory, AllDatabases]
     public async Task AdminApi_CookiePostWithoutAntiforgeryToken_IsRefused_WhileWithTheTokenOrABearerTokenItWorks(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);

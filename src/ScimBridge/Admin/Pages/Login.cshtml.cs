@@ -31,7 +31,11 @@ public sealed class LoginModel(AdminAccounts accounts) : PageModel
         {
             case SignInOutcome.Success:
                 var identity = new ClaimsIdentity(
-                    [new Claim(ClaimTypes.Name, result.UserName!), new Claim(AdminAuthentication.AccountIdClaim, result.AccountId!)],
+                    [
+                        new Claim(ClaimTypes.Name, result.UserName!),
+                        new Claim(AdminAuthentication.AccountIdClaim, result.AccountId!),
+                        new Claim(AdminAuthentication.SessionStampClaim, result.SessionStamp!),
+                    ],
                     AdminAuthentication.CookieScheme);
                 await HttpContext.SignInAsync(AdminAuthentication.CookieScheme, new ClaimsPrincipal(identity));
                 // Only a path on this site: a link to /admin/login?returnUrl=https://elsewhere must not send the admin away.
