@@ -111,7 +111,7 @@ public static class CommandLine
 
         var resetName = Name();
         var resetStdin = PasswordStdin();
-        var reset = new Command("reset-password", "Set a new password (and lift a lockout).") { resetName, resetStdin };
+        var reset = new Command("reset-password", "Set a new password, lift a lockout and end the sessions opened with the old one.") { resetName, resetStdin };
         reset.SetAction((parse, ct) => WithAccounts(async accounts =>
         {
             var name = parse.GetValue(resetName)!;
