@@ -32,6 +32,19 @@ public sealed partial class ConnectionPageTests
         Assert.Equal("Not quarantined", Text(html, "quarantine-state"));
         Assert.DoesNotContain("data-testid=\"resume\"", html, StringComparison.Ordinal);
 
+        foreach (var path in new[] { $"{Page}?handler=Test", $"{Page}?handler=Nope", $"{Page}?handler=Provision&resourceType=user&name=lonely@example.com" })
+        {
+            using var get = await browser.GetAsync(path);
+            Assert.True(get.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)get.StatusCode}");
+            Assert.Contains("data-testid=\"status\"", await BodyAsync(get), StringComparison.Ordinal);
+        }
+        foreach (var path in new[] { $"{Page}?handler=Nope", Page })
+        {
+            using var unknownHandler = await browser.PostFormAsync(path, NoFields, tokenFrom: Page);
+            Assert.Equal(HttpStatusCode.BadRequest, unknownHandler.StatusCode);
+            Assert.StartsWith("Unknown action", Text(await BodyAsync(unknownHandler), "error"), StringComparison.Ordinal);
+        }
+
         using var test = await browser.PostFormAsync($"{Page}?handler=Test", NoFields, tokenFrom: Page);
         Assert.Equal(HttpStatusCode.Conflict, test.StatusCode);
         Assert.Contains("No monday.com target is configured", Text(await BodyAsync(test), "error"), StringComparison.Ordinal);

@@ -27,6 +27,14 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Status = await push.StatusAsync(cancellationToken);
 
+    /// <summary>A post without a known handler would otherwise render the page with no status loaded.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Error = "Unknown action: use one of the buttons on this page.";
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await PageAsync(cancellationToken);
+    }
+
     public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken)
     {
         await RunAsync(async () => Test = await push.TestAsync(cancellationToken));
