@@ -125,7 +125,8 @@ public sealed partial class ConnectionPageTests
         using var dry = await ProvisionAsync(browser, "user", "NOW@example.com", dryRun: true);
         Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
         var dryHtml = await BodyAsync(dry);
-        Assert.Contains($"Dry run: user {id}", Section(dryHtml, "provision-result"), StringComparison.Ordinal);
+        Assert.Equal("Dry run: user “now@example.com”", StripTags(Regex.Match(dryHtml, "<h2 id=\"result\">(.*?)</h2>").Groups[1].Value));
+        Assert.Equal($"id {id}", Text(dryHtml, "result-id"));
         Assert.Equal((LogStatuses.Success, LogActions.Create), (StripTags(Text(dryHtml, "result-status")), Text(dryHtml, "result-action")));
         var post = Assert.Single(Rows(dryHtml, "calls"), r => r.Contains("<td>POST</td>", StringComparison.Ordinal));
         Assert.Contains("simulated (not sent)", post, StringComparison.Ordinal);
@@ -139,10 +140,15 @@ public sealed partial class ConnectionPageTests
         }
         Assert.Equal(0, await h.Bridge.DbAsync(db => db.LogEntries.CountAsync()));
 
-        using var real = await ProvisionAsync(browser, "user", "now@example.com", dryRun: false);
+        // The dry run's "Push it for real now" form: the same object by id, without dry run.
+        var pushNow = Regex.Match(dryHtml, "<form[^>]*>((?:(?!</form>).)*data-testid=\"push-now\".*?)</form>", RegexOptions.Singleline).Groups[1].Value;
+        var fields = Regex.Matches(pushNow, "<input type=\"hidden\" name=\"(\\w+)\" value=\"([^\"]*)\">")
+            .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        Assert.Equal(new Dictionary<string, string> { ["resourceType"] = "user", ["name"] = id }, fields);
+        using var real = await browser.PostFormAsync($"{Page}?handler=Provision", fields, tokenFrom: Page);
         Assert.Equal(HttpStatusCode.OK, real.StatusCode);
         var realHtml = await BodyAsync(real);
-        Assert.Contains($"Provisioned: user {id}", Section(realHtml, "provision-result"), StringComparison.Ordinal);
+        Assert.Equal("Provisioned: user “now@example.com”", StripTags(Regex.Match(realHtml, "<h2 id=\"result\">(.*?)</h2>").Groups[1].Value));
         Assert.Equal(LogStatuses.Success, StripTags(Text(realHtml, "result-status")));
         Assert.Equal(["Received", "Scoping", "Matching", "Mapping", "Export"],
             Rows(realHtml, "steps").Select(r => StripTags(Regex.Match(r, "<td>(.*?)</td>").Groups[1].Value)));

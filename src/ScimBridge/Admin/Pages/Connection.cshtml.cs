@@ -18,6 +18,9 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
     public ProvisionResult? Provisioned { get; private set; }
     public string? Error { get; private set; }
 
+    /// <summary>The provisioned object's userName or displayName (null once it is deleted).</summary>
+    public string? Subject { get; private set; }
+
     /// <summary>userName by id, for the members a group push sent first.</summary>
     public IReadOnlyDictionary<string, string> MemberNames { get; private set; } = new Dictionary<string, string>();
 
@@ -65,6 +68,9 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
             var kind = PushAdmin.ResourceKind(resourceType ?? "");
             var id = await ResolveAsync(kind, name?.Trim() ?? "", cancellationToken);
             Provisioned = await push.ProvisionAsync(kind, id, dry, AdminApi.ActorName(HttpContext), cancellationToken);
+            Subject = kind == ResourceKinds.User
+                ? await db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
+                : await db.Groups.Where(g => g.Id == id).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
             var memberIds = Provisioned.Members.Select(m => m.ResourceId).ToList();
             if (memberIds.Count > 0)
             {
