@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
+using ScimBridge.Push;
+using ScimBridge.Scim;
+
+namespace ScimBridge.Admin.Pages;
+
+/// <summary>The monday.com connection: its status, Test connection, Resume from quarantine, and provision on demand.</summary>
+public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : PageModel
+{
+    public const int MaxNameLength = 256;
+
+    public ConnectionStatus Status { get; private set; } = null!;
+    public ConnectionTest? Test { get; private set; }
+    public string? Resumed { get; private set; }
+    public ProvisionResult? Provisioned { get; private set; }
+    public string? Error { get; private set; }
+
+    /// <summary>The provisioned object's userName or displayName (null once it is deleted).</summary>
+    public string? Subject { get; private set; }
+
+    /// <summary>userName by id, for the members a group push sent first.</summary>
+    public IReadOnlyDictionary<string, string> MemberNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>What the provision form shows again after a post.</summary>
+    public string ResourceType { get; private set; } = "user";
+    public string Name { get; private set; } = "";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Status = await push.StatusAsync(cancellationToken);
+
+    /// <summary>A post without a known handler would otherwise render the page with no status loaded.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Error = "Unknown action: use one of the buttons on this page.";
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await PageAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(async () => Test = await push.TestAsync(cancellationToken));
+        return await PageAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(async () => Resumed = await push.ResumeAsync(cancellationToken)
+            ? "Resumed: the push continues now. If monday.com still refuses the token, the connection goes back into quarantine."
+            : "The connection was not in quarantine; nothing to resume.");
+        return await PageAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostProvisionAsync(string? resourceType, string? name, string? dryRun, CancellationToken cancellationToken)
+    {
+        ResourceType = resourceType ?? "";
+        Name = name ?? "";
+        await RunAsync(async () =>
+        {
+            // Parsed by hand: a bound bool would turn a garbled value into false, which is a real push.
+            var dry = dryRun switch
+            {
+                null or "false" => false,
+                "true" or "on" => true,
+                _ => throw AdminException.Invalid("dryRun", "Dry run is on or off."),
+            };
+            var kind = PushAdmin.ResourceKind(resourceType ?? "");
+            var id = await ResolveAsync(kind, name?.Trim() ?? "", cancellationToken);
+            Provisioned = await push.ProvisionAsync(kind, id, dry, AdminApi.ActorName(HttpContext), cancellationToken);
+            Subject = kind == ResourceKinds.User
+                ? await db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
+                : await db.Groups.Where(g => g.Id == id).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
+            var memberIds = Provisioned.Members.Select(m => m.ResourceId).ToList();
+            if (memberIds.Count > 0)
+            {
+                MemberNames = await db.Users.Where(u => memberIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, cancellationToken);
+            }
+        });
+        return await PageAsync(cancellationToken);
+    }
+
+    /// <summary>A userName or displayName to an id: exact first, then ignoring case, then the value as an id.</summary>
+    private async Task<string> ResolveAsync(string kind, string name, CancellationToken cancellationToken)
+    {
+        var what = kind == ResourceKinds.User ? "user" : "group";
+        if (name.Length == 0)
+        {
+            throw AdminException.Invalid("name", $"Enter the {what}'s {(kind == ResourceKinds.User ? "userName" : "displayName")} or id.");
+        }
+        // The database would refuse a NUL (PostgreSQL) and no name or id has control characters.
+        if (name.Length > MaxNameLength || name.Any(char.IsControl))
+        {
+            throw AdminException.Invalid("name", $"A name or id is at most {MaxNameLength} characters, without control characters.");
+        }
+
+        var normalized = UserMapping.Normalize(name);
+        var ids = kind == ResourceKinds.User
+            ? await db.Users.Where(u => u.UserName == name).Select(u => u.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exact
+                ? exact
+                : await db.Users.Where(u => u.UserNameNormalized == normalized).Select(u => u.Id).Take(2).ToListAsync(cancellationToken)
+            : await db.Groups.Where(g => g.DisplayName == name).Select(g => g.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exactGroup
+                ? exactGroup
+                : await db.Groups.Where(g => g.DisplayNameNormalized == normalized).Select(g => g.Id).Take(2).ToListAsync(cancellationToken);
+        return ids switch
+        {
+            [var one] => one,
+            // displayName is not unique; userName is, ignoring case.
+            [_, _, ..] => throw new AdminException(StatusCodes.Status409Conflict, "Ambiguous",
+                $"More than one {what} is called “{name}”; enter the id instead."),
+            _ => await IdExistsAsync(kind, name, cancellationToken)
+                ? name
+                : throw AdminException.NotFound($"There is no {what} with the {(kind == ResourceKinds.User ? "userName" : "displayName")} or id “{name}”."),
+        };
+    }
+
+    private async Task<bool> IdExistsAsync(string kind, string id, CancellationToken cancellationToken) =>
+        (kind == ResourceKinds.User
+            ? await db.Users.AnyAsync(u => u.Id == id, cancellationToken)
+            : await db.Groups.AnyAsync(g => g.Id == id, cancellationToken))
+        // A deleted object can still have a deprovisioning push to send.
+        || await db.PushStates.AnyAsync(p => p.ResourceType == kind && p.ResourceId == id, cancellationToken);
+
+    private async Task RunAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (AdminException ex)
+        {
+            Error = ex.Detail ?? ex.Title;
+            Response.StatusCode = ex.Status;
+        }
+    }
+
+    private async Task<IActionResult> PageAsync(CancellationToken cancellationToken)
+    {
+        Status = await push.StatusAsync(cancellationToken);
+        return Page();
+    }
+}
