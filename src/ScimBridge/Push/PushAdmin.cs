@@ -116,7 +116,7 @@ public sealed class PushAdmin(
             ? "monday.com accepted the token and answered."
             : result.Failure switch
             {
-                MondayFailure.Credentials => $"monday.com refused the token ({result.Status}). {LogCodes.Fix(LogCodes.CredentialsRejected)}",
+                MondayFailure.Credentials => $"HTTP {result.Status}: {LogCodes.Fix(LogCodes.CredentialsRejected)}",
                 _ when result.Status == 0 => $"monday.com could not be reached: {result.Detail}",
                 _ => $"monday.com answered {result.Status}: {result.Detail}",
             };
@@ -390,8 +390,14 @@ public sealed class PushAdmin(
                 .Where(c => !dryRun || c.Method == "GET")
                 .Concat(captured.Select(r => new ProvisionCall(r.Method, r.Path, 0, true, r.Body)))
                 .ToList();
+            var steps = PushLog.Steps(snapshot, outcome);
+            if (dryRun)
+            {
+                // The pusher wrote these as if its requests had been answered; say that they were not sent.
+                steps = steps.Select(s => s.Name is PushTrace.Matching or PushTrace.Export ? s with { Detail = $"Dry run, nothing sent: {s.Detail}" } : s).ToList();
+            }
             return new ProvisionResult(kind, resourceId, dryRun, PushLog.Status(outcome), outcome.Trace.Action, outcome.Code, outcome.Error,
-                LogCodes.Fix(outcome.Code), PushLog.Steps(snapshot, outcome), outcome.Trace.Properties, calls, entry?.Id, []);
+                LogCodes.Fix(outcome.Code), steps, outcome.Trace.Properties, calls, entry?.Id, []);
         }
         catch when (!dryRun)
         {

@@ -102,6 +102,8 @@ public sealed class PushAdminTests
         var post = Assert.Single(dry["calls"]!.AsArray(), c => c!["method"]!.GetValue<string>() == "POST")!;
         Assert.True(post["simulated"]!.GetValue<bool>());
         Assert.Contains("now@example.com", post["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All(dry["steps"]!.AsArray().Where(s => s!["name"]!.GetValue<string>() is "Matching" or "Export"),
+            s => Assert.StartsWith("Dry run, nothing sent: ", s!["detail"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Null(h.SimUserByName("now@example.com"));
         lock (h.State.Sync)
         {
