@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -9,18 +11,39 @@ namespace ScimBridge.Operations;
 
 /// <summary>
 /// Data Protection keys in the <c>DataProtectionKeys</c> table, so every replica on the database shares one key ring:
-/// a cookie or a secret protected by one instance is readable by all.
+/// a cookie or a secret protected by one instance is readable by all. With <c>DataProtection:CertificatePath</c> the
+/// keys are encrypted with that certificate before they reach the table.
 /// </summary>
 public sealed class DatabaseXmlRepository(IServiceScopeFactory scopes) : IXmlRepository
 {
     public const string ApplicationName = "ScimBridge";
 
-    public static IServiceCollection AddSharedDataProtection(IServiceCollection services)
+    public static IServiceCollection AddSharedDataProtection(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection().SetApplicationName(ApplicationName);
+        var builder = services.AddDataProtection().SetApplicationName(ApplicationName);
+        // Without a certificate the keys are stored as they are, guarded only by the database's own access control.
+        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } path)
+        {
+            builder.ProtectKeysWithCertificate(LoadCertificate(path, configuration["DataProtection:CertificatePassword"]));
+        }
         services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
         return services;
+    }
+
+    private static X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        try
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
+            return certificate.HasPrivateKey
+                ? certificate
+                : throw new InvalidOperationException($"DataProtection:CertificatePath '{path}' has no private key; keys protected with it could not be read back.");
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"DataProtection:CertificatePath '{path}' could not be loaded as a PKCS#12 (.pfx) file with DataProtection:CertificatePassword: {ex.Message}", ex);
+        }
     }
 
     public IReadOnlyCollection<XElement> GetAllElements()

@@ -20,7 +20,7 @@ public static class OperationsFeature
         services.AddSingleton<PrometheusExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<PrometheusExporter>());
         services.AddInboundRateLimiting(configuration);
-        DatabaseXmlRepository.AddSharedDataProtection(services);
+        DatabaseXmlRepository.AddSharedDataProtection(services, configuration);
         return services;
     }
 

@@ -181,6 +181,9 @@ public sealed class PrometheusExporter : IHostedService, IDisposable
     private sealed class InstrumentState
     {
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+        // Every request records a few measurements: finding their series by the tags as given, without rendering
+        // the label text, keeps the hot path free of allocations.
+        private readonly ConcurrentDictionary<TagSet, Series> _byTags = new(TagSetComparer.Instance);
         private readonly double[]? _buckets;
         private readonly bool _observable;
 
@@ -209,13 +212,19 @@ public sealed class PrometheusExporter : IHostedService, IDisposable
             if (_observable)
             {
                 _series.Clear();
+                _byTags.Clear();
             }
         }
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
-            var series = _series.GetOrAdd(labels, static (_, buckets) => new Series(buckets), _buckets);
+            var byTags = _byTags.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
+            if (!byTags.TryGetValue(tags, out var series))
+            {
+                // The same labels in another tag order are the same series.
+                series = _series.GetOrAdd(Labels(tags), static (_, buckets) => new Series(buckets), _buckets);
+                byTags.TryAdd(tags, series);
+            }
             series.Add(value, _observable);
         }
 
@@ -226,6 +235,51 @@ public sealed class PrometheusExporter : IHostedService, IDisposable
                 series.WriteTo(text, Name, labels, _buckets);
             }
         }
+    }
+
+    /// <summary>The tags of a measurement as the instrument gave them.</summary>
+    private sealed class TagSet(KeyValuePair<string, object?>[] tags)
+    {
+        public KeyValuePair<string, object?>[] Tags { get; } = tags;
+    }
+
+    private sealed class TagSetComparer : IEqualityComparer<TagSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, TagSet>
+    {
+        public static readonly TagSetComparer Instance = new();
+
+        public bool Equals(TagSet? x, TagSet? y) => ReferenceEquals(x, y) || (x is not null && y is not null && Equals(x.Tags, y));
+
+        public int GetHashCode(TagSet set) => GetHashCode(set.Tags);
+
+        public bool Equals(ReadOnlySpan<KeyValuePair<string, object?>> tags, TagSet set)
+        {
+            var other = set.Tags;
+            if (tags.Length != other.Length)
+            {
+                return false;
+            }
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(tags[i].Key, other[i].Key, StringComparison.Ordinal) || !Equals(tags[i].Value, other[i].Value))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public int GetHashCode(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var hash = new HashCode();
+            foreach (var (key, value) in tags)
+            {
+                hash.Add(key, StringComparer.Ordinal);
+                hash.Add(value);
+            }
+            return hash.ToHashCode();
+        }
+
+        public TagSet Create(ReadOnlySpan<KeyValuePair<string, object?>> tags) => new(tags.ToArray());
     }
 
     private sealed class Series(double[]? buckets)
