@@ -19,6 +19,9 @@ internal sealed record ScenarioResult(
     SortedDictionary<string, long> ErrorsByStatus,
     SortedDictionary<string, string> ErrorSamples)
 {
+    /// <summary>Server process CPU time (user + system) per request while this scenario ran, in microseconds: steadier than rates on a busy machine.</summary>
+    public double? ServerCpuMicrosecondsPerRequest { get; init; }
+
     /// <summary>The /healthz rate this scenario is compared with: the mean of the baseline slots before and after it.</summary>
     public double? BaselineRequestsPerSecond { get; init; }
 

@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both]
 //       [--users 10000] [--seconds 10] [--concurrency 8]          (defaults: sqlite, 10000, 10, 8)
 //       [--inbound-limit N]   the per-token SCIM rate limit at N requests/s and burst N (default 0: off)
+//       [--server-dll PATH]   another build's ScimBridge.dll (e.g. a git worktree's bin/Release), for A/B runs
 //
 // PostgreSQL: a fresh database is created (and dropped) on the server in SCIMBRIDGE_TEST_POSTGRES, e.g.
 //   scripts/postgres.sh start && eval "$(scripts/postgres.sh env)"
@@ -62,7 +63,7 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 var ct = cts.Token;
 
-var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+var serverDll = settings.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
 if (!File.Exists(serverDll))
 {
     await Console.Error.WriteLineAsync($"{serverDll} is missing: build this project (its reference copies the server here).");
@@ -155,9 +156,11 @@ async Task<ProviderRun> RunProviderAsync(string provider)
 
     async Task<ScenarioResult> Measure(string name, Func<HttpRequestMessage> next, TimeSpan length)
     {
+        var cpu = server.CpuTime();
         var result = await Load.RunAsync(name, client, next, settings.Concurrency, length, ct);
+        result = result with { ServerCpuMicrosecondsPerRequest = (server.CpuTime() - cpu).TotalMicroseconds / Math.Max(1, result.Requests) };
         await Console.Error.WriteLineAsync(
-            $"{name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+            $"{name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, server CPU {result.ServerCpuMicrosecondsPerRequest:0.0} µs/req, errors {result.Errors}");
         return result;
     }
 
@@ -184,7 +187,12 @@ async Task<ProviderRun> RunProviderAsync(string provider)
     }
 
     var baseline = Load.Combine("GET /healthz (baseline)", slots);
-    baseline = baseline with { BaselineRequestsPerSecond = baseline.RequestsPerSecond, RatioToBaseline = 1 };
+    baseline = baseline with
+    {
+        BaselineRequestsPerSecond = baseline.RequestsPerSecond,
+        RatioToBaseline = 1,
+        ServerCpuMicrosecondsPerRequest = slots.Sum(s => s.ServerCpuMicrosecondsPerRequest * s.Requests) / Math.Max(1, slots.Sum(s => s.Requests)),
+    };
     var (slowest, fastest) = (slots.Min(b => b.RequestsPerSecond), slots.Max(b => b.RequestsPerSecond));
     if (fastest > 1.25 * slowest)
     {
@@ -262,7 +270,7 @@ string Report(List<ProviderRun> results)
         $"server build {serverBuild}; {Environment.ProcessorCount} cores; load average {loadAverage} at start; .NET {Environment.Version}; " +
         $"client and server share the machine. × healthz: the rate over the mean /healthz rate of the {baselineSlot.TotalSeconds:0.#} s slots just before and after it (the baseline row: all slots).");
     md.AppendLine();
-    md.AppendLine("| provider | scenario | req/s | × healthz | healthz req/s | p50 ms | p99 ms | max ms | requests | errors |");
+    md.AppendLine("| provider | scenario | req/s | × healthz | healthz req/s | server CPU µs/req | p50 ms | p99 ms | max ms | requests | errors |");
     md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
     foreach (var run in results)
     {
@@ -270,7 +278,7 @@ string Report(List<ProviderRun> results)
         {
             var errors = s.Errors == 0 ? "0" : string.Join(", ", s.ErrorsByStatus.Select(e => $"{e.Key}×{e.Value}"));
             md.AppendLine(invariant,
-                $"| {run.Provider} | {s.Name} | {s.RequestsPerSecond:0} | {s.RatioToBaseline:0.000} | {s.BaselineRequestsPerSecond:0} | {s.P50Ms:0.00} | {s.P99Ms:0.00} | {s.MaxMs:0.0} | {s.Requests} | {errors} |");
+                $"| {run.Provider} | {s.Name} | {s.RequestsPerSecond:0} | {s.RatioToBaseline:0.000} | {s.BaselineRequestsPerSecond:0} | {s.ServerCpuMicrosecondsPerRequest:0.0} | {s.P50Ms:0.00} | {s.P99Ms:0.00} | {s.MaxMs:0.0} | {s.Requests} | {errors} |");
         }
     }
 
@@ -370,15 +378,16 @@ internal sealed record ProviderRun(
     IReadOnlyList<LogEntry> ServerLog,
     List<string> Notes);
 
-internal sealed record Settings(string[] Providers, int Users, double Seconds, int Concurrency, int InboundLimit)
+internal sealed record Settings(string[] Providers, int Users, double Seconds, int Concurrency, int InboundLimit, string? ServerDll)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both] [--users 10000] [--seconds 10] [--concurrency 8] [--inbound-limit 0]";
+        "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both] [--users 10000] [--seconds 10] [--concurrency 8] [--inbound-limit 0] [--server-dll PATH]";
 
     public static Settings Parse(string[] args)
     {
         var provider = "sqlite";
         int users = 10_000, concurrency = 8, inboundLimit = 0;
+        string? serverDll = null;
         double seconds = 10;
         for (var i = 0; i < args.Length; i++)
         {
@@ -402,6 +411,9 @@ internal sealed record Settings(string[] Providers, int Users, double Seconds, i
                 case "--inbound-limit":
                     inboundLimit = Number(args[i], value, 0, 1_000_000);
                     break;
+                case "--server-dll":
+                    serverDll = Path.GetFullPath(value);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
@@ -416,7 +428,7 @@ internal sealed record Settings(string[] Providers, int Users, double Seconds, i
             "both" => ["sqlite", "postgres"],
             _ => throw new ArgumentException($"--provider must be sqlite, postgres or both, not '{provider}'."),
         };
-        return new Settings(providers, users, seconds, concurrency, inboundLimit);
+        return new Settings(providers, users, seconds, concurrency, inboundLimit, serverDll);
     }
 
     private static int Number(string option, string value, int min, int max) =>
