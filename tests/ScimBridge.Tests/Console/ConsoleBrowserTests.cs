@@ -101,13 +101,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         await h.Bridge.CreateUserAsync("fine.person@example.com", "Fine Person");
         var leavers = new[] { await h.Bridge.CreateUserAsync("leaver.one@example.com"), await h.Bridge.CreateUserAsync("leaver.two@example.com") };
         await h.WaitSettledAsync();
-        foreach (var id in leavers)
-        {
-            (await h.Bridge.PatchAsync($"/scim/v2/Users/{id}", Bodies.Patch(Bodies.Op("replace", "active", false)))).AssertStatus(HttpStatusCode.OK);
-        }
-        await ProvisioningLogTests.PollAsync(async () => await h.Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.HeldAt != null)) == 1
-            && await h.Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null)) == 0,
-            "one disable sent and one staged");
+        await h.DeactivateAsync(leavers, held: 1);
 
         await session.LoginAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Logs", Exact = true }).ClickAsync();

@@ -22,11 +22,7 @@ public sealed class PushAdminTests
             ids.Add(await h.Bridge.CreateUserAsync($"leaver{i}@example.com"));
         }
         await h.WaitSettledAsync();
-        foreach (var id in ids)
-        {
-            (await h.Bridge.PatchAsync($"/scim/v2/Users/{id}", Bodies.Patch(Bodies.Op("replace", "active", false)))).AssertStatus(HttpStatusCode.OK);
-        }
-        await ProvisioningLogTests.PollAsync(async () => await h.Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.HeldAt != null)) == 3, "three staged deletes");
+        await h.DeactivateAsync(ids, held: 3);
 
         Assert.Equal(2, Inactive(h));
         var admin = await h.Bridge.AdminAsync();

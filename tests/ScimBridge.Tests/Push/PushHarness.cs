@@ -1,5 +1,6 @@
 extern alias MondaySim;
 
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using MondaySim::ScimBridge.MondaySim;
@@ -48,6 +49,21 @@ public sealed class PushHarness : IAsyncDisposable
         }
         var bridge = await ScimApp.StartAsync(provider, all, database, kestrel: true);
         return new PushHarness(sim, bridge);
+    }
+
+    /// <summary>
+    /// Deactivates users through SCIM and waits until the push has dealt with each one: sent to monday.com, or held
+    /// by the deletion guard (<paramref name="held"/> of them).
+    /// </summary>
+    public async Task DeactivateAsync(IEnumerable<string> ids, int held)
+    {
+        foreach (var id in ids)
+        {
+            (await Bridge.PatchAsync($"/scim/v2/Users/{id}", Bodies.Patch(Bodies.Op("replace", "active", false)))).AssertStatus(HttpStatusCode.OK);
+        }
+        await ProvisioningLogTests.PollAsync(async () => await Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.HeldAt != null)) == held
+            && await Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null)) == 0,
+            $"{held} staged deletes and the rest sent");
     }
 
     public SimUser? SimUserByName(string userName)
