@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -45,13 +46,17 @@ public static class LogsApi
     private static async Task<Ok<LogPage>> List([AsParameters] LogQuery query, ScimBridgeDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await PageAsync(LogFilter.Parse(query), db, ct));
 
+    /// <summary>An entry as a list shows it, translated to SQL.</summary>
+    public static readonly Expression<Func<LogEntryRecord, LogEntrySummary>> Summary = e => new LogEntrySummary(e.Id, e.At, e.CycleId,
+        e.ChangeId, e.InitiatorType, e.Initiator, e.ResourceType, e.SourceId, e.SourceName, e.TargetId, e.TargetName, e.Action, e.Status,
+        e.ErrorCode, e.Message, e.DurationMs, e.Attempt);
+
     /// <summary>One page of the entries the filter selects, newest first, and the cursor of the next page (if any).</summary>
     public static async Task<LogPage> PageAsync(LogFilter filter, ScimBridgeDbContext db, CancellationToken ct)
     {
         var rows = await filter.Page(db)
             .Take(filter.PageSize + 1)
-            .Select(e => new LogEntrySummary(e.Id, e.At, e.CycleId, e.ChangeId, e.InitiatorType, e.Initiator, e.ResourceType, e.SourceId,
-                e.SourceName, e.TargetId, e.TargetName, e.Action, e.Status, e.ErrorCode, e.Message, e.DurationMs, e.Attempt))
+            .Select(Summary)
             .ToListAsync(ct);
         var more = rows.Count > filter.PageSize;
         var items = more ? rows[..filter.PageSize] : rows;

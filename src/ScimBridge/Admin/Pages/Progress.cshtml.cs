@@ -55,9 +55,7 @@ public sealed class ProgressModel(ScimBridgeDbContext db) : PageModel
             .Where(e => !mine.Any(p => p.ResourceType == e.ResourceType && p.ResourceId == e.SourceId))
             .Select(e => new { e.ResourceType, e.SourceId }).Distinct().CountAsync(cancellationToken);
         Latest = await entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(LatestShown)
-            .Select(e => new LogEntrySummary(e.Id, e.At, e.CycleId, e.ChangeId, e.InitiatorType, e.Initiator, e.ResourceType, e.SourceId,
-                e.SourceName, e.TargetId, e.TargetName, e.Action, e.Status, e.ErrorCode, e.Message, e.DurationMs, e.Attempt))
-            .ToListAsync(cancellationToken);
+            .Select(LogsApi.Summary).ToListAsync(cancellationToken);
         QuarantineReason = await db.PushTargets.AsNoTracking()
             .Where(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)
             .Select(t => t.Reason ?? "quarantined").FirstOrDefaultAsync(cancellationToken);
