@@ -117,7 +117,7 @@ public sealed class AccountsTests
     public async Task AdminCommands_CreateWithAGeneratedPassword_ListResetUnlockAndDisable(DatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
-        var create = await RunAsync(database, null, "admin", "create", "--name", "ops");
+        var create = await BridgeCli.RunAsync(database, null, "admin", "create", "--name", "ops");
         Assert.Equal(0, create.ExitCode);
         var generated = create.Lines[^1];
         Assert.True(generated.Length >= 20, generated);
@@ -129,62 +129,30 @@ public sealed class AccountsTests
         }
 
         Assert.DoesNotContain(generated, await app.DbAsync(db => db.AdminAccounts.Select(a => a.PasswordHash).SingleAsync()), StringComparison.Ordinal);
-        Assert.Equal(1, (await RunAsync(database, null, "admin", "create", "--name", "OPS")).ExitCode);
-        var tooShort = await RunAsync(database, "short\n", "admin", "create", "--name", "dev", "--password-stdin");
+        Assert.Equal(1, (await BridgeCli.RunAsync(database, null, "admin", "create", "--name", "OPS")).ExitCode);
+        var tooShort = await BridgeCli.RunAsync(database, "short\n", "admin", "create", "--name", "dev", "--password-stdin");
         Assert.Equal(1, tooShort.ExitCode);
         Assert.Contains("12", tooShort.Error, StringComparison.Ordinal);
 
-        var reset = await RunAsync(database, "a brand new passphrase\n", "admin", "reset-password", "--name", "ops", "--password-stdin");
+        var reset = await BridgeCli.RunAsync(database, "a brand new passphrase\n", "admin", "reset-password", "--name", "ops", "--password-stdin");
         Assert.Equal(0, reset.ExitCode);
         Assert.DoesNotContain(reset.Lines, l => l.Contains("brand new", StringComparison.Ordinal));
         await app.DbAsync(db => db.AdminAccounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.LockedUntil, DateTimeOffset.UtcNow.AddMinutes(5))));
-        Assert.Contains((await RunAsync(database, null, "admin", "list")).Lines, l => l.StartsWith("ops ", StringComparison.Ordinal) && l.Contains("locked until", StringComparison.Ordinal));
-        Assert.Equal(0, (await RunAsync(database, null, "admin", "unlock", "--name", "ops")).ExitCode);
+        Assert.Contains((await BridgeCli.RunAsync(database, null, "admin", "list")).Lines, l => l.StartsWith("ops ", StringComparison.Ordinal) && l.Contains("locked until", StringComparison.Ordinal));
+        Assert.Equal(0, (await BridgeCli.RunAsync(database, null, "admin", "unlock", "--name", "ops")).ExitCode);
         using (var browser = app.Browser())
         {
             Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("ops", "a brand new passphrase")).StatusCode);
         }
 
-        Assert.Equal(0, (await RunAsync(database, null, "admin", "disable", "--name", "ops")).ExitCode);
-        Assert.Contains((await RunAsync(database, null, "admin", "list")).Lines, l => l.StartsWith("ops ", StringComparison.Ordinal) && l.Contains("disabled", StringComparison.Ordinal));
+        Assert.Equal(0, (await BridgeCli.RunAsync(database, null, "admin", "disable", "--name", "ops")).ExitCode);
+        Assert.Contains((await BridgeCli.RunAsync(database, null, "admin", "list")).Lines, l => l.StartsWith("ops ", StringComparison.Ordinal) && l.Contains("disabled", StringComparison.Ordinal));
         using (var browser = app.Browser())
         {
             Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("ops", "a brand new passphrase")).StatusCode);
         }
 
-        Assert.Equal(1, (await RunAsync(database, null, "admin", "unlock", "--name", "nobody")).ExitCode);
-    }
-
-    private static async Task<(int ExitCode, string[] Lines, string Error)> RunAsync(TestDatabase database, string? input, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Database__Provider"] = database.Provider.ToString();
-        start.Environment["ConnectionStrings__ScimBridge"] = database.ConnectionString;
-        using var process = Process.Start(start)!;
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (process.ExitCode, lines, await error);
+        Assert.Equal(1, (await BridgeCli.RunAsync(database, null, "admin", "unlock", "--name", "nobody")).ExitCode);
     }
 }
 

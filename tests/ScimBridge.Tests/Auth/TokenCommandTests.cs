@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
@@ -12,7 +11,7 @@ public sealed class TokenCommandTests
     public async Task TokenCreate_PrintsAWorkingToken_StoresOnlyItsHash_AndRevokeShutsItOut(DatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
-        var create = await RunAsync(database, "token", "create", "--name", "entra-prod");
+        var create = await BridgeCli.RunAsync(database, null, "token", "create", "--name", "entra-prod");
         Assert.Equal(0, create.ExitCode);
         var token = create.Lines[^1];
         Assert.StartsWith("scb_", token, StringComparison.Ordinal);
@@ -25,23 +24,23 @@ public sealed class TokenCommandTests
         using var client = app.CreateScimClient(token);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scim/v2/Users")).StatusCode);
 
-        var list = await RunAsync(database, "token", "list");
+        var list = await BridgeCli.RunAsync(database, null, "token", "list");
         Assert.Equal(0, list.ExitCode);
         Assert.Contains(list.Lines, l => l.StartsWith("entra-prod", StringComparison.Ordinal) && l.EndsWith("active", StringComparison.Ordinal));
         Assert.DoesNotContain(list.Lines, l => l.Contains(token, StringComparison.Ordinal));
 
-        var duplicate = await RunAsync(database, "token", "create", "--name", "entra-prod");
+        var duplicate = await BridgeCli.RunAsync(database, null, "token", "create", "--name", "entra-prod");
         Assert.NotEqual(0, duplicate.ExitCode);
 
-        var revoke = await RunAsync(database, "token", "revoke", "--name", "entra-prod");
+        var revoke = await BridgeCli.RunAsync(database, null, "token", "revoke", "--name", "entra-prod");
         Assert.Equal(0, revoke.ExitCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/scim/v2/Users")).StatusCode);
 
-        var again = await RunAsync(database, "token", "revoke", "--name", "entra-prod");
+        var again = await BridgeCli.RunAsync(database, null, "token", "revoke", "--name", "entra-prod");
         Assert.Equal(1, again.ExitCode);
 
         // The name is free again once revoked.
-        var recreate = await RunAsync(database, "token", "create", "--name", "entra-prod");
+        var recreate = await BridgeCli.RunAsync(database, null, "token", "create", "--name", "entra-prod");
         Assert.Equal(0, recreate.ExitCode);
         Assert.NotEqual(token, recreate.Lines[^1]);
     }
@@ -50,33 +49,8 @@ public sealed class TokenCommandTests
     public async Task TokenCreate_WithoutName_FailsWithUsage()
     {
         await using var database = await TestDatabases.CreateAsync(DatabaseProvider.Sqlite);
-        var result = await RunAsync(database, "token", "create");
+        var result = await BridgeCli.RunAsync(database, null, "token", "create");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("--name", result.Error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string[] Lines, string Error)> RunAsync(TestDatabase database, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Database__Provider"] = database.Provider.ToString();
-        start.Environment["ConnectionStrings__ScimBridge"] = database.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (process.ExitCode, lines, await error);
     }
 }
