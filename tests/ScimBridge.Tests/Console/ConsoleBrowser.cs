@@ -125,8 +125,12 @@ public sealed class ConsoleSession : IAsyncDisposable
 
         await Page.GetByLabel("Username").FillAsync(user);
         await Page.GetByLabel("Password").FillAsync(password);
+        // The answer is a redirect or the same form again, so a load state or the URL cannot tell it from
+        // the form just filled; a mark on the form's document can (waiting for DOMContentLoaded here once
+        // timed out in CI with the answer already loaded).
+        await Page.EvaluateAsync("() => document.documentElement.dataset.submitted = 'yes'");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Page.Locator("html:not([data-submitted]) main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     public async Task<string> ScreenshotAsync(string name)

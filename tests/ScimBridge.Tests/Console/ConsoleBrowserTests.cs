@@ -24,7 +24,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         Assert.Equal(ConsoleSession.UserName, await session.Page.GetByTestId("signed-in-as").TextContentAsync());
         Assert.Equal("Healthy", (await session.Page.GetByTestId("health").Locator(".figure").TextContentAsync())?.Trim());
         // The stylesheet loaded despite the strict CSP (the header bar is dark only with it).
-        Assert.Equal("rgb(29, 35, 48)", await session.Page.EvalOnSelectorAsync<string>("header.top", "e => getComputedStyle(e).backgroundColor"));
+        await Expect(session.Page.Locator("header.top")).ToHaveCSSAsync("background-color", "rgb(29, 35, 48)");
         var screenshot = await session.ScreenshotAsync("dashboard");
         Assert.True(new FileInfo(screenshot).Length > 0);
     }
