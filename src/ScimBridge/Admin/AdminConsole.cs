@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace ScimBridge.Admin;
@@ -33,18 +32,11 @@ public static class AdminConsole
 
     public static void MapAdminConsole(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            // Run from build output (dotnet run) the stylesheet is still in the source tree; published, this finds no
-            // manifest and does nothing. Development does this on its own.
-            StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
-        }
-
         // A bare 400 (a form without its antiforgery token) or 404 would show the browser's own error page.
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) && !AdminAuthentication.IsApi(context.Request.Path),
             console => console.UseStatusCodePages(WriteStatusPageAsync));
-        app.MapStaticAssets();
+        ConsoleStylesheet.Map(app);
         app.MapRazorPages();
     }
 

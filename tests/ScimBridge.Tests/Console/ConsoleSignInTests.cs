@@ -135,6 +135,14 @@ public sealed class ConsoleSignInTests
         using var css = await anonymous.GetAsync("/admin/console.css");
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(".top {", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var etag = Assert.IsType<System.Net.Http.Headers.EntityTagHeaderValue>(css.Headers.ETag);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/admin/console.css") { Headers = { IfNoneMatch = { etag } } };
+        using var unchanged = await anonymous.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync());
+        using var stale = new HttpRequestMessage(HttpMethod.Get, "/admin/console.css") { Headers = { IfNoneMatch = { new("\"old\"") } } };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(stale)).StatusCode);
     }
 
     [Theory, AllDatabases]
