@@ -31,9 +31,20 @@ public static class InboundRateLimiting
     {
         services.AddOptions<ScimRateLimitOptions>().BindConfiguration(ScimRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var limits = configuration.GetSection(ScimRateLimitOptions.Section).Get<ScimRateLimitOptions>() ?? new ScimRateLimitOptions();
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, limits.Burst),
+            TokensPerPeriod = Math.Max(1, limits.RequestsPerSecond),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+        // Made once: the partitioner runs on every request and should not allocate a closure each time.
+        Func<string, TokenBucketRateLimiterOptions> perClient = _ => bucket;
+        var off = limits.RequestsPerSecond == 0;
         services.AddRateLimiter(options =>
         {
-            options.AddPolicy(Policy, context => Partition(context, limits));
+            options.AddPolicy(Policy, context => Partition(context, off, perClient));
             options.OnRejected = RejectAsync;
         });
         return services;
@@ -43,23 +54,10 @@ public static class InboundRateLimiting
     /// is refused with 401 never spends a token.</summary>
     public static IApplicationBuilder UseInboundRateLimiting(this IApplicationBuilder app) => app.UseRateLimiter();
 
-    private static RateLimitPartition<string> Partition(HttpContext context, ScimRateLimitOptions limits)
-    {
-        var client = context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : null;
-        if (limits.RequestsPerSecond == 0 || client is null)
-        {
-            return RateLimitPartition.GetNoLimiter("");
-        }
-
-        return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.RequestsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-    }
+    private static RateLimitPartition<string> Partition(HttpContext context, bool off, Func<string, TokenBucketRateLimiterOptions> perClient) =>
+        !off && context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } client }
+            ? RateLimitPartition.GetTokenBucketLimiter(client, perClient)
+            : RateLimitPartition.GetNoLimiter("");
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
