@@ -5,6 +5,14 @@ namespace ScimBridge.Data;
 
 public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> options) : DbContext(options)
 {
+    private string? _provider;
+
+    /// <summary>
+    /// <c>Database.ProviderName</c>, read once per instance: EF works it out from the provider's assembly name on
+    /// every call (a few µs), and pooled instances live across requests.
+    /// </summary>
+    public string Provider => _provider ??= Database.ProviderName ?? "";
+
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<UserValueRecord> UserValues => Set<UserValueRecord>();
     public DbSet<GroupRecord> Groups => Set<GroupRecord>();

@@ -44,7 +44,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
     public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken)
     {
         var query = includeGroups
-            ? ById.GetOrAdd(db.Database.ProviderName!, _ => CompileById())(db, id)
+            ? ById.GetOrAdd(db.Provider, _ => CompileById())(db, id)
             : Resources(db.Users.AsNoTracking().Where(u => u.Id == id), includeGroups: false).AsAsyncEnumerable();
         return await query.FirstOrDefaultAsync(cancellationToken) ?? throw NotFound(id);
     }
@@ -54,7 +54,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         if (UserNameEquality(query) is { } userName && includeGroups)
         {
             // userName is unique: the page is the one match or nothing, and so is the total.
-            var byUserName = ByUserName.GetOrAdd(db.Database.ProviderName!, _ => CompileByUserName());
+            var byUserName = ByUserName.GetOrAdd(db.Provider, _ => CompileByUserName());
             var match = await byUserName(db, UserMapping.Normalize(userName)).ToListAsync(cancellationToken);
             return new ListPage<UserResource>(query.StartIndex == 1 && query.Count > 0 ? match : [], match.Count, query.StartIndex);
         }
