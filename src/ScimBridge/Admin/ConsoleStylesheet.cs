@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Net.Http.Headers;
 
 namespace ScimBridge.Admin;
 
@@ -13,7 +14,7 @@ public static class ConsoleStylesheet
     private const string ResourceName = "ScimBridge.Admin.console.css";
 
     private static readonly byte[] Content = Load();
-    private static readonly string ETag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Content))[..32]}\"";
+    private static readonly EntityTagHeaderValue ETag = new($"\"{Convert.ToHexStringLower(SHA256.HashData(Content))[..32]}\"");
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head], Serve).AllowAnonymous().ExcludeFromDescription();
@@ -21,11 +22,12 @@ public static class ConsoleStylesheet
     private static async Task Serve(HttpContext context)
     {
         var response = context.Response;
-        response.Headers.ETag = ETag;
+        response.GetTypedHeaders().ETag = ETag;
         // Small enough to revalidate on every page: a new build's style shows at once, and a match costs a 304.
         response.Headers.CacheControl = "no-cache";
         response.Headers.XContentTypeOptions = "nosniff";
-        if (context.Request.Headers.IfNoneMatch.Any(tag => tag is not null && (tag == "*" || tag.Split(',').Any(t => t.Trim() == ETag))))
+        // If-None-Match compares weakly (RFC 9110, 13.1.2): W/"x" matches "x".
+        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(ETag, useStrongComparison: false)))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;

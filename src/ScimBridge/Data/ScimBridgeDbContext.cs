@@ -13,6 +13,11 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     /// </summary>
     public string Provider => _provider ??= Database.ProviderName ?? "";
 
+    /// <summary>Whether this is PostgreSQL (the bridge knows two providers: SQLite and PostgreSQL), from <see cref="Provider"/>.</summary>
+    public bool IsPostgres => Provider == PostgresProvider;
+
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<UserValueRecord> UserValues => Set<UserValueRecord>();
     public DbSet<GroupRecord> Groups => Set<GroupRecord>();

@@ -118,7 +118,7 @@ public sealed record LogFilter(
             // names starting with the prefix are exactly one range of the index.
             var low = identity.ToLowerInvariant();
             var high = low + char.ConvertFromUtf32(0x10FFFF);
-            entries = db.Database.IsNpgsql()
+            entries = db.IsPostgres
                 ? entries.Where(e => e.SourceId == identity || e.TargetId == identity
                     || (string.Compare(EF.Functions.Collate(e.SourceNameNormalized, "C"), low) >= 0
                         && string.Compare(EF.Functions.Collate(e.SourceNameNormalized, "C"), high) < 0))

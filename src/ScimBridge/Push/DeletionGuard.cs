@@ -24,7 +24,7 @@ public sealed class DeletionGuard(PushStore store, TimeProvider time, IOptions<P
         store.WriteAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (db.Database.IsNpgsql())
+            if (db.IsPostgres)
             {
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken);
             }

@@ -47,7 +47,7 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
         WriteAsync(async db =>
         {
             var now = time.GetUtcNow();
-            var postgres = db.Database.IsNpgsql();
+            var postgres = db.IsPostgres;
             var sql = $"""
                 UPDATE "PushStates" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
                 WHERE ("ResourceType", "ResourceId") IN (

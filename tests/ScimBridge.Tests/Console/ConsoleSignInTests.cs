@@ -141,6 +141,8 @@ public sealed class ConsoleSignInTests
         using var unchanged = await anonymous.SendAsync(revalidate);
         Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
         Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync());
+        using var weak = new HttpRequestMessage(HttpMethod.Get, "/admin/console.css") { Headers = { IfNoneMatch = { new(etag.Tag, isWeak: true) } } };
+        Assert.Equal(HttpStatusCode.NotModified, (await anonymous.SendAsync(weak)).StatusCode);
         using var stale = new HttpRequestMessage(HttpMethod.Get, "/admin/console.css") { Headers = { IfNoneMatch = { new("\"old\"") } } };
         Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(stale)).StatusCode);
     }
