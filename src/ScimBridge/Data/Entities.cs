@@ -127,6 +127,11 @@ public sealed class PushStateRecord
     public string? HoldReason { get; set; }
     /// <summary>An admin approved the held disable or delete: the next push sends it without asking the guard.</summary>
     public bool DeprovisionApproved { get; set; }
+    /// <summary>
+    /// The local resource (same type) already linked to the monday.com object this one would adopt: its push failed
+    /// with EntryConflict and is queued again when that resource's link or name changes.
+    /// </summary>
+    public string? ConflictWith { get; set; }
 }
 
 /// <summary>One HTTP attempt to monday.com, linked to the newest change it was pushing.</summary>

@@ -78,8 +78,12 @@ internal sealed class PushStateConfiguration : IEntityTypeConfiguration<PushStat
         builder.Property(p => p.ChangeSeq).IsConcurrencyToken();
         // The worker's queue: only resources with work to do are in it.
         builder.HasIndex(p => p.DueAt).HasFilter(PushQueueFilter);
-        builder.HasIndex(p => p.MondayId);
+        // One monday.com object is linked to one local object: no adopt path, and no two instances racing, can link it twice.
+        builder.HasIndex(p => new { p.ResourceType, p.MondayId }).IsUnique().HasFilter(LinkedFilter);
+        builder.HasIndex(p => new { p.ResourceType, p.ConflictWith }).HasFilter("\"ConflictWith\" IS NOT NULL");
     }
+
+    public const string LinkedFilter = "\"MondayId\" IS NOT NULL";
 
     public const string PushQueueFilter = "(\"ChangeSeq\" > \"PushedSeq\" OR \"DeleteAt\" IS NOT NULL) AND \"HeldAt\" IS NULL";
 }

@@ -31,7 +31,7 @@ public static class LogCodes
         [TooManyRequests] = "monday.com is rate limiting the bridge. Nothing to do: the bridge slows down and retries. If it persists, lower Monday:RequestsPerMinute.",
         [TargetUnreachable] = "The bridge could not reach monday.com (DNS, network, TLS or timeout). Check outbound connectivity to the Tenant URL; the change is retried.",
         [TargetError] = "monday.com answered with a server error. The change is retried automatically; check monday.com's status page if it persists.",
-        [EntryConflict] = "monday.com already has a different user or team with this name that the bridge could not match. Rename or remove the duplicate in monday.com, then replay the change.",
+        [EntryConflict] = "monday.com already has a user or team with this name that the bridge cannot take: it could not be matched, or it is linked to another local user or group (named in the message; duplicate group names are accepted inbound but only one can have the team). Rename or delete one of the two in the identity provider, or rename the one in monday.com: the change is pushed again when the other object is renamed or deleted, or replay it.",
         [InvalidValue] = "monday.com refused a value the bridge sent (see the message). Fix the attribute in the identity provider or the mapping (Monday:Mapping), then replay the change.",
         [TargetEntryNotFound] = "The user or team no longer exists in monday.com. Replay the change to create it again, or remove it from the provisioning scope.",
         [TargetRejected] = "monday.com refused the request (see the message). Correct the data or the mapping, then replay the change.",

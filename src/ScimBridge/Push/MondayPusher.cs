@@ -11,7 +11,8 @@ namespace ScimBridge.Push;
 /// was last pushed. Everything it sends is safe to send twice: creates adopt on 409, PATCHes replace values,
 /// member adds and removes are set operations.
 /// </summary>
-public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, DeletionGuard guard, IOptions<PushOptions> options, TimeProvider time)
+public sealed class MondayPusher(
+    MondayUserMapper mapper, PushStore store, MondayLinks links, DeletionGuard guard, IOptions<PushOptions> options, TimeProvider time)
 {
     private readonly PushOptions _options = options.Value;
 
@@ -93,8 +94,13 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, Delet
                         trace.Step(PushTrace.Matching, LogStatuses.Failure, "monday.com says the userName is taken, but no user with it can be found.");
                         return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}", code: LogCodes.EntryConflict);
                     }
+                    var existing = PushedUser.FromScim(found.Resource);
+                    if (await links.AdoptAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } conflict)
+                    {
+                        return Conflicted(trace, conflict, "user", adopted, Outcome(PushStatus.Failed, conflict.Error("user", adopted), code: LogCodes.EntryConflict));
+                    }
                     trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com user {adopted} by userName and linked it.");
-                    (mondayId, pushed) = (adopted, PushedUser.FromScim(found.Resource));
+                    (mondayId, pushed) = (adopted, existing);
                 }
                 else
                 {
@@ -254,9 +260,14 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, Delet
                         trace.Step(PushTrace.Matching, LogStatuses.Failure, "monday.com says the team name is taken, but no team with it can be found.");
                         return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no team with this name: {created.Detail}", LogCodes.EntryConflict);
                     }
-                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com team {adopted} by name and linked it.");
                     // Members the team already has are left alone; ours are added (adding twice is harmless).
-                    (mondayId, pushed) = (adopted, new PushedGroup(name, []));
+                    var existing = new PushedGroup(name, []);
+                    if (await links.AdoptAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } conflict)
+                    {
+                        return Conflicted(trace, conflict, "team", adopted, Outcome(PushStatus.Failed, conflict.Error("team", adopted), LogCodes.EntryConflict));
+                    }
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com team {adopted} by name and linked it.");
+                    (mondayId, pushed) = (adopted, existing);
                 }
                 else
                 {
@@ -367,6 +378,14 @@ public sealed class MondayPusher(MondayUserMapper mapper, PushStore store, Delet
             }
             return Outcome(PushStatus.Pushed, notes.Count == 0 ? null : string.Join(" ", notes));
         }
+    }
+
+    /// <summary>The object monday.com matched by name is another local object's: this one stays unpushed until that one changes.</summary>
+    private static PushOutcome Conflicted(PushTrace trace, LinkConflict conflict, string target, string mondayId, PushOutcome failed)
+    {
+        trace.Step(PushTrace.Matching, LogStatuses.Failure,
+            $"monday.com {target} {mondayId} has this name but is linked to {conflict.ResourceType.ToLowerInvariant()} {conflict.ResourceId} ('{conflict.Name}'): not adopted.");
+        return failed with { ConflictWith = conflict.ResourceId };
     }
 
     private static PushOutcome Failure(MondayResult result, Func<PushStatus, string?, DateTimeOffset?, string?, PushOutcome> outcome, DateTimeOffset? deleteAt = null)

@@ -290,27 +290,16 @@ public sealed class PushAdmin(
 
     private async Task<RequeueResult> RequeueAsync(IQueryable<ChangeRecord> failed, string admin, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        int resources, changes;
+        RequeueResult result;
         using (await gate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // The push state first: the filter reads the changes while they are still marked failed.
-            resources = await db.PushStates
-                .Where(p => failed.Any(c => c.ResourceType == p.ResourceType && c.ResourceId == p.ResourceId))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(p => p.ChangeSeq, p => p.ChangeSeq + 1)
-                    .SetProperty(p => p.DueAt, now)
-                    .SetProperty(p => p.Attempts, 0)
-                    .SetProperty(p => p.InitiatorType, Initiators.Admin)
-                    .SetProperty(p => p.Initiator, admin), cancellationToken);
-            changes = await failed.ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.PushStatus, PushStatuses.Pending)
-                .SetProperty(c => c.PushedAt, (DateTimeOffset?)null), cancellationToken);
+            var states = db.PushStates.Where(p => failed.Any(c => c.ResourceType == p.ResourceType && c.ResourceId == p.ResourceId));
+            result = await PushStore.RequeueAsync(db, states, failed, time.GetUtcNow(), (Initiators.Admin, admin), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         signal.Pulse();
-        return new RequeueResult(changes, resources);
+        return result;
     }
 
     /// <summary>
@@ -434,9 +423,7 @@ public sealed class PushAdmin(
         }
     }
 
-    private static string? NameOf(PushStateRecord state) => state.ResourceType == ResourceKinds.User
-        ? PushedUser.Parse(state.Pushed)?.UserName
-        : PushedGroup.Parse(state.Pushed)?.DisplayName;
+    private static string? NameOf(PushStateRecord state) => MondayLinks.PushedName(state.ResourceType, state.Pushed);
 
     /// <summary>"users"/"groups" in routes, "User"/"Group" in the tables.</summary>
     public static string ResourceKind(string value) => value.ToLowerInvariant() switch

@@ -25,6 +25,7 @@ public static class PushFeature
         services.AddSingleton<PushStore>();
         services.AddSingleton<Quarantine>();
         services.AddSingleton<DeletionGuard>();
+        services.AddSingleton<MondayLinks>();
         services.AddScoped<MondayPusher>();
         services.AddScoped<PushAdmin>();
         services.AddHostedService<PushWorker>();

@@ -36,4 +36,7 @@ public sealed record PushOutcome(
 
     /// <summary>A stable code for the failure or skip reason (<see cref="LogCodes"/>), for filtering the log.</summary>
     public string? Code { get; init; }
+
+    /// <summary>The local object (same type) holding the monday.com object this one matched by name (an EntryConflict).</summary>
+    public string? ConflictWith { get; init; }
 }

@@ -229,12 +229,19 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 .SetProperty(p => p.HoldReason, holdReason)
                 .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
                 .SetProperty(p => p.InitiatorType, nextInitiatorType)
-                .SetProperty(p => p.Initiator, nextInitiator), cancellationToken);
+                .SetProperty(p => p.Initiator, nextInitiator)
+                .SetProperty(p => p.ConflictWith, outcome.ConflictWith), cancellationToken);
             if (updated == 0)
             {
                 // The lease was lost (another instance took the resource over): its push records the outcome.
                 await transaction.CommitAsync(cancellationToken);
                 return null;
+            }
+            if (LinkChanged(claimed.ResourceType, snapshot.State, outcome))
+            {
+                // What failed because this object held the monday.com object of the same name may go through now.
+                var blocked = db.PushStates.Where(p => p.ResourceType == claimed.ResourceType && p.ConflictWith == claimed.ResourceId);
+                await RequeueAsync(db, blocked, FailedChangesOf(db, blocked), now, (Initiators.Retry, "conflict cleared"), cancellationToken);
             }
 
             if (snapshot.PendingChangeId is { } upTo)
@@ -274,6 +281,35 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             await transaction.CommitAsync(cancellationToken);
             return entry;
         }, cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="states"/> again and marks <paramref name="failed"/> pending, inside the caller's write
+    /// gate and transaction: an admin's replay, or an EntryConflict whose holder changed.
+    /// </summary>
+    public static async Task<RequeueResult> RequeueAsync(ScimBridgeDbContext db, IQueryable<PushStateRecord> states, IQueryable<ChangeRecord> failed,
+        DateTimeOffset now, (string Type, string Name) initiator, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        // The push state first: the filter of the changes may read them while they are still marked failed.
+        var resources = await states.ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.ChangeSeq, p => p.ChangeSeq + 1)
+            .SetProperty(p => p.DueAt, now)
+            .SetProperty(p => p.Attempts, 0)
+            .SetProperty(p => p.InitiatorType, initiator.Type)
+            .SetProperty(p => p.Initiator, initiator.Name), cancellationToken);
+        var changes = await failed.ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.PushStatus, PushStatuses.Pending)
+            .SetProperty(c => c.PushedAt, (DateTimeOffset?)null), cancellationToken);
+        return new RequeueResult(changes, resources);
+    }
+
+    private static IQueryable<ChangeRecord> FailedChangesOf(ScimBridgeDbContext db, IQueryable<PushStateRecord> states) =>
+        db.Changes.Where(c => c.PushStatus == PushStatuses.Failed && states.Any(p => p.ResourceType == c.ResourceType && p.ResourceId == c.ResourceId));
+
+    /// <summary>The push moved the link or renamed what it links by (userName, team name).</summary>
+    private static bool LinkChanged(string resourceType, PushStateRecord before, PushOutcome outcome) =>
+        outcome.MondayId != before.MondayId
+        || MondayLinks.PushedName(resourceType, outcome.Pushed) != MondayLinks.PushedName(resourceType, before.Pushed);
 
     /// <summary>Doubles from RetryBase to RetryMax, with ±20 % jitter so a burst of failures does not come back as one.</summary>
     private TimeSpan Backoff(int attempts)
