@@ -71,6 +71,40 @@ public sealed class MigrationSchemaTests
         Assert.All(states, p => Assert.True(p.ChangeSeq > p.PushedSeq, "queued for a push"));
     }
 
+    [Theory, AllDatabases]
+    public async Task OneToOneLinksMigration_KeepsTheFirstLiveLink_AndQueuesTheDuplicates(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabases.CreateAsync(provider);
+        await using var db = Context(provider, database.ConnectionString);
+        await db.GetService<IMigrator>().MigrateAsync("20261124000000_Logs");
+        foreach (var (id, created) in new[] { ("u-old", 1), ("u-new", 2) })
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Users" ("Id", "UserName", "UserNameNormalized", "Active", "Created", "LastModified", "Version", "Data")
+                VALUES ({id}, {id + "@example.com"}, {id + "@EXAMPLE.COM"}, TRUE, {(long)created}, 0, 1, {"{}"})
+                """);
+        }
+        // Three local users linked to one monday.com user (one of them deleted in the bridge), and a team with the same id.
+        foreach (var (type, id, mondayId) in new[] { ("User", "u-deleted", "m1"), ("User", "u-new", "m1"), ("User", "u-old", "m1"), ("Group", "g1", "m1"), ("User", "u-other", "m2") })
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "PushStates" ("ResourceType", "ResourceId", "ChangeSeq", "PushedSeq", "DueAt", "MondayId", "Pushed", "Attempts", "DeprovisionApproved")
+                VALUES ({type}, {id}, 3, 3, 0, {mondayId}, {"{}"}, 0, FALSE)
+                """);
+        }
+
+        await db.Database.MigrateAsync();
+
+        var states = (await db.PushStates.AsNoTracking().ToListAsync()).ToDictionary(p => p.ResourceId);
+        Assert.Equal(("m1", "m1", "m2"), (states["u-old"].MondayId, states["g1"].MondayId, states["u-other"].MondayId));
+        Assert.All(new[] { states["u-old"], states["g1"], states["u-other"] }, p => Assert.Equal(p.ChangeSeq, p.PushedSeq));
+        foreach (var unlinked in new[] { states["u-new"], states["u-deleted"] })
+        {
+            Assert.Equal((null, null, 4L, 3L), (unlinked.MondayId, unlinked.Pushed, unlinked.ChangeSeq, unlinked.PushedSeq));
+            Assert.NotNull(unlinked.LastError);
+        }
+    }
+
     private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString)
     {
         var options = new DbContextOptionsBuilder<ScimBridgeDbContext>();
