@@ -74,6 +74,7 @@ public static class AdminEndpoints
             case "maxusers": state.MaxUsers = v.GetValue<int>(); break;
             case "maxpagesize": state.MaxPageSize = v.GetValue<int>(); break;
             case "deletebehavior": state.DeleteBehavior = Enum.Parse<DeleteBehavior>(v.GetValue<string>(), ignoreCase: true); break;
+            case "uniqueteamnames": state.UniqueTeamNames = v.GetValue<bool>(); break;
             default: throw new ScimException(400, "invalidValue", $"Unknown fault '{name}'.");
         }
     }
@@ -138,5 +139,6 @@ public static class AdminEndpoints
         ["maxUsers"] = state.MaxUsers,
         ["maxPageSize"] = state.MaxPageSize,
         ["deleteBehavior"] = state.DeleteBehavior.ToString(),
+        ["uniqueTeamNames"] = state.UniqueTeamNames,
     };
 }

@@ -74,6 +74,8 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     // Behaviours monday does not document: switches.
     public int MaxPageSize { get; set; } = 100;
     public DeleteBehavior DeleteBehavior { get; set; } = DeleteBehavior.Deactivate;
+    /// <summary>Whether a second team with the same name (case-insensitively) is refused with 409 uniqueness, or created.</summary>
+    public bool UniqueTeamNames { get; set; } = true;
 
     // Faults.
     /// <summary>SCIM and GraphQL requests allowed per sliding minute (one shared window); 0 or less means unlimited.</summary>

@@ -27,6 +27,7 @@ public static class MondaySimulator
             LatencyMs = config.GetValue("fault-latency-ms", 0),
             MaxPageSize = config.GetValue("max-page-size", 100),
             DeleteBehavior = config.GetValue("delete-behavior", DeleteBehavior.Deactivate),
+            UniqueTeamNames = config.GetValue("unique-team-names", true),
         };
         builder.Services.AddSingleton(state);
 

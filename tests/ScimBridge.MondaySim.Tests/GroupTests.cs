@@ -29,6 +29,18 @@ public sealed class GroupTests : SimTest
     }
 
     [Fact]
+    public async Task Post_DuplicateDisplayName_CreatedWhenTeamNamesNeedNotBeUnique()
+    {
+        State.UniqueTeamNames = false;
+        var first = await CreateGroup("Engineering");
+
+        var second = await CreateGroup("engineering");
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(2, (await Get("/scim/v2/Groups?filter=" + Uri.EscapeDataString("displayName eq \"Engineering\""))).Ids.Count());
+    }
+
+    [Fact]
     public async Task Post_WithoutDisplayName_BadRequest()
     {
         var reply = await Post("/scim/v2/Groups", """{"members":[]}""");

@@ -175,7 +175,7 @@ public static partial class GroupEndpoints
         {
             throw new ScimException(400, "invalidValue", "displayName is required.");
         }
-        if (state.Groups.Values.Any(g => g.Id != group.Id
+        if (state.UniqueTeamNames && state.Groups.Values.Any(g => g.Id != group.Id
                 && string.Equals(g.DisplayName, group.DisplayName, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ScimException(409, "uniqueness", $"A team named '{group.DisplayName}' already exists.");

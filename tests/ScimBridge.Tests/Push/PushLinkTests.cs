@@ -79,6 +79,19 @@ public sealed class PushLinkTests
     }
 
     [Theory, AllDatabases]
+    public async Task Groups_WithTheSameName_WhereMondayAllowsDuplicateTeamNames_EachGetsItsOwnTeam(DatabaseProvider provider)
+    {
+        await using var h = await PushHarness.StartAsync(provider);
+        h.State.UniqueTeamNames = false;
+        var (a, b) = await TwoFinanceGroupsAsync(h);
+
+        var teams = h.SimGroups();
+        Assert.Equal(2, teams.Count(t => t.DisplayName == Finance));
+        var linked = new[] { (await h.StateAsync(ResourceKinds.Group, a))!.MondayId, (await h.StateAsync(ResourceKinds.Group, b))!.MondayId };
+        Assert.Equal(teams.Select(t => t.Id).Order(), linked.Order());
+    }
+
+    [Theory, AllDatabases]
     public async Task Users_MondayTreatsAsTheSame_TheSecondIsNeverLinkedToTheFirstsUser(DatabaseProvider provider)
     {
         // monday.com's userName comes from the work email, lower-cased: two local users, one monday.com userName.
