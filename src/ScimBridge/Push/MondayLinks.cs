@@ -16,25 +16,26 @@ public sealed record LinkConflict(string ResourceType, string ResourceId, string
 }
 
 /// <summary>
-/// The one way a local user or group takes over ("adopts") a monday.com object the bridge did not create for it: the
-/// push's 409-then-match-by-name path now, the mirror's link and reclamation later. A monday.com object linked to a
-/// live local object is never taken; one still linked to a deleted local object (a rehire, a re-created team) is handed
-/// over. The unique index on PushStates (ResourceType, MondayId) makes this hold across instances racing.
+/// The one way a local user or group is linked to a monday.com object: one it created, one it adopts by name after a
+/// 409, and later the mirror's link and reclamation. A monday.com object linked to a live local object is never taken;
+/// one still linked to a deleted local object (a rehire, a re-created team) is handed over. The unique index on
+/// PushStates (ResourceType, MondayId) makes this hold across instances racing.
 /// </summary>
 public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<PushOptions> options)
 {
     /// <summary>
     /// Links <paramref name="state"/>'s resource to <paramref name="mondayId"/> with <paramref name="pushed"/> as what
-    /// monday.com holds, before anything is sent to that object; null when linked, else who holds it. A dry run only looks.
+    /// monday.com holds, before anything else is sent to that object (so a crash cannot lose the link); null when
+    /// linked, else who holds it. A dry run only looks.
     /// </summary>
-    public async Task<LinkConflict?> AdoptAsync(PushStateRecord state, string mondayId, string pushed, bool dryRun, CancellationToken cancellationToken)
+    public async Task<LinkConflict?> LinkAsync(PushStateRecord state, string mondayId, string pushed, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         try
         {
             return dryRun
                 ? await store.ReadAsync(async db => (await HolderAsync(db, state, mondayId, cancellationToken))?.Conflict, cancellationToken)
-                : await store.WriteAsync(db => LinkAsync(db, state, mondayId, pushed, cancellationToken), cancellationToken);
+                : await store.WriteAsync(db => TryLinkAsync(db, state, mondayId, pushed, cancellationToken), cancellationToken);
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
@@ -44,7 +45,7 @@ public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<Pus
         }
     }
 
-    private async Task<LinkConflict?> LinkAsync(ScimBridgeDbContext db, PushStateRecord state, string mondayId, string pushed, CancellationToken cancellationToken)
+    private async Task<LinkConflict?> TryLinkAsync(ScimBridgeDbContext db, PushStateRecord state, string mondayId, string pushed, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var holder = await HolderAsync(db, state, mondayId, cancellationToken);

@@ -27,6 +27,8 @@ public sealed class MondayPusher(
 
         PushOutcome Outcome(PushStatus status, string? error = null, DateTimeOffset? deleteAt = null, string? code = null) =>
             new(status, mondayId, pushed?.ToJson(), error, calls, deleteAt) { Trace = trace, Code = code };
+        PushOutcome Taken(LinkConflict conflict, string id) =>
+            Conflicted(trace, conflict, "user", id, Outcome(PushStatus.Failed, conflict.Error("user", id), code: LogCodes.EntryConflict));
 
         if (snapshot.UserData is null)
         {
@@ -74,6 +76,10 @@ public sealed class MondayPusher(
                 if (created.Success && created.Id is { } id)
                 {
                     trace.Action = LogActions.Create;
+                    if (await links.LinkAsync(snapshot.State, id, (desired with { Active = true }).ToJson(), dryRun, cancellationToken) is { } taken)
+                    {
+                        return Taken(taken, id);
+                    }
                     trace.Step(PushTrace.Matching, LogStatuses.Success, round == 0
                         ? $"Not linked to a monday.com user yet: created it (id {id})."
                         : $"The linked user was gone from monday.com: created it again (id {id}).");
@@ -95,9 +101,9 @@ public sealed class MondayPusher(
                         return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}", code: LogCodes.EntryConflict);
                     }
                     var existing = PushedUser.FromScim(found.Resource);
-                    if (await links.AdoptAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } conflict)
+                    if (await links.LinkAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } taken)
                     {
-                        return Conflicted(trace, conflict, "user", adopted, Outcome(PushStatus.Failed, conflict.Error("user", adopted), code: LogCodes.EntryConflict));
+                        return Taken(taken, adopted);
                     }
                     trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com user {adopted} by userName and linked it.");
                     (mondayId, pushed) = (adopted, existing);
@@ -209,6 +215,8 @@ public sealed class MondayPusher(
 
         PushOutcome Outcome(PushStatus status, string? error = null, string? code = null) =>
             new(status, mondayId, pushed?.ToJson(), error, calls) { Trace = trace, Code = code };
+        PushOutcome Taken(LinkConflict conflict, string id) =>
+            Conflicted(trace, conflict, "team", id, Outcome(PushStatus.Failed, conflict.Error("team", id), LogCodes.EntryConflict));
 
         trace.Step(PushTrace.Scoping, LogStatuses.Success, snapshot.GroupDisplayName is null ? "The group was deleted in the bridge." : "Groups are always in scope.");
         if (snapshot.GroupDisplayName is not { } name)
@@ -243,6 +251,10 @@ public sealed class MondayPusher(
                 if (created.Success && created.Id is { } id)
                 {
                     trace.Action = LogActions.Create;
+                    if (await links.LinkAsync(snapshot.State, id, new PushedGroup(name, []).ToJson(), dryRun, cancellationToken) is { } taken)
+                    {
+                        return Taken(taken, id);
+                    }
                     trace.Step(PushTrace.Matching, LogStatuses.Success, $"Not linked to a monday.com team yet: created it (id {id}).");
                     trace.Properties.Add(new PropertyChange("displayName", null, name));
                     (mondayId, pushed) = (id, new PushedGroup(name, []));
@@ -262,9 +274,9 @@ public sealed class MondayPusher(
                     }
                     // Members the team already has are left alone; ours are added (adding twice is harmless).
                     var existing = new PushedGroup(name, []);
-                    if (await links.AdoptAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } conflict)
+                    if (await links.LinkAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } taken)
                     {
-                        return Conflicted(trace, conflict, "team", adopted, Outcome(PushStatus.Failed, conflict.Error("team", adopted), LogCodes.EntryConflict));
+                        return Taken(taken, adopted);
                     }
                     trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com team {adopted} by name and linked it.");
                     (mondayId, pushed) = (adopted, existing);
