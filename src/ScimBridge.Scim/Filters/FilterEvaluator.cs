@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScimBridge.Scim.Resources;
 using ScimBridge.Scim.Schemas;
 
 namespace ScimBridge.Scim.Filters;
@@ -300,14 +301,15 @@ public static class FilterEvaluator
 
             default:
                 {
-                    var expected = value.ToString();
-                    var comparison = definition.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+                    // Case-insensitive means folded on both sides, as the database's normalised columns are.
+                    Func<string, string> key = definition.CaseExact ? text => text : ScimText.Fold;
+                    var expected = key(value.ToString());
                     return op switch
                     {
-                        ComparisonOperator.Co => n => ReadString(n) is { } actual && actual.Contains(expected, comparison),
-                        ComparisonOperator.Sw => n => ReadString(n) is { } actual && actual.StartsWith(expected, comparison),
-                        ComparisonOperator.Ew => n => ReadString(n) is { } actual && actual.EndsWith(expected, comparison),
-                        _ => Ordered(op, n => ReadString(n) is { } actual ? string.Compare(actual, expected, comparison) : null),
+                        ComparisonOperator.Co => n => ReadString(n) is { } actual && key(actual).Contains(expected, StringComparison.Ordinal),
+                        ComparisonOperator.Sw => n => ReadString(n) is { } actual && key(actual).StartsWith(expected, StringComparison.Ordinal),
+                        ComparisonOperator.Ew => n => ReadString(n) is { } actual && key(actual).EndsWith(expected, StringComparison.Ordinal),
+                        _ => Ordered(op, n => ReadString(n) is { } actual ? string.CompareOrdinal(key(actual), expected) : null),
                     };
                 }
         }

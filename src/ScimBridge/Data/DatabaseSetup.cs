@@ -83,21 +83,26 @@ public static class DatabaseSetup
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        await MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>(), cancellationToken);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CaseFoldingUpgrade));
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>(), logger, services.GetService<TimeProvider>(), cancellationToken);
     }
 
     /// <summary>
-    /// Migrates with the database locked for the whole run. EF's own lock on PostgreSQL is released after each
-    /// migration's transaction, so instances starting together could both apply the next one; a session advisory
-    /// lock, held across all of them, cannot be.
+    /// Migrates with the database locked for the whole run, then runs the data steps (<see cref="CaseFoldingUpgrade"/>).
+    /// EF's own lock on PostgreSQL is released after each migration's transaction, so instances starting together
+    /// could both apply the next one; a session advisory lock, held across all of them, cannot be.
     /// </summary>
-    public static async Task MigrateAsync(ScimBridgeDbContext db, CancellationToken cancellationToken = default)
+    public static async Task MigrateAsync(
+        ScimBridgeDbContext db, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        time ??= TimeProvider.System;
         if (!db.Database.IsNpgsql())
         {
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await CaseFoldingUpgrade.ApplyAsync(db, logger, time, cancellationToken);
             return;
         }
 
@@ -108,6 +113,7 @@ public static class DatabaseSetup
             try
             {
                 await db.Database.MigrateAsync(cancellationToken);
+                await CaseFoldingUpgrade.ApplyAsync(db, logger, time, cancellationToken);
             }
             finally
             {

@@ -31,6 +31,7 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<AdminAccountRecord> AdminAccounts => Set<AdminAccountRecord>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
     public DbSet<DeprovisionGrantRecord> DeprovisionGrants => Set<DeprovisionGrantRecord>();
+    public DbSet<DataUpgradeRecord> DataUpgrades => Set<DataUpgradeRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
+using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Logs;
 
@@ -116,7 +117,7 @@ public sealed record LogFilter(
         {
             // SourceNameNormalized is compared by bytes (SQLite BINARY, PostgreSQL COLLATE "C", as its index is), so the
             // names starting with the prefix are exactly one range of the index.
-            var low = identity.ToLowerInvariant();
+            var low = ScimText.Fold(identity);
             var high = low + char.ConvertFromUtf32(0x10FFFF);
             entries = db.IsPostgres
                 ? entries.Where(e => e.SourceId == identity || e.TargetId == identity

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Filters;
 using ScimBridge.Scim.Patch;
+using ScimBridge.Scim.Resources;
 using ScimBridge.Scim.Schemas;
 
 namespace ScimBridge.Monday;
@@ -66,7 +67,8 @@ public sealed partial class MondayUserMapper
         var userType = DecideUserType(scimUser, roles, warnings);
         var active = scimUser.TryGetPropertyValue("active", out var a) && a is JsonValue av && av.TryGetValue<bool>(out var b) ? b : true;
         var inScope = _scope is null || FilterEvaluator.Matches(_scope, scimUser, ScimSchemas.UserResourceType);
-        var userName = values.GetValueOrDefault("userName") ?? "";
+        // Folded whatever the rule: userName uniqueness compares folded names, so no two users can reach monday as one.
+        var userName = ScimText.Fold(values.GetValueOrDefault("userName") ?? "");
         if (userName.Length == 0)
         {
             warnings.Add("The user has no userName for monday.");
@@ -145,7 +147,7 @@ public sealed partial class MondayUserMapper
             case MondayTransform.Constant:
                 return rule.Value;
             case MondayTransform.Lowercase:
-                return Read(user, rule.Source)?.ToLowerInvariant();
+                return Read(user, rule.Source) is { } text ? ScimText.Fold(text) : null;
             case MondayTransform.Lookup:
                 {
                     var value = Read(user, rule.Source);

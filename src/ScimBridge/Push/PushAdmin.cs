@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Monday;
+using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Push;
 
@@ -213,7 +214,7 @@ public sealed class PushAdmin(
                         ResourceType = state.ResourceType,
                         SourceId = state.ResourceId,
                         SourceName = NameOf(state),
-                        SourceNameNormalized = NameOf(state)?.ToLowerInvariant(),
+                        SourceNameNormalized = NameOf(state) is { } name ? ScimText.Fold(name) : null,
                         TargetId = state.MondayId,
                         TargetName = NameOf(state),
                         Action = LogActions.StagedDelete,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ScimBridge.Data;
 using ScimBridge.Monday;
+using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Push;
 
@@ -28,7 +29,7 @@ public static class PushLog
             ResourceType = claimed.ResourceType,
             SourceId = claimed.ResourceId,
             SourceName = trace.SourceName,
-            SourceNameNormalized = trace.SourceName?.ToLowerInvariant(),
+            SourceNameNormalized = trace.SourceName is { } name ? ScimText.Fold(name) : null,
             TargetId = outcome.MondayId ?? snapshot.State.MondayId,
             TargetName = trace.TargetName,
             Action = trace.Action,

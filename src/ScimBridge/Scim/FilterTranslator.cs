@@ -3,11 +3,12 @@ using System.Linq.Expressions;
 using System.Reflection;
 using ScimBridge.Data;
 using ScimBridge.Scim.Filters;
+using ScimBridge.Scim.Resources;
 using ScimBridge.Scim.Schemas;
 
 namespace ScimBridge.Scim;
 
-/// <summary>How a column compares: normalised (upper-cased copy), case-insensitive, exact, boolean or timestamp.</summary>
+/// <summary>How a column compares: normalised (a copy folded by ScimText.Fold), case-insensitive, exact, boolean or timestamp.</summary>
 internal enum ColumnKind { Normalized, IgnoreCase, Exact, Boolean, Timestamp }
 
 internal sealed record Column(LambdaExpression Selector, ColumnKind Kind);
@@ -285,7 +286,7 @@ internal sealed class FilterTranslator<TRecord>(
         switch (kind)
         {
             case ColumnKind.Normalized:
-                text = UserMapping.Normalize(text);
+                text = ScimText.Fold(text);
                 break;
             case ColumnKind.IgnoreCase:
                 left = Expression.Call(column, StringToLower);

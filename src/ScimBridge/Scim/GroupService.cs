@@ -207,7 +207,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
     private static void Apply(GroupRecord record, JsonObject resource)
     {
         record.DisplayName = Json.String(resource, "displayName") ?? throw ScimException.InvalidValue("displayName is required.");
-        record.DisplayNameNormalized = UserMapping.Normalize(record.DisplayName);
+        record.DisplayNameNormalized = ScimText.Fold(record.DisplayName);
         record.ExternalId = Json.String(resource, "externalId");
         record.Data = Json.Serialize(Json.WithoutServerAttributes(resource));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
+using ScimBridge.Scim.Resources;
 using ScimBridge.Scim.Schemas;
 
 namespace ScimBridge.Scim;
@@ -10,15 +11,19 @@ internal static class UserMapping
     public static readonly string[] MultiValuedAttributes =
         ["emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
 
-    public static string Normalize(string value) => value.ToUpperInvariant();
-
     public static void Apply(UserRecord record, JsonObject resource)
     {
         record.UserName = Json.String(resource, "userName") ?? throw ScimException.InvalidValue("userName is required.");
-        record.UserNameNormalized = Normalize(record.UserName);
+        var userNameKey = ScimText.Fold(record.UserName);
+        // A key set aside on upgrade (two users that became one name) stays until the user is renamed, so it can still be updated.
+        if (!CaseFoldingUpgrade.IsSetAside(record.UserNameNormalized, userNameKey))
+        {
+            record.UserNameNormalized = userNameKey;
+        }
+
         record.ExternalId = Json.String(resource, "externalId");
         record.DisplayName = Json.String(resource, "displayName");
-        record.DisplayNameNormalized = record.DisplayName is null ? null : Normalize(record.DisplayName);
+        record.DisplayNameNormalized = record.DisplayName is null ? null : ScimText.Fold(record.DisplayName);
         record.Active = resource["active"]?.GetValue<bool>() ?? true;
         record.Title = Json.String(resource, "title");
         record.UserType = Json.String(resource, "userType");
@@ -73,7 +78,7 @@ internal static class UserMapping
                     Attribute = attribute,
                     Type = Json.String(item, "type"),
                     Value = value,
-                    ValueNormalized = value is null ? null : Normalize(value),
+                    ValueNormalized = value is null ? null : ScimText.Fold(value),
                     Display = Json.String(item, "display"),
                     Primary = item["primary"] is JsonValue primary && primary.TryGetValue<bool>(out var p) && p,
                 });

@@ -55,7 +55,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         {
             // userName is unique: the page is the one match or nothing, and so is the total.
             var byUserName = ByUserName.GetOrAdd(db.Provider, _ => CompileByUserName());
-            var match = await byUserName(db, UserMapping.Normalize(userName)).ToListAsync(cancellationToken);
+            var match = await byUserName(db, ScimText.Fold(userName)).ToListAsync(cancellationToken);
             return new ListPage<UserResource>(query.StartIndex == 1 && query.Count > 0 ? match : [], match.Count, query.StartIndex);
         }
 

@@ -47,6 +47,18 @@ public class FilterEvaluatorTests
         FilterEvaluator.Matches(FilterParser.Parse(filter), resource ?? SampleUser(), User);
 
     [Theory]
+    [InlineData("userName eq \"\u212Aelvin@x.example\"", true)] // Kelvin sign
+    [InlineData("userName sw \"\u212AEL\"", true)]
+    [InlineData("displayName eq \"\u2126mega\"", true)] // Ohm sign against ω
+    [InlineData("displayName ew \"ME\u0301GA\"", false)] // é is not e
+    [InlineData("emails.value co \"\u212Bsa\"", true)] // Ångström sign against å
+    public void Case_insensitive_strings_compare_by_the_folded_key(string filter, bool expected)
+    {
+        var user = JsonNode.Parse("""{"userName": "kelvin@x.example", "displayName": "\u03C9mega", "emails": [{"value": "\u00E5sa@x.example"}]}""")!.AsObject();
+        Assert.Equal(expected, Matches(filter, user));
+    }
+
+    [Theory]
     [InlineData("userName eq \"Jane.Young@Example.com\"", true)]
     [InlineData("userName eq \"jane.young@example.com\"", true)]
     [InlineData("USERNAME EQ \"JANE.YOUNG@EXAMPLE.COM\"", true)]

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
 
@@ -103,6 +104,75 @@ public sealed class MigrationSchemaTests
             Assert.Equal((null, null, 4L, 3L), (unlinked.MondayId, unlinked.Pushed, unlinked.ChangeSeq, unlinked.PushedSeq));
             Assert.NotNull(unlinked.LastError);
         }
+    }
+
+    /// <summary>
+    /// A database written by a version that compared upper-cased names: its keys are refolded on upgrade, and two users
+    /// that are one name now are both kept, the newer set aside (found by id, not by name) and reported.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task CaseFoldingUpgrade_RefoldsStoredKeys_KeepsCollidingUsersAndReportsThem(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabases.CreateAsync(provider);
+        var log = new ListLogger();
+        await using (var db = Context(provider, database.ConnectionString))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261124000000_Logs");
+            await InsertOldUserAsync(db, "older", "kelvin@x.example", created: 1);
+            await InsertOldUserAsync(db, "newer", "\u212Aelvin@x.example", created: 2);
+            const string jose = "Jose\u0301@x.example", team = "Team \u212Bngstr\u00F6m";
+            await InsertOldUserAsync(db, "jose", jose, created: 3);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Groups" ("Id", "DisplayName", "DisplayNameNormalized", "Created", "LastModified", "Version", "Data")
+                VALUES ('g1', {team}, {team.ToUpperInvariant()}, 0, 0, 1, {"{}"})
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "LogEntries" ("At", "CycleId", "DurationMs", "InitiatorType", "Initiator", "ResourceType", "SourceId", "SourceName",
+                    "SourceNameNormalized", "Action", "Status", "Steps", "ModifiedProperties", "Attempt", "Instance")
+                VALUES ({DateTimeOffset.UtcNow.UtcTicks}, 'c', 0, 'System', 'bridge', 'User', 'jose', {jose}, {jose.ToLowerInvariant()},
+                    'Create', 'Success', '[]', '[]', 1, 'i')
+                """);
+
+            await DatabaseSetup.MigrateAsync(db, log);
+        }
+
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("older", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", warning.Message, StringComparison.Ordinal);
+
+        await using var app = await ScimApp.StartAsync(provider, database: new TestDatabase(provider, database.ConnectionString, () => Task.CompletedTask));
+        var keys = await app.DbAsync(db => db.Users.OrderBy(u => u.Created).Select(u => u.UserNameNormalized).ToListAsync());
+        Assert.Equal(["kelvin@x.example", "jos\u00E9@x.example"], [keys[0], keys[2]]);
+        Assert.StartsWith("kelvin@x.example SET-ASIDE:", keys[1], StringComparison.Ordinal);
+        Assert.Equal("team \u00E5ngstr\u00F6m", await app.DbAsync(db => db.Groups.Select(g => g.DisplayNameNormalized).SingleAsync()));
+        Assert.Equal("jos\u00E9@x.example", await app.DbAsync(db => db.LogEntries.Select(e => e.SourceNameNormalized).SingleAsync()));
+
+        var found = await app.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString("userName eq \"KELVIN@x.example\"")}");
+        Assert.Equal(["older"], found.Object["Resources"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
+        var deactivated = await app.PatchAsync("/scim/v2/Users/newer", Bodies.Patch(Bodies.Op("replace", "active", false)));
+        deactivated.AssertStatus(System.Net.HttpStatusCode.OK);
+        var renamed = await app.PatchAsync("/scim/v2/Users/newer", Bodies.Patch(Bodies.Op("replace", "userName", "kelvin.two@x.example")));
+        renamed.AssertStatus(System.Net.HttpStatusCode.OK);
+        Assert.Equal("kelvin.two@x.example", await app.DbAsync(db => db.Users.Where(u => u.Id == "newer").Select(u => u.UserNameNormalized).SingleAsync()));
+    }
+
+    private static Task InsertOldUserAsync(ScimBridgeDbContext db, string id, string userName, long created) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Users" ("Id", "UserName", "UserNameNormalized", "DisplayName", "DisplayNameNormalized", "Active", "Created", "LastModified", "Version", "Data")
+            VALUES ({id}, {userName}, {userName.ToUpperInvariant()}, {userName}, {userName.ToUpperInvariant()}, TRUE, {created}, {created}, 1,
+                {Bodies.User(userName).ToJsonString()})
+            """);
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
     }
 
     private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString)

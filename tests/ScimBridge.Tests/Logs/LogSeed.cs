@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
+using ScimBridge.Scim.Resources;
 using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Logs;
@@ -35,7 +36,7 @@ public static class LogSeed
             ResourceType = resourceType,
             SourceId = sourceId,
             SourceName = sourceName,
-            SourceNameNormalized = sourceName?.ToLowerInvariant(),
+            SourceNameNormalized = sourceName is null ? null : ScimText.Fold(sourceName),
             TargetId = targetId,
             TargetName = sourceName,
             Action = action,

@@ -40,6 +40,23 @@ public sealed class MondayMappingTests
         Assert.Equal(warns, mapped.Warnings.Any(w => w.Contains(source, StringComparison.Ordinal)));
     }
 
+    /// <summary>userName uniqueness compares folded names, so the name monday gets must be the folded one, whatever the rule.</summary>
+    [Theory]
+    [InlineData("kelvin@x.example", "\u212Aelvin@x.example")]
+    [InlineData("\u03C9mega@x.example", "\u2126mega@x.example")]
+    [InlineData("\u00E5sa@x.example", "\u212Bsa@x.example")]
+    [InlineData("jos\u00E9@x.example", "Jose\u0301@x.example")]
+    public void SpellingsOfOneUserName_SendOneFoldedName(string folded, string other)
+    {
+        var direct = Mapper(new() { ["Monday:Mapping:Attributes:0:Target"] = "userName", ["Monday:Mapping:Attributes:0:Source"] = "userName",
+            ["Monday:Mapping:Attributes:0:Transform"] = "None" });
+        foreach (var mapper in new[] { Mapper(), direct })
+        {
+            Assert.Equal(folded, mapper.Map(new JsonObject { ["userName"] = folded }).UserName);
+            Assert.Equal(folded, mapper.Map(new JsonObject { ["userName"] = other }).UserName);
+        }
+    }
+
     [Fact]
     public void MissingUserTypeIsDefaultWithoutWarning()
     {

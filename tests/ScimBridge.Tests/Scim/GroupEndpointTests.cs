@@ -174,7 +174,7 @@ public sealed class GroupEndpointTests
         Assert.Equal("New Name", get.String("displayName"));
         Assert.Equal("W/\"2\"", get.Object["meta"]!["version"]!.GetValue<string>());
         var stored = await app.DbAsync(db => db.Groups.SingleAsync());
-        Assert.Equal(("New Name", "NEW NAME", 2L), (stored.DisplayName, stored.DisplayNameNormalized, stored.Version));
+        Assert.Equal(("New Name", "new name", 2L), (stored.DisplayName, stored.DisplayNameNormalized, stored.Version));
     }
 
     [Theory, AllDatabases]

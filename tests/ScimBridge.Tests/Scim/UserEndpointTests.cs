@@ -37,7 +37,7 @@ public sealed class UserEndpointTests
         var stored = await app.DbAsync(db => db.Users.Include(u => u.Values).SingleAsync());
         Assert.Equal(id, stored.Id);
         Assert.Equal("ada@contoso.example", stored.UserName);
-        Assert.Equal("ADA@CONTOSO.EXAMPLE", stored.UserNameNormalized);
+        Assert.Equal("ada@contoso.example", stored.UserNameNormalized);
         Assert.Equal("Ada Lovelace", stored.DisplayName);
         Assert.True(stored.Active);
         Assert.Equal(1, stored.Version);

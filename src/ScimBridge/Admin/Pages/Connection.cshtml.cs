@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
+using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Admin.Pages;
 
@@ -94,7 +95,7 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
             throw AdminException.Invalid("name", $"A name or id is at most {MaxNameLength} characters, without control characters.");
         }
 
-        var normalized = UserMapping.Normalize(name);
+        var normalized = ScimText.Fold(name);
         var ids = kind == ResourceKinds.User
             ? await db.Users.Where(u => u.UserName == name).Select(u => u.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exact
                 ? exact
