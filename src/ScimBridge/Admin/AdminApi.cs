@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScimBridge.Data;
 using ScimBridge.Logs;
 using ScimBridge.Push;
 
@@ -79,7 +80,7 @@ public sealed partial class AdminErrorFilter(ILogger<AdminErrorFilter> logger) :
         {
             return Results.Empty;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!StoreFailures.IsUnavailable(ex))
         {
             LogUnhandled(logger, ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             return TypedResults.Problem($"An unexpected error occurred; it has been logged (trace id {context.HttpContext.TraceIdentifier}).",

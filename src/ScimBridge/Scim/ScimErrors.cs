@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
 
 namespace ScimBridge.Scim;
 
@@ -30,7 +31,7 @@ public sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpoint
         {
             return Results.Empty;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!StoreFailures.IsUnavailable(ex))
         {
             logger.LogError(ex, "Unhandled error on {Method} {Path}", context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             return ScimHttp.Error(new ScimException(StatusCodes.Status500InternalServerError,
