@@ -331,7 +331,15 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
         {
             return false;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An immutable or read-only WAL, or a failing disk: the store's failure, reported as SQLite reports its own.
+            throw new SqliteException($"The WAL {_walPath} could not be synced: {ex.Message}", SqliteIoError, SqliteIoErrorFsync);
+        }
     }
+
+    private const int SqliteIoError = 10;
+    private const int SqliteIoErrorFsync = SqliteIoError | (4 << 8);
 
     private static string? WalPath(string connectionString)
     {

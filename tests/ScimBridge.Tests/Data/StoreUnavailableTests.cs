@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
@@ -47,9 +48,12 @@ public sealed class StoreUnavailableTests
         await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, Settings(database), database);
         var (alice, group, before) = await SeedAsync(app);
         var path = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        // The next request records the token's use: a write inside a read, whose sync then meets the immutable WAL.
+        await app.DbAsync(db => db.ScimTokens.ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, (DateTimeOffset?)null)));
 
         await using (await ImmutableAsync(path, path + "-wal"))
         {
+            AssertUnavailable(await app.GetAsync("/scim/v2/Users"));
             AssertUnavailable(await app.PostAsync("/scim/v2/Users", Bodies.User("carol@example.com")));
             AssertUnavailable(await app.PatchAsync($"/scim/v2/Users/{alice}", Bodies.Patch(Bodies.Op("replace", "displayName", "Changed"))));
             AssertUnavailable(await app.DeleteAsync($"/scim/v2/Groups/{group}"));
