@@ -57,7 +57,7 @@ public sealed class AdminException(int status, string title, string? detail = nu
         new(StatusCodes.Status400BadRequest, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
 }
 
-/// <summary>The one place where failures on the admin API become ProblemDetails.</summary>
+/// <summary>The one place where failures on the admin API become ProblemDetails (store failures: <see cref="StoreUnavailable"/>).</summary>
 public sealed partial class AdminErrorFilter(ILogger<AdminErrorFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -5,7 +5,10 @@ using ScimBridge.Data;
 
 namespace ScimBridge.Scim;
 
-/// <summary>The one place where failures on the SCIM surface become RFC 7644 Error responses.</summary>
+/// <summary>
+/// The one place where failures on the SCIM surface become RFC 7644 Error responses; a store that refuses writes goes
+/// on to <see cref="StoreUnavailable"/> (503), which authentication's failures reach too.
+/// </summary>
 public sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
