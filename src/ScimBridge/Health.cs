@@ -5,8 +5,8 @@ using ScimBridge.Data;
 namespace ScimBridge;
 
 /// <summary>
-/// /healthz says the process runs; /readyz that the database answers and its schema is this build's (no migration
-/// pending). Both are anonymous, and the only endpoints that are.
+/// /healthz says the process runs; /readyz that the database answers, its schema is this build's (no migration
+/// pending) and it has not recently refused a write (<see cref="StoreHealthCheck"/>). Both are anonymous, and the only endpoints that are.
 /// </summary>
 public static class Health
 {
@@ -14,7 +14,8 @@ public static class Health
     {
         services.AddHealthChecks()
             .AddDbContextCheck<ScimBridgeDbContext>("database", tags: ["ready"])
-            .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+            .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"])
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }
 

@@ -36,6 +36,7 @@ builder.Services.AddOperations(builder.Configuration);
 var app = builder.Build();
 
 app.UseScimStatusCodeErrors();
+app.UseStoreUnavailable();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseInboundRateLimiting();

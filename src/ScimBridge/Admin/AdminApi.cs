@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScimBridge.Data;
 using ScimBridge.Logs;
 using ScimBridge.Push;
 
@@ -56,7 +57,7 @@ public sealed class AdminException(int status, string title, string? detail = nu
         new(StatusCodes.Status400BadRequest, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
 }
 
-/// <summary>The one place where failures on the admin API become ProblemDetails.</summary>
+/// <summary>The one place where failures on the admin API become ProblemDetails (store failures: <see cref="StoreUnavailable"/>).</summary>
 public sealed partial class AdminErrorFilter(ILogger<AdminErrorFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -79,7 +80,7 @@ public sealed partial class AdminErrorFilter(ILogger<AdminErrorFilter> logger) :
         {
             return Results.Empty;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!StoreFailures.IsUnavailable(ex))
         {
             LogUnhandled(logger, ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             return TypedResults.Problem($"An unexpected error occurred; it has been logged (trace id {context.HttpContext.TraceIdentifier}).",

@@ -24,7 +24,7 @@ public sealed record TokenInfo(string Id, string Name, string Scope, DateTimeOff
 /// Bearer tokens for the SCIM endpoint and the admin API (each token has one scope), shaped <c>scb_{id}_{secret}</c>. Only a SHA-256 hash is stored (the secret has
 /// 256 bits of entropy, so a slow hash adds nothing); the id finds the row and the hash is compared in constant time.
 /// </summary>
-public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemoryCache cache, IOptions<TokenOptions> options, TimeProvider time)
+public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemoryCache cache, IOptions<TokenOptions> options, TimeProvider time, StoreHealth health)
 {
     private const string Prefix = "scb_";
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -114,13 +114,25 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
         var now = time.GetUtcNow();
         if (record is { RevokedAt: null } && (record.LastUsedAt is null || now - record.LastUsedAt > LastUsedResolution))
         {
+            await RecordLastUsedAsync(id, now, cancellationToken);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Bookkeeping only: a store that refuses writes must not also refuse reads by failing authentication.</summary>
+    private async Task RecordLastUsedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
             using (await gate.EnterAsync(cancellationToken))
             {
                 await db.ScimTokens.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
             }
         }
-
-        return entry;
+        catch (Exception ex) when (health.Record(ex))
+        {
+        }
     }
 
     private static string? IdOf(string token)

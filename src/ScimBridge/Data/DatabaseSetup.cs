@@ -25,6 +25,14 @@ public sealed class DatabaseOptions
 
     [Range(0, 600_000, ErrorMessage = "Database:SqliteBusyTimeoutMs must be between 0 and 600000.")]
     public int SqliteBusyTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>The Retry-After (seconds) sent with 503 while the store refuses writes.</summary>
+    [Range(1, 3600, ErrorMessage = "Database:RetryAfterSeconds must be between 1 and 3600.")]
+    public int RetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>How long /readyz stays unhealthy after the store refused a write, unless a write succeeds first.</summary>
+    [Range(1, 3600, ErrorMessage = "Database:FailureWindowSeconds must be between 1 and 3600.")]
+    public int FailureWindowSeconds { get; set; } = 30;
 }
 
 /// <summary>The single seam where the database provider is chosen. Add a provider here (and nowhere else).</summary>
@@ -39,6 +47,9 @@ public static class DatabaseSetup
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        services.AddSingleton<StoreHealth>();
+        services.AddSingleton<SaveChangesInterceptor, StoreHealthInterceptor>();
 
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -100,6 +111,7 @@ public static class DatabaseSetup
         time ??= TimeProvider.System;
         if (!db.Database.IsNpgsql())
         {
+            EnsureSqliteFilesWritable(db.Database.GetConnectionString());
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await CaseFoldingUpgrade.ApplyAsync(db, logger, time, cancellationToken);
@@ -127,6 +139,35 @@ public static class DatabaseSetup
     }
 
     private const long MigrationLockKey = 0x5C1_B41D6E;
+
+    /// <summary>
+    /// Fails at start-up, with the file named, when the database or its -wal or -shm file cannot be opened for
+    /// writing (permissions, a read-only mount, the immutable attribute). An immutable -shm would otherwise kill the
+    /// process with SIGBUS, without a word, at the first write: SQLite maps that file into memory.
+    /// </summary>
+    private static void EnsureSqliteFilesWritable(string? connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
+        {
+            return;
+        }
+
+        var database = Path.GetFullPath(builder.DataSource);
+        foreach (var path in new[] { database, database + "-wal", database + "-shm" }.Where(Path.Exists))
+        {
+            try
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                throw new InvalidOperationException(
+                    $"The SQLite file {path} cannot be opened for writing ({ex.Message}). The bridge writes its database and the " +
+                    "-wal and -shm files beside it: check the files' owner and mode, the mount, and the immutable attribute (lsattr; chattr -i).", ex);
+            }
+        }
+    }
 
     // Migrations are hand-written, without a model snapshot; MigrationSchemaTests compares schema and model instead.
     private static void IgnoreSnapshotlessMigrations(WarningsConfigurationBuilder warnings) =>
@@ -296,7 +337,15 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
         {
             return false;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An immutable or read-only WAL, or a failing disk: the store's failure, reported as SQLite reports its own.
+            throw new SqliteException($"The WAL {_walPath} could not be synced: {ex.Message}", SqliteIoError, SqliteIoErrorFsync);
+        }
     }
+
+    private const int SqliteIoError = 10;
+    private const int SqliteIoErrorFsync = SqliteIoError | (4 << 8);
 
     private static string? WalPath(string connectionString)
     {

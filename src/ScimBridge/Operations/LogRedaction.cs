@@ -9,7 +9,7 @@ namespace ScimBridge.Operations;
 
 /// <summary>
 /// Masks secrets in log text: bearer tokens (ours are <c>scb_…</c>), JWTs, Authorization header values, tokens in
-/// query strings, passwords in connection strings, and the configured secret values themselves (monday tokens, JWT
+/// query strings, the values in a query string's SCIM filter, passwords in connection strings, and the configured secret values themselves (monday tokens, JWT
 /// signing keys, connection-string passwords), whichever provider or formatter the log goes to.
 /// </summary>
 public sealed partial class LogRedactor : IDisposable
@@ -48,6 +48,7 @@ public sealed partial class LogRedactor : IDisposable
         text = Jwt().Replace(text, Mask);
         text = BearerOrAuthorization().Replace(text, m => m.Groups["prefix"].Value + Mask);
         text = QueryToken().Replace(text, m => m.Groups["prefix"].Value + Mask);
+        text = QueryFilter().Replace(text, m => m.Groups["prefix"].Value + FilterLiteral().Replace(m.Groups["value"].Value, MaskLiteral));
         return PasswordAssignment().Replace(text, m => m.Groups["prefix"].Value + Mask);
     }
 
@@ -112,6 +113,16 @@ public sealed partial class LogRedactor : IDisposable
 
     [GeneratedRegex(@"(?<prefix>[?&](?:access_token|token|api_key|apikey|key|secret|password|client_secret)=)[^&\s""'#]*", RegexOptions.IgnoreCase)]
     private static partial Regex QueryToken();
+
+    // A SCIM filter in a URL: its string literals are userNames and e-mail addresses. Encoded (as ASP.NET Core and
+    // HttpClient log it) or not; the attribute and operator stay, as in the provisioning log.
+    [GeneratedRegex(@"(?<prefix>[?&]filter=)(?<value>[^&#\r\n]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex QueryFilter();
+
+    [GeneratedRegex(@"%22(?:%5C(?:%[0-9A-F]{2}|.)|(?!%22).)*(?:%22|$)|""(?:\\.|[^""\\])*(?:""|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex FilterLiteral();
+
+    private static string MaskLiteral(Match literal) => literal.Value[0] == '%' ? "%22" + Mask + "%22" : "\"" + Mask + "\"";
 
     // Connection strings (Password=x;) and JSON ("password": "x").
     [GeneratedRegex(@"(?<prefix>\b(?:password|pwd|passwd)\s*=\s*)[^;'""\s]*|(?<prefix>""(?:password|pwd|secret|token|scimToken|apiToken)""\s*:\s*"")[^""]*", RegexOptions.IgnoreCase)]

@@ -19,6 +19,7 @@ public sealed partial class PushWorker(
     IOptions<PushOptions> options,
     IOptions<MondayOptions> monday,
     Operations.BridgeMetrics metrics,
+    StoreHealth storeHealth,
     TimeProvider time,
     ILogger<PushWorker> logger) : BackgroundService
 {
@@ -108,6 +109,7 @@ public sealed partial class PushWorker(
             {
                 // The database is away (restart, failover): nothing is lost, the queue is in it. Try again, slower each time.
                 failures++;
+                storeHealth.Record(e);
                 LogFeedFailed(logger, e, failures);
                 try
                 {
@@ -179,6 +181,7 @@ public sealed partial class PushWorker(
         {
             // A bug or a database failure: the resource comes back after a backoff, or, if even that cannot be
             // written, when its lease runs out (no longer renewed). Pushes are idempotent, so pushing again is safe.
+            storeHealth.Record(e);
             LogPushFailed(logger, e, resource.ResourceType, resource.ResourceId);
             try
             {
@@ -186,6 +189,7 @@ public sealed partial class PushWorker(
             }
             catch (Exception deferFailed) when (deferFailed is not OperationCanceledException)
             {
+                storeHealth.Record(deferFailed);
                 LogPushFailed(logger, deferFailed, resource.ResourceType, resource.ResourceId);
             }
         }
@@ -217,6 +221,7 @@ public sealed partial class PushWorker(
             }
             catch (Exception e)
             {
+                storeHealth.Record(e);
                 LogHeartbeatFailed(logger, e);
             }
         }

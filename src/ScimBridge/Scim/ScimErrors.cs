@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
 
 namespace ScimBridge.Scim;
 
-/// <summary>The one place where failures on the SCIM surface become RFC 7644 Error responses.</summary>
+/// <summary>
+/// The one place where failures on the SCIM surface become RFC 7644 Error responses; a store that refuses writes goes
+/// on to <see cref="StoreUnavailable"/> (503), which authentication's failures reach too.
+/// </summary>
 public sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -30,7 +34,7 @@ public sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpoint
         {
             return Results.Empty;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!StoreFailures.IsUnavailable(ex))
         {
             logger.LogError(ex, "Unhandled error on {Method} {Path}", context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             return ScimHttp.Error(new ScimException(StatusCodes.Status500InternalServerError,

@@ -26,7 +26,8 @@ public sealed class LogRedactionTests
 
         var text = redactor.Redact(
             $"token scb_abc_DEF-123 header Authorization: Bearer abc.def, url /x?access_token=scb_q&count=1, monday {MondayToken}, " +
-            "cs Host=db;Password=s3cr3t-pw;Timeout=10, jwt eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl, json {\"password\":\"hunter2\"}");
+            "cs Host=db;Password=s3cr3t-pw;Timeout=10, jwt eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl, json {\"password\":\"hunter2\"}, " +
+            "decoded GET /Users?filter=userName eq \"jane@x.org\" and title co \"un\\\"closed&count=5");
 
         Assert.DoesNotContain("scb_abc", text, StringComparison.Ordinal);
         Assert.DoesNotContain("abc.def", text, StringComparison.Ordinal);
@@ -35,6 +36,9 @@ public sealed class LogRedactionTests
         Assert.DoesNotContain("s3cr3t-pw", text, StringComparison.Ordinal);
         Assert.DoesNotContain("eyJhbGciOi", text, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("jane@x.org", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("closed", text, StringComparison.Ordinal);
+        Assert.Contains("?filter=userName eq \"***\" and title co \"***\"&count=5", text, StringComparison.Ordinal);
         Assert.Contains("count=1", text, StringComparison.Ordinal);
         Assert.Contains("Timeout=10", text, StringComparison.Ordinal);
     }
@@ -106,6 +110,37 @@ public sealed class LogRedactionTests
         Assert.Contains("access_token=***", log, StringComparison.Ordinal);
         using var first = JsonDocument.Parse(lines[0]);
         Assert.EndsWith("Z", first.RootElement.GetProperty("Timestamp").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every category at Trace: the URLs ASP.NET Core logs (request starting and finished, routing, the rate limiter)
+    /// carry the query string, and a filter's values are userNames and e-mail addresses; they are masked like the
+    /// provisioning log masks them, while the attribute and operator stay readable.
+    /// </summary>
+    [Fact]
+    public async Task BridgeProcessLogs_AtTrace_MaskFilterValuesInRequestUrls()
+    {
+        await using var database = await TestDatabases.CreateAsync(DatabaseProvider.Sqlite);
+        await using var bridge = await BridgeProcess.StartAsync(database, new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Default"] = "Trace",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+        });
+        using var client = bridge.CreateScimClient();
+
+        (await client.GetAsync("scim/v2/Users?filter=" + Uri.EscapeDataString("userName eq \"pii-4711@example.com\" or displayName co \"Jane \\\"Doe\\\"\""))).EnsureSuccessStatusCode();
+        (await client.GetAsync("scim/v2/Users?count=1&filter=emails.value eq \"pii-0815@example.com\"")).EnsureSuccessStatusCode();
+        (await client.GetAsync("readyz")).EnsureSuccessStatusCode();
+
+        var log = string.Join("\n", await WaitForLogAsync(bridge, "filter="));
+        foreach (var value in new[] { "pii-4711", "pii-0815", "Jane", "Doe" })
+        {
+            Assert.DoesNotContain(value, log, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("filter=userName%20eq%20%22***%22%20or%20displayName%20co%20%22***%22", log, StringComparison.Ordinal);
+        Assert.Contains("filter=emails.value%20eq%20%22***%22", log, StringComparison.Ordinal);
     }
 
     private static async Task<string[]> WaitForLogAsync(BridgeProcess bridge, string marker)
