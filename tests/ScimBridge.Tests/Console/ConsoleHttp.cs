@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Data;
 using ScimBridge.Admin;
 using ScimBridge.Tests.Infrastructure;
 
@@ -13,6 +15,19 @@ public static partial class ConsoleHttp
 
     public static Task<AdminAccountInfo> CreateAdminAsync(this ScimApp app, string name = "alice", string password = Password) =>
         app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().CreateAsync(name, password, CancellationToken.None));
+
+    /// <summary>Recent failed sign-ins to an account from one address (192.0.2.1), locked until the given time if any.</summary>
+    public static Task<int> SeedSignInFailuresAsync(this ScimApp app, string name, int attempts, DateTimeOffset? lockedUntil = null) =>
+        app.DbAsync(async db =>
+        {
+            var normalized = AdminAccounts.Normalize(name);
+            var account = await db.AdminAccounts.SingleAsync(a => a.UserNameNormalized == normalized);
+            db.AdminSignInFailures.Add(new AdminSignInFailureRecord
+            {
+                AccountId = account.Id, Address = "192.0.2.1", FailedAttempts = attempts, LastFailedAt = DateTimeOffset.UtcNow, LockedUntil = lockedUntil,
+            });
+            return await db.SaveChangesAsync();
+        });
 
     /// <summary>A client with its own cookie jar and no bearer token, not following redirects.</summary>
     public static HttpClient Browser(this ScimApp app) => app.CreateScimClient(null);
