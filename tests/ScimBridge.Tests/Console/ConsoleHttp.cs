@@ -32,6 +32,14 @@ public static partial class ConsoleHttp
     /// <summary>A client with its own cookie jar and no bearer token, not following redirects.</summary>
     public static HttpClient Browser(this ScimApp app) => app.CreateScimClient(null);
 
+    /// <summary>A browser whose requests come through a proxy that says the client is <paramref name="address"/> (X-Forwarded-For).</summary>
+    public static HttpClient BrowserFrom(this ScimApp app, string address)
+    {
+        var client = app.CreateScimClient(null);
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
+
     /// <summary>The antiforgery field of the first form on the page.</summary>
     public static async Task<string> AntiforgeryTokenAsync(this HttpClient client, string page)
     {
