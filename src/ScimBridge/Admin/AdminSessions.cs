@@ -47,17 +47,19 @@ public sealed class AdminSessions(ScimBridgeDbContext db, IWriteGate gate, TimeP
     public Task RenewAsync(string sessionId, CancellationToken cancellationToken)
     {
         var expiresAt = time.GetUtcNow() + IdleLifetime;
-        return WriteAsync(db.AdminSessions.Where(s => s.Id == sessionId), q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.ExpiresAt, expiresAt), cancellationToken), cancellationToken);
+        return WriteAsync(
+            () => db.AdminSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ExpiresAt, expiresAt), cancellationToken),
+            cancellationToken);
     }
 
     public Task EndAsync(string sessionId, CancellationToken cancellationToken) =>
-        WriteAsync(db.AdminSessions.Where(s => s.Id == sessionId), q => q.ExecuteDeleteAsync(cancellationToken), cancellationToken);
+        WriteAsync(() => db.AdminSessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken), cancellationToken);
 
-    private async Task WriteAsync(IQueryable<AdminSessionRecord> rows, Func<IQueryable<AdminSessionRecord>, Task<int>> write, CancellationToken cancellationToken)
+    private async Task WriteAsync(Func<Task<int>> write, CancellationToken cancellationToken)
     {
         using (await gate.EnterAsync(cancellationToken))
         {
-            await write(rows);
+            await write();
         }
 
         await gate.WaitDurableAsync(cancellationToken);

@@ -275,6 +275,11 @@ public sealed class AdminAccountRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastLoginAt { get; set; }
     public DateTimeOffset? DisabledAt { get; set; }
+
+    // The per-account lockout of the previous release, superseded by AdminSignInFailures. Kept so that pods of that
+    // release still work during a rolling upgrade (deploy/README.md: add first, remove in a later release).
+    public int FailedAttempts { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
 }
 
 /// <summary>

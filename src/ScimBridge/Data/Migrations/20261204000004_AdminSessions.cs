@@ -35,17 +35,11 @@ public sealed class AdminSessions : Migration
             },
             constraints: table => table.PrimaryKey("PK_AdminSignInFailures", x => new { x.AccountId, x.Address }));
         migrationBuilder.CreateIndex("IX_AdminSignInFailures_LastFailedAt", "AdminSignInFailures", "LastFailedAt");
-
-        // Plain ALTER TABLE (SQLite 3.35+ and PostgreSQL): EF's SQLite table rebuild needs a model snapshot, which
-        // hand-written migrations do not have. Open sessions and lockouts end with the upgrade.
-        migrationBuilder.Sql("""ALTER TABLE "AdminAccounts" DROP COLUMN "FailedAttempts";""");
-        migrationBuilder.Sql("""ALTER TABLE "AdminAccounts" DROP COLUMN "LockedUntil";""");
+        // AdminAccounts.FailedAttempts and LockedUntil stay for the previous release's pods during a rolling upgrade.
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.AddColumn<int>("FailedAttempts", "AdminAccounts", nullable: false, defaultValue: 0);
-        migrationBuilder.AddColumn<long>("LockedUntil", "AdminAccounts", nullable: true);
         migrationBuilder.DropTable("AdminSignInFailures");
         migrationBuilder.DropTable("AdminSessions");
     }
