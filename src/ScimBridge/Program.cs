@@ -21,6 +21,7 @@ builder.Configuration.AddSecretFiles(Environment.GetEnvironmentVariable(Operatio
 demo?.Configure(builder);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddForwardedHttps();
 builder.Services.AddScimBridgeDatabase(builder.Configuration);
 builder.Services.AddScimAuthentication(builder.Configuration);
 builder.Services.AddScim();
@@ -35,6 +36,7 @@ builder.Services.AddOperations(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseForwardedHttps();
 app.UseScimStatusCodeErrors();
 app.UseStoreUnavailable();
 app.UseAuthentication();

@@ -7,7 +7,10 @@ using ScimBridge.Data;
 
 namespace ScimBridge.Admin;
 
-/// <summary>How many failed sign-ins in a row lock an admin account, and for how long (section <c>Admin:Lockout</c>).</summary>
+/// <summary>
+/// How many failed sign-ins in a row from one client address lock that address out of an admin account, and for how
+/// long (section <c>Admin:Lockout</c>). Failures further apart than <see cref="Minutes"/> do not add up.
+/// </summary>
 public sealed class AdminLockoutOptions
 {
     public const string Section = "Admin:Lockout";
@@ -19,6 +22,8 @@ public sealed class AdminLockoutOptions
     public int Minutes { get; set; } = 15;
 }
 
+/// <param name="FailedAttempts">Recent failed sign-ins, from every address.</param>
+/// <param name="LockedUntil">The latest lockout of any address (others can still sign in).</param>
 public sealed record AdminAccountInfo(
     string Id, string UserName, DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, int FailedAttempts, DateTimeOffset? LockedUntil, DateTimeOffset? DisabledAt);
 
@@ -35,7 +40,7 @@ public sealed record SignInResult(
 
 /// <summary>
 /// Console administrators: usernames unique case-insensitively, passwords stored as PBKDF2 hashes
-/// (<see cref="AdminPasswords"/>), and a lockout after repeated failures.
+/// (<see cref="AdminPasswords"/>), and a lockout after repeated failures from one client address.
 /// </summary>
 public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOptions<AdminLockoutOptions> options, TimeProvider time)
 {
@@ -67,17 +72,21 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
         }
 
         await gate.WaitDurableAsync(cancellationToken);
-        return Info(record);
+        return Info(record, []);
     }
 
-    public async Task<IReadOnlyList<AdminAccountInfo>> ListAsync(CancellationToken cancellationToken) =>
-        (await db.AdminAccounts.AsNoTracking().OrderBy(a => a.UserNameNormalized).ToListAsync(cancellationToken)).Select(Info).ToList();
+    public async Task<IReadOnlyList<AdminAccountInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var accounts = await db.AdminAccounts.AsNoTracking().OrderBy(a => a.UserNameNormalized).ToListAsync(cancellationToken);
+        var failures = (await db.AdminSignInFailures.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(f => f.AccountId);
+        return accounts.Select(a => Info(a, failures[a.Id])).ToList();
+    }
 
     /// <summary>
-    /// Checks a sign-in. Every path runs one PBKDF2 derivation, so an unknown user costs the same time as a known one,
-    /// and a locked account answers "locked" whether or not the password was right.
+    /// Checks a sign-in from a client address. Every path runs one PBKDF2 derivation, so an unknown user costs the same
+    /// time as a known one, and an address locked out of the account is told "locked" whether or not the password was right.
     /// </summary>
-    public async Task<SignInResult> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task<SignInResult> VerifyAsync(string userName, string password, string address, CancellationToken cancellationToken)
     {
         var normalized = Normalize(userName.Trim());
         var account = await db.AdminAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserNameNormalized == normalized, cancellationToken);
@@ -88,51 +97,50 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
             return new SignInResult(SignInOutcome.Failed);
         }
 
-        if (account.LockedUntil > now)
+        var lockedUntil = await db.AdminSignInFailures.Where(f => f.AccountId == account.Id && f.Address == address && f.LockedUntil > now)
+            .Select(f => f.LockedUntil).FirstOrDefaultAsync(cancellationToken);
+        if (lockedUntil is not null)
         {
-            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: account.LockedUntil);
+            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil);
         }
 
-        if (matches)
-        {
-            var rehashed = needsRehash ? AdminPasswords.Hash(password) : account.PasswordHash;
-            using (await gate.EnterAsync(cancellationToken))
-            {
-                await db.AdminAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.FailedAttempts, 0)
-                    .SetProperty(a => a.LockedUntil, (DateTimeOffset?)null)
-                    .SetProperty(a => a.LastLoginAt, now)
-                    .SetProperty(a => a.PasswordHash, rehashed), cancellationToken);
-            }
-
-            await gate.WaitDurableAsync(cancellationToken);
-            return new SignInResult(SignInOutcome.Success, account.Id, account.UserName, SessionStamp: SessionStamp(rehashed));
-        }
-
-        // Atomic increments, so concurrent guesses (from several replicas) all count.
-        var max = options.Value.MaxFailedAttempts;
-        var lockedUntil = now.AddMinutes(options.Value.Minutes);
-        int locked;
-        using (await gate.EnterAsync(cancellationToken))
-        {
-            await db.AdminAccounts.Where(a => a.Id == account.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.FailedAttempts, a => a.FailedAttempts + 1), cancellationToken);
-            locked = await db.AdminAccounts.Where(a => a.Id == account.Id && a.FailedAttempts >= max)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.FailedAttempts, 0)
-                    .SetProperty(a => a.LockedUntil, lockedUntil), cancellationToken);
-        }
-
-        await gate.WaitDurableAsync(cancellationToken);
-        return locked > 0 ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil) : new SignInResult(SignInOutcome.Failed);
+        return matches
+            ? await SucceedAsync(account, needsRehash ? AdminPasswords.Hash(password) : account.PasswordHash, address, now, cancellationToken)
+            : await CountFailureAsync(account.Id, address, now, cancellationToken);
     }
 
-    /// <summary>Whether a signed-in session for this account is still good (the account exists and is not disabled).</summary>
-    public async Task<bool> IsActiveAsync(string accountId, string? sessionStamp, CancellationToken cancellationToken)
+    private async Task<SignInResult> SucceedAsync(AdminAccountRecord account, string hash, string address, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hash = await db.AdminAccounts.Where(a => a.Id == accountId && a.DisabledAt == null).Select(a => a.PasswordHash).FirstOrDefaultAsync(cancellationToken);
-        return hash is not null && sessionStamp is not null
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(SessionStamp(hash)), Encoding.ASCII.GetBytes(sessionStamp));
+        await WriteAsync(async () =>
+        {
+            await db.AdminSignInFailures.Where(f => f.AccountId == account.Id && f.Address == address).ExecuteDeleteAsync(cancellationToken);
+            return await db.AdminAccounts.Where(a => a.Id == account.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastLoginAt, now).SetProperty(a => a.PasswordHash, hash), cancellationToken);
+        }, cancellationToken);
+        return new SignInResult(SignInOutcome.Success, account.Id, account.UserName, SessionStamp: SessionStamp(hash));
+    }
+
+    private async Task<SignInResult> CountFailureAsync(string accountId, string address, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var window = TimeSpan.FromMinutes(options.Value.Minutes);
+        var forgotten = now - window;
+        var lockedUntil = now + window;
+        var max = options.Value.MaxFailedAttempts;
+        var locked = await WriteAsync(async () =>
+        {
+            await db.AdminSignInFailures.Where(f => f.LastFailedAt < forgotten && (f.LockedUntil == null || f.LockedUntil < now))
+                .ExecuteDeleteAsync(cancellationToken);
+            // One statement that inserts or increments (SQLite and PostgreSQL alike), so concurrent guesses from several replicas all count.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "AdminSignInFailures" ("AccountId", "Address", "FailedAttempts", "LastFailedAt")
+                VALUES ({accountId}, {address}, 1, {now.UtcTicks})
+                ON CONFLICT ("AccountId", "Address") DO UPDATE
+                SET "FailedAttempts" = "AdminSignInFailures"."FailedAttempts" + 1, "LastFailedAt" = excluded."LastFailedAt"
+                """, cancellationToken);
+            return await db.AdminSignInFailures.Where(f => f.AccountId == accountId && f.Address == address && f.FailedAttempts >= max)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.FailedAttempts, 0).SetProperty(f => f.LockedUntil, lockedUntil), cancellationToken);
+        }, cancellationToken);
+        return locked > 0 ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil) : new SignInResult(SignInOutcome.Failed);
     }
 
     /// <summary>
@@ -141,38 +149,53 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
     /// </summary>
     public static string SessionStamp(string passwordHash) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash)));
 
-    /// <summary>Sets a new password and lifts any lockout; false when there is no such account.</summary>
+    /// <summary>Sets a new password and lifts every lockout of the account; false when there is no such account.</summary>
     public async Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
     {
         ValidatePassword(password);
         var hash = AdminPasswords.Hash(password);
-        return await UpdateAsync(userName, s => s
-            .SetProperty(a => a.PasswordHash, hash)
-            .SetProperty(a => a.FailedAttempts, 0)
-            .SetProperty(a => a.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+        var normalized = Normalize(userName.Trim());
+        return await WriteAsync(async () =>
+        {
+            await ClearFailuresAsync(normalized, cancellationToken);
+            return await db.AdminAccounts.Where(a => a.UserNameNormalized == normalized).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, hash), cancellationToken);
+        }, cancellationToken) > 0;
     }
 
-    public Task<bool> UnlockAsync(string userName, CancellationToken cancellationToken) =>
-        UpdateAsync(userName, s => s.SetProperty(a => a.FailedAttempts, 0).SetProperty(a => a.LockedUntil, (DateTimeOffset?)null), cancellationToken);
-
-    public Task<bool> DisableAsync(string userName, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return UpdateAsync(userName, s => s.SetProperty(a => a.DisabledAt, now), cancellationToken);
-    }
-
-    private async Task<bool> UpdateAsync(
-        string userName, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<AdminAccountRecord>> set, CancellationToken cancellationToken)
+    /// <summary>Lifts the lockouts of every address and forgets the failures; false when there is no such account.</summary>
+    public async Task<bool> UnlockAsync(string userName, CancellationToken cancellationToken)
     {
         var normalized = Normalize(userName.Trim());
-        int updated;
+        return await WriteAsync(async () =>
+        {
+            await ClearFailuresAsync(normalized, cancellationToken);
+            return await db.AdminAccounts.CountAsync(a => a.UserNameNormalized == normalized, cancellationToken);
+        }, cancellationToken) > 0;
+    }
+
+    public async Task<bool> DisableAsync(string userName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var normalized = Normalize(userName.Trim());
+        return await WriteAsync(
+            () => db.AdminAccounts.Where(a => a.UserNameNormalized == normalized).ExecuteUpdateAsync(s => s.SetProperty(a => a.DisabledAt, now), cancellationToken),
+            cancellationToken) > 0;
+    }
+
+    private Task<int> ClearFailuresAsync(string normalized, CancellationToken cancellationToken) =>
+        db.AdminSignInFailures.Where(f => db.AdminAccounts.Any(a => a.Id == f.AccountId && a.UserNameNormalized == normalized)).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>Runs writes through the write gate and waits until they are durable; returns what <paramref name="write"/> returns.</summary>
+    private async Task<int> WriteAsync(Func<Task<int>> write, CancellationToken cancellationToken)
+    {
+        int result;
         using (await gate.EnterAsync(cancellationToken))
         {
-            updated = await db.AdminAccounts.Where(a => a.UserNameNormalized == normalized).ExecuteUpdateAsync(set, cancellationToken);
+            result = await write();
         }
 
         await gate.WaitDurableAsync(cancellationToken);
-        return updated > 0;
+        return result;
     }
 
     public static string Normalize(string userName) => userName.ToUpperInvariant();
@@ -196,8 +219,8 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
         }
     }
 
-    private static AdminAccountInfo Info(AdminAccountRecord a) =>
-        new(a.Id, a.UserName, a.CreatedAt, a.LastLoginAt, a.FailedAttempts, a.LockedUntil, a.DisabledAt);
+    private static AdminAccountInfo Info(AdminAccountRecord a, IEnumerable<AdminSignInFailureRecord> failures) =>
+        new(a.Id, a.UserName, a.CreatedAt, a.LastLoginAt, failures.Sum(f => f.FailedAttempts), failures.Max(f => f.LockedUntil), a.DisabledAt);
 }
 
 /// <summary>
@@ -273,6 +296,7 @@ public static class AdminAccountsFeature
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddScoped<AdminAccounts>();
+        services.AddScoped<AdminSessions>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using ScimBridge.Auth;
@@ -16,6 +17,7 @@ public static class AdminAuthentication
     public const string ConsolePolicy = "AdminConsole";
     public const string AccountIdClaim = "scimbridge:admin-account";
     public const string SessionStampClaim = "scimbridge:session-stamp";
+    public const string SessionIdClaim = "scimbridge:session";
     public const string CookieScheme = "AdminCookie";
     public const string TokenScheme = "AdminToken";
 
@@ -32,7 +34,7 @@ public static class AdminAuthentication
                 options.LoginPath = "/admin/login";
                 options.LogoutPath = "/admin/logout";
                 options.AccessDeniedPath = "/admin/login";
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.ExpireTimeSpan = AdminSessions.IdleLifetime;
                 options.SlidingExpiration = true;
                 options.Events = new CookieAuthenticationEvents
                 {
@@ -50,17 +52,55 @@ public static class AdminAuthentication
         return services;
     }
 
-    /// <summary>The open sessions of a disabled account, or of one whose password was reset, end at their next request, on every replica.</summary>
+    /// <summary>
+    /// A session signed out (on any replica), expired, of a disabled account or of one whose password was reset ends at
+    /// its next request, wherever it comes.
+    /// </summary>
     private static async Task EndStaleSessionAsync(CookieValidatePrincipalContext context)
     {
-        var accountId = context.Principal?.FindFirst(AccountIdClaim)?.Value;
-        var stamp = context.Principal?.FindFirst(SessionStampClaim)?.Value;
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<AdminAccounts>();
-        if (accountId is null || !await accounts.IsActiveAsync(accountId, stamp, context.HttpContext.RequestAborted))
+        var principal = context.Principal;
+        var sessionId = principal?.FindFirst(SessionIdClaim)?.Value;
+        var accountId = principal?.FindFirst(AccountIdClaim)?.Value;
+        var stamp = principal?.FindFirst(SessionStampClaim)?.Value;
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<AdminSessions>();
+        var aborted = context.HttpContext.RequestAborted;
+        if (sessionId is null || accountId is null || stamp is null || !await sessions.IsOpenAsync(sessionId, accountId, stamp, aborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
         }
+
+        if (context.ShouldRenew)
+        {
+            await sessions.RenewAsync(sessionId, aborted);
+        }
+    }
+
+    /// <summary>Signs in with a new server-side session (see <see cref="AdminSessions"/>).</summary>
+    public static async Task SignInAsync(HttpContext context, SignInResult result)
+    {
+        var sessionId = await context.RequestServices.GetRequiredService<AdminSessions>().OpenAsync(result.AccountId!, context.RequestAborted);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, result.UserName!),
+                new Claim(AccountIdClaim, result.AccountId!),
+                new Claim(SessionStampClaim, result.SessionStamp!),
+                new Claim(SessionIdClaim, sessionId),
+            ],
+            CookieScheme);
+        await context.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>Ends the session server-side first, so a saved copy of the cookie is refused everywhere, then drops the cookie.</summary>
+    public static async Task SignOutAsync(HttpContext context)
+    {
+        if (context.User.FindFirst(SessionIdClaim)?.Value is { } sessionId)
+        {
+            await context.RequestServices.GetRequiredService<AdminSessions>().EndAsync(sessionId, context.RequestAborted);
+        }
+
+        await context.SignOutAsync(CookieScheme);
     }
 
     public static bool IsApi(PathString path) => path.StartsWithSegments("/admin/api", StringComparison.OrdinalIgnoreCase);

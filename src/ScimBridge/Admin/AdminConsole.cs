@@ -12,6 +12,8 @@ public static class AdminConsole
     public static IServiceCollection AddAdminConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAdminAccounts(configuration);
+        services.AddOptions<AdminSignInOptions>().BindConfiguration(AdminSignInOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SignInThrottle>();
         services.AddScoped<DashboardQuery>();
         services.AddAntiforgery(options =>
         {

@@ -101,7 +101,7 @@ public static class CommandLine
             foreach (var a in await accounts.ListAsync(ct))
             {
                 var status = a.DisabledAt is not null ? $"disabled {Format(a.DisabledAt)}"
-                    : a.LockedUntil > now ? $"locked until {Format(a.LockedUntil)}"
+                    : a.LockedUntil > now ? $"locked until {Format(a.LockedUntil)} (some addresses)"
                     : "active";
                 Console.WriteLine($"{a.UserName,-30} {Format(a.CreatedAt),-20} {Format(a.LastLoginAt),-20} {status}");
             }

@@ -279,9 +279,34 @@ public sealed class AdminAccountRecord
     public required string PasswordHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastLoginAt { get; set; }
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    // The per-account lockout of the previous release, superseded by AdminSignInFailures. Kept so that pods of that
+    // release still work during a rolling upgrade (deploy/README.md: add first, remove in a later release).
     public int FailedAttempts { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
-    public DateTimeOffset? DisabledAt { get; set; }
+}
+
+/// <summary>
+/// Failed sign-ins to one admin account from one client address: enough in a row lock that address out of that
+/// account, so someone guessing from elsewhere cannot lock the real admin out.
+/// </summary>
+public sealed class AdminSignInFailureRecord
+{
+    public required string AccountId { get; set; }
+    public required string Address { get; set; }
+    public int FailedAttempts { get; set; }
+    public DateTimeOffset LastFailedAt { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+}
+
+/// <summary>An open console session; its id is in the cookie. Signing out deletes it, which ends the cookie on every replica.</summary>
+public sealed class AdminSessionRecord
+{
+    public required string Id { get; set; }
+    public required string AccountId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
 }
 
 /// <summary>An ASP.NET Core Data Protection key, shared by every instance (cookies and protected secrets work on all replicas).</summary>

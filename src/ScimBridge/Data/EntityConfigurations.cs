@@ -155,6 +155,26 @@ internal sealed class AdminAccountConfiguration : IEntityTypeConfiguration<Admin
     }
 }
 
+internal sealed class AdminSignInFailureConfiguration : IEntityTypeConfiguration<AdminSignInFailureRecord>
+{
+    public void Configure(EntityTypeBuilder<AdminSignInFailureRecord> builder)
+    {
+        builder.ToTable("AdminSignInFailures");
+        builder.HasKey(f => new { f.AccountId, f.Address });
+        builder.HasIndex(f => f.LastFailedAt);
+    }
+}
+
+internal sealed class AdminSessionConfiguration : IEntityTypeConfiguration<AdminSessionRecord>
+{
+    public void Configure(EntityTypeBuilder<AdminSessionRecord> builder)
+    {
+        builder.ToTable("AdminSessions");
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => s.ExpiresAt);
+    }
+}
+
 internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKeyRecord>
 {
     public void Configure(EntityTypeBuilder<DataProtectionKeyRecord> builder)

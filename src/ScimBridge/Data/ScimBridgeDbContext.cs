@@ -29,6 +29,8 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<PushTargetRecord> PushTargets => Set<PushTargetRecord>();
     public DbSet<LogEntryRecord> LogEntries => Set<LogEntryRecord>();
     public DbSet<AdminAccountRecord> AdminAccounts => Set<AdminAccountRecord>();
+    public DbSet<AdminSignInFailureRecord> AdminSignInFailures => Set<AdminSignInFailureRecord>();
+    public DbSet<AdminSessionRecord> AdminSessions => Set<AdminSessionRecord>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
     public DbSet<DeprovisionGrantRecord> DeprovisionGrants => Set<DeprovisionGrantRecord>();
     public DbSet<DataUpgradeRecord> DataUpgrades => Set<DataUpgradeRecord>();

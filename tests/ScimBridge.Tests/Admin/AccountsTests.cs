@@ -12,6 +12,8 @@ namespace ScimBridge.Tests.Admin;
 
 public sealed class AccountsTests
 {
+    private const string Address = "192.0.2.1";
+
     [Theory, AllDatabases]
     public async Task Create_StoresASaltedPbkdf2Hash_AndNamesAreUniqueIgnoringCase(DatabaseProvider provider)
     {
@@ -47,25 +49,24 @@ public sealed class AccountsTests
             var accounts = new AdminAccounts(
                 s.GetRequiredService<ScimBridgeDbContext>(), s.GetRequiredService<IWriteGate>(),
                 Options.Create(new AdminLockoutOptions { MaxFailedAttempts = 3, Minutes = 10 }), time);
-            Assert.Equal(SignInOutcome.Failed, (await accounts.VerifyAsync("alice", "wrong password 1", default)).Outcome);
-            Assert.Equal(SignInOutcome.Success, (await accounts.VerifyAsync("alice", ConsoleHttp.Password, default)).Outcome);
-            Assert.Equal(SignInOutcome.Failed, (await accounts.VerifyAsync("alice", "wrong password 2", default)).Outcome);
-            Assert.Equal(SignInOutcome.Failed, (await accounts.VerifyAsync("alice", "wrong password 3", default)).Outcome);
-            var locked = await accounts.VerifyAsync("alice", "wrong password 4", default);
+            Assert.Equal(SignInOutcome.Failed, (await accounts.VerifyAsync("alice", "wrong password 1", Address, default)).Outcome);
+            Assert.Equal(SignInOutcome.Success, (await accounts.VerifyAsync("alice", ConsoleHttp.Password, Address, default)).Outcome);
+            Assert.Equal(SignInOutcome.Failed, (await accounts.VerifyAsync("alice", "wrong password 2", Address, default)).Outcome);
+            Assert.Equal(SignInOutcome.Failed, (await accounts.VerifyAsync("alice", "wrong password 3", Address, default)).Outcome);
+            var locked = await accounts.VerifyAsync("alice", "wrong password 4", Address, default);
             Assert.Equal(SignInOutcome.LockedOut, locked.Outcome);
             Assert.Equal(time.GetUtcNow().AddMinutes(10), locked.LockedUntil);
 
             time.Advance(TimeSpan.FromMinutes(9));
-            Assert.Equal(SignInOutcome.LockedOut, (await accounts.VerifyAsync("alice", ConsoleHttp.Password, default)).Outcome);
+            Assert.Equal(SignInOutcome.LockedOut, (await accounts.VerifyAsync("alice", ConsoleHttp.Password, Address, default)).Outcome);
             time.Advance(TimeSpan.FromMinutes(1));
-            var after = await accounts.VerifyAsync("alice", ConsoleHttp.Password, default);
+            var after = await accounts.VerifyAsync("alice", ConsoleHttp.Password, Address, default);
             Assert.Equal(SignInOutcome.Success, after.Outcome);
             return 0;
         });
 
         var stored = await app.DbAsync(db => db.AdminAccounts.SingleAsync());
-        Assert.Equal(0, stored.FailedAttempts);
-        Assert.Null(stored.LockedUntil);
+        Assert.Empty(await app.DbAsync(db => db.AdminSignInFailures.ToListAsync()));
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 12, 10, 0, TimeSpan.Zero), stored.LastLoginAt);
     }
 
@@ -78,16 +79,16 @@ public sealed class AccountsTests
         var (unknown, known) = await app.WithScopeAsync(async s =>
         {
             var accounts = s.GetRequiredService<AdminAccounts>();
-            await accounts.VerifyAsync("warm-up", "x", default);
+            await accounts.VerifyAsync("warm-up", "x", Address, default);
             var unknownTimes = new List<double>();
             var knownTimes = new List<double>();
             for (var i = 0; i < 5; i++)
             {
                 var watch = Stopwatch.StartNew();
-                await accounts.VerifyAsync($"nobody{i}", "wrong password", default);
+                await accounts.VerifyAsync($"nobody{i}", "wrong password", Address, default);
                 unknownTimes.Add(watch.Elapsed.TotalMilliseconds);
                 watch.Restart();
-                await accounts.VerifyAsync("alice", "wrong password", default);
+                await accounts.VerifyAsync("alice", "wrong password", Address, default);
                 knownTimes.Add(watch.Elapsed.TotalMilliseconds);
             }
 
@@ -107,7 +108,7 @@ public sealed class AccountsTests
         var old = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(ConsoleHttp.Password, salt, 1000, System.Security.Cryptography.HashAlgorithmName.SHA512, 32);
         await app.DbAsync(db => db.AdminAccounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, $"pbkdf2-sha512$1000${Convert.ToBase64String(salt)}${Convert.ToBase64String(old)}")));
 
-        var result = await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().VerifyAsync("alice", ConsoleHttp.Password, default));
+        var result = await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().VerifyAsync("alice", ConsoleHttp.Password, Address, default));
 
         Assert.Equal(SignInOutcome.Success, result.Outcome);
         Assert.StartsWith("pbkdf2-sha512$210000$", await app.DbAsync(db => db.AdminAccounts.Select(a => a.PasswordHash).SingleAsync()), StringComparison.Ordinal);
@@ -137,7 +138,7 @@ public sealed class AccountsTests
         var reset = await BridgeCli.RunAsync(database, "a brand new passphrase\n", "admin", "reset-password", "--name", "ops", "--password-stdin");
         Assert.Equal(0, reset.ExitCode);
         Assert.DoesNotContain(reset.Lines, l => l.Contains("brand new", StringComparison.Ordinal));
-        await app.DbAsync(db => db.AdminAccounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.LockedUntil, DateTimeOffset.UtcNow.AddMinutes(5))));
+        await app.SeedSignInFailuresAsync("ops", 0, DateTimeOffset.UtcNow.AddMinutes(5));
         Assert.Contains((await BridgeCli.RunAsync(database, null, "admin", "list")).Lines, l => l.StartsWith("ops ", StringComparison.Ordinal) && l.Contains("locked until", StringComparison.Ordinal));
         Assert.Equal(0, (await BridgeCli.RunAsync(database, null, "admin", "unlock", "--name", "ops")).ExitCode);
         using (var browser = app.Browser())

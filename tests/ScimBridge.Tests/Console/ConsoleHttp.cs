@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Data;
 using ScimBridge.Admin;
 using ScimBridge.Tests.Infrastructure;
 
@@ -14,8 +16,29 @@ public static partial class ConsoleHttp
     public static Task<AdminAccountInfo> CreateAdminAsync(this ScimApp app, string name = "alice", string password = Password) =>
         app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().CreateAsync(name, password, CancellationToken.None));
 
+    /// <summary>Recent failed sign-ins to an account from one address (192.0.2.1), locked until the given time if any.</summary>
+    public static Task<int> SeedSignInFailuresAsync(this ScimApp app, string name, int attempts, DateTimeOffset? lockedUntil = null) =>
+        app.DbAsync(async db =>
+        {
+            var normalized = AdminAccounts.Normalize(name);
+            var account = await db.AdminAccounts.SingleAsync(a => a.UserNameNormalized == normalized);
+            db.AdminSignInFailures.Add(new AdminSignInFailureRecord
+            {
+                AccountId = account.Id, Address = "192.0.2.1", FailedAttempts = attempts, LastFailedAt = DateTimeOffset.UtcNow, LockedUntil = lockedUntil,
+            });
+            return await db.SaveChangesAsync();
+        });
+
     /// <summary>A client with its own cookie jar and no bearer token, not following redirects.</summary>
     public static HttpClient Browser(this ScimApp app) => app.CreateScimClient(null);
+
+    /// <summary>A browser whose requests come through a proxy that says the client is <paramref name="address"/> (X-Forwarded-For).</summary>
+    public static HttpClient BrowserFrom(this ScimApp app, string address)
+    {
+        var client = app.CreateScimClient(null);
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
 
     /// <summary>The antiforgery field of the first form on the page.</summary>
     public static async Task<string> AntiforgeryTokenAsync(this HttpClient client, string page)

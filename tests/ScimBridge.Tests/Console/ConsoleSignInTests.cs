@@ -31,7 +31,7 @@ public sealed class ConsoleSignInTests
         Assert.Contains(">Alice</span>", html, StringComparison.Ordinal);
         var stored = await app.DbAsync(db => db.AdminAccounts.SingleAsync());
         Assert.NotNull(stored.LastLoginAt);
-        Assert.Equal(0, stored.FailedAttempts);
+        Assert.False(await app.DbAsync(db => db.AdminSignInFailures.AnyAsync()));
     }
 
     [Theory, AllDatabases]
@@ -50,7 +50,7 @@ public sealed class ConsoleSignInTests
         }
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
-        Assert.Equal(1, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+        Assert.Equal(1, await app.DbAsync(db => db.AdminSignInFailures.Select(f => f.FailedAttempts).SingleAsync()));
     }
 
     [Theory, AllDatabases]
@@ -74,7 +74,8 @@ public sealed class ConsoleSignInTests
         Assert.DoesNotContain(LoginModel.FailedMessage, body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
         var stored = await app.DbAsync(db => db.AdminAccounts.SingleAsync());
-        Assert.InRange(stored.LockedUntil!.Value, before.AddMinutes(15), DateTimeOffset.UtcNow.AddMinutes(15));
+        var lockout = await app.DbAsync(db => db.AdminSignInFailures.SingleAsync());
+        Assert.InRange(lockout.LockedUntil!.Value, before.AddMinutes(15), DateTimeOffset.UtcNow.AddMinutes(15));
         Assert.Null(stored.LastLoginAt);
 
         Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().UnlockAsync("ALICE", CancellationToken.None)));
@@ -93,7 +94,7 @@ public sealed class ConsoleSignInTests
         using var response = await browser.PostFormAsync("/admin/login", new Dictionary<string, string> { ["username"] = "alice", ["password"] = "wrong password!" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+        Assert.False(await app.DbAsync(db => db.AdminSignInFailures.AnyAsync()));
     }
 
     [Theory, AllDatabases]
@@ -238,17 +239,17 @@ public sealed class ConsoleSignInTests
         using var browser = app.Browser();
         await browser.SignInAsync();
         Assert.Contains("\"alice\"", await browser.GetStringAsync("/admin/api/whoami"), StringComparison.Ordinal);
-        await app.DbAsync(db => db.AdminAccounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.FailedAttempts, 3)));
+        await app.SeedSignInFailuresAsync("alice", 3);
 
         using var forged = await browser.PostAsync("/admin/api/accounts/alice/unlock", null);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(3, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+        Assert.Equal(3, await app.DbAsync(db => db.AdminSignInFailures.Select(f => f.FailedAttempts).SingleAsync()));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/api/accounts/alice/unlock");
         request.Headers.Add("RequestVerificationToken", await browser.AntiforgeryTokenAsync("/admin/tokens"));
         Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(request)).StatusCode);
-        Assert.Equal(0, await app.DbAsync(db => db.AdminAccounts.Select(a => a.FailedAttempts).SingleAsync()));
+        Assert.False(await app.DbAsync(db => db.AdminSignInFailures.AnyAsync()));
 
         var admin = await app.AdminAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync("/admin/api/accounts/alice/unlock", null)).StatusCode);
