@@ -6,7 +6,8 @@ namespace ScimBridge;
 
 /// <summary>
 /// /healthz says the process runs; /readyz that the database answers, its schema is this build's (no migration
-/// pending) and it has not recently refused a write (<see cref="StoreHealthCheck"/>). Both are anonymous, and the only endpoints that are.
+/// pending) and it has not recently refused a write (<see cref="StoreHealthCheck"/>). Both are anonymous, and the
+/// only endpoints that are.
 /// </summary>
 public static class Health
 {

@@ -40,6 +40,28 @@ public sealed class StoreUnavailableTests
         await AssertRecoversAsync(app, alice, group, before);
     }
 
+    /// <summary>
+    /// No client request at all: the push worker's next claim meets the refusal and readiness goes red; once the
+    /// store takes writes again and the window passes without a refusal, it is green.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task Readiness_WithoutTraffic_FollowsThePushWorkersRefusedWrites(DatabaseProvider provider)
+    {
+        var database = await TestDatabases.CreateAsync(provider);
+        var settings = Settings(database);
+        settings["Database:FailureWindowSeconds"] = "2";
+        await using var harness = await PushHarness.StartAsync(provider, settings, database: database);
+        Assert.Equal(HttpStatusCode.OK, await ReadyAsync(harness.Bridge));
+
+        await using (await RefuseWritesAsync(database))
+        {
+            await ProvisioningLogTests.PollAsync(async () => await ReadyAsync(harness.Bridge) == HttpStatusCode.ServiceUnavailable,
+                "/readyz to go red on the push worker's refused claims");
+        }
+
+        await ProvisioningLogTests.PollAsync(async () => await ReadyAsync(harness.Bridge) == HttpStatusCode.OK, "/readyz to be 200 again");
+    }
+
     /// <summary>The outside tester's case: the database and its WAL made immutable (chattr +i), which even root cannot write.</summary>
     [Fact]
     public async Task Writes_OnImmutableSqliteFiles_Answer503_AndRecoverWhenWritable()
