@@ -87,7 +87,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
     public Task<GroupRecord> PatchAsync(string id, PatchRequest patch, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken) =>
         UpdateAsync(id, ifMatch, actor, current =>
         {
-            var patched = PatchEngine.Apply(current, patch, Type);
+            var patched = PatchEngine.Apply(current, patch, Type, cancellationToken);
             ResourceNormalizer.ValidateRequired(patched, Type);
             return patched;
         }, cancellationToken);
@@ -137,7 +137,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
         {
             using (await gate.EnterAsync(cancellationToken))
             {
-                var record = await db.Groups.Include(g => g.Members).FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
+                var record = await db.Groups.Include(g => g.Members).AsSplitQuery().FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
                 Preconditions.CheckIfMatch(ifMatch, record.Version);
 
                 var before = ScimRenderer.ForPatch(record.Data, id);
