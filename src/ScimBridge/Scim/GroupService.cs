@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Provisioning;
 using ScimBridge.Scim.Patch;
@@ -11,7 +12,8 @@ namespace ScimBridge.Scim;
 public sealed record GroupResource(StoredResource Record, IReadOnlyList<MemberReference> Members);
 
 /// <summary>Groups and memberships; members are rows, so adding one member never rewrites the whole group.</summary>
-public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time)
+public sealed class GroupService(
+    ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time, IOptions<ScimOptions> options)
 {
     private const int ConcurrencyAttempts = 5;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.GroupResourceType;
@@ -36,11 +38,13 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
             return new ListPage<GroupResource>([], await groups.CountAsync(cancellationToken), query.StartIndex);
         }
 
-        var page = await Stored(Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id).Skip(query.StartIndex - 1).Take(query.Count))
-            .ToListAsync(cancellationToken);
+        var ordered = Stored(Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id).Skip(query.StartIndex - 1).Take(query.Count));
+        var (page, truncated) = await ResponseBudget.TakeAsync(
+            ordered.AsAsyncEnumerable(), g => g.Data.Length, options.Value.MaxResponseBytes, cancellationToken);
         var members = includeMembers ? await MembersOfAsync(page.Select(g => g.Id).ToList(), cancellationToken) : [];
-        var total = await UserService.TotalAsync(groups, query, page.Count, cancellationToken);
-        return new ListPage<GroupResource>(page.Select(g => new GroupResource(g, members.GetValueOrDefault(g.Id, []))).ToList(), total, query.StartIndex);
+        var total = truncated ? await groups.CountAsync(cancellationToken) : await UserService.TotalAsync(groups, query, page.Count, cancellationToken);
+        return new ListPage<GroupResource>(
+            page.Select(g => new GroupResource(g, members.GetValueOrDefault(g.Id, []))).ToList(), total, query.StartIndex, truncated);
     }
 
     private static IQueryable<StoredResource> Stored(IQueryable<GroupRecord> groups) =>

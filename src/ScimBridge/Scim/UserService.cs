@@ -73,8 +73,10 @@ public sealed class UserService(
         }
 
         var ordered = Sorting.Apply(users, FilterColumns.Users, query, u => u.Id).Skip(query.StartIndex - 1).Take(query.Count);
-        var page = await Resources(ordered, includeGroups).ToListAsync(cancellationToken);
-        return new ListPage<UserResource>(page, await TotalAsync(users, query, page.Count, cancellationToken), query.StartIndex);
+        var (page, truncated) = await ResponseBudget.TakeAsync(
+            Resources(ordered, includeGroups).AsAsyncEnumerable(), u => u.Record.Data.Length, options.Value.MaxResponseBytes, cancellationToken);
+        var total = truncated ? await users.CountAsync(cancellationToken) : await TotalAsync(users, query, page.Count, cancellationToken);
+        return new ListPage<UserResource>(page, total, query.StartIndex, truncated);
     }
 
     /// <summary>A page that is neither empty nor full tells the total by itself, which saves a COUNT (a match by userName, say).</summary>
