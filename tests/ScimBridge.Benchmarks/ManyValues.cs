@@ -28,7 +28,7 @@ internal static class ManyValues
         {
             ["Scim__MaxRequestBytes"] = (100 * 1024 * 1024).ToString(Invariant),
             ["Scim__MaxValuesPerAttribute"] = Math.Max(1000, options.Sizes.Max()).ToString(Invariant),
-            ["Scim__MaxValueLength"] = Math.Max(1000, options.ValueBytes).ToString(Invariant),
+            ["Scim__MaxValueLength"] = (options.ValueBytes + 100).ToString(Invariant),
         };
         var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
         await using var database = options.Provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite();
