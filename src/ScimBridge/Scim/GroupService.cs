@@ -163,10 +163,9 @@ public sealed class GroupService(
                 }
 
                 var types = await ResolveMembersAsync(added, id, cancellationToken);
-                foreach (var member in removed)
-                {
-                    record.Members.Remove(current[member]);
-                }
+                // One pass: List.Remove per member scanned the whole list each time (removed × members).
+                var gone = removed.ToHashSet(StringComparer.Ordinal);
+                record.Members.RemoveAll(m => gone.Contains(m.MemberId));
 
                 record.Members.AddRange(added.Select(m => new GroupMemberRecord { MemberId = m, MemberType = types[m] }));
                 Apply(record, after);
