@@ -16,6 +16,9 @@
 //
 // The provisioning-log admin API over a million entries (usage in LogsBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- logs [--provider sqlite|postgres|both] [--entries 1000000]
+//
+// One large user (many emails) and pages of large users (usage in ManyValues.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- manyvalues | bigpages
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -36,6 +39,11 @@ if (args is ["propagation", ..])
 if (args is ["logs", ..])
 {
     return await LogsBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["manyvalues" or "bigpages", ..])
+{
+    return await ManyValues.MainAsync(args[0], args[1..]);
 }
 
 Settings settings;

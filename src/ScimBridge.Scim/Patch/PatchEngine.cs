@@ -16,9 +16,10 @@ public static class PatchEngine
 {
     /// <summary>
     /// Applies all operations atomically to a deep copy and returns it in canonical form; the input is not modified.
-    /// Throws <see cref="ScimException"/> (400) on any error, in which case nothing is applied.
+    /// Throws <see cref="ScimException"/> (400) on any error, in which case nothing is applied, and
+    /// <see cref="OperationCanceledException"/> once <paramref name="cancellationToken"/> is cancelled (the client left).
     /// </summary>
-    public static JsonObject Apply(JsonObject resource, PatchRequest request, ResourceTypeDefinition type)
+    public static JsonObject Apply(JsonObject resource, PatchRequest request, ResourceTypeDefinition type, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(request);
@@ -27,6 +28,7 @@ public static class PatchEngine
         var working = resource.DeepClone().AsObject();
         for (var i = 0; i < request.Operations.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var operation = request.Operations[i];
             try
             {

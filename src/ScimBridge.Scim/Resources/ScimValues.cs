@@ -256,9 +256,11 @@ internal static partial class ScimValues
             return added;
         }
 
+        // A set, not a scan of the target per element: checking each of N values against all the others was quadratic.
+        var present = new HashSet<JsonNode>(target.OfType<JsonNode>(), JsonNodeEquality.Instance);
         foreach (var element in elements)
         {
-            if (element is not null && !target.Any(existing => JsonNode.DeepEquals(existing, element)))
+            if (element is not null && present.Add(element))
             {
                 var copy = element.DeepClone();
                 target.Add(copy);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Provisioning;
 using ScimBridge.Scim.Patch;
@@ -11,7 +12,8 @@ namespace ScimBridge.Scim;
 public sealed record GroupResource(StoredResource Record, IReadOnlyList<MemberReference> Members);
 
 /// <summary>Groups and memberships; members are rows, so adding one member never rewrites the whole group.</summary>
-public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time)
+public sealed class GroupService(
+    ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time, IOptions<ScimOptions> options)
 {
     private const int ConcurrencyAttempts = 5;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.GroupResourceType;
@@ -36,11 +38,13 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
             return new ListPage<GroupResource>([], await groups.CountAsync(cancellationToken), query.StartIndex);
         }
 
-        var page = await Stored(Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id).Skip(query.StartIndex - 1).Take(query.Count))
-            .ToListAsync(cancellationToken);
+        var ordered = Stored(Sorting.Apply(groups, FilterColumns.Groups, query, g => g.Id).Skip(query.StartIndex - 1).Take(query.Count));
+        var (page, truncated) = await ResponseBudget.TakeAsync(
+            ordered.AsAsyncEnumerable(), g => g.Data.Length, options.Value.MaxResponseBytes, cancellationToken);
         var members = includeMembers ? await MembersOfAsync(page.Select(g => g.Id).ToList(), cancellationToken) : [];
-        var total = await UserService.TotalAsync(groups, query, page.Count, cancellationToken);
-        return new ListPage<GroupResource>(page.Select(g => new GroupResource(g, members.GetValueOrDefault(g.Id, []))).ToList(), total, query.StartIndex);
+        var total = truncated ? await groups.CountAsync(cancellationToken) : await UserService.TotalAsync(groups, query, page.Count, cancellationToken);
+        return new ListPage<GroupResource>(
+            page.Select(g => new GroupResource(g, members.GetValueOrDefault(g.Id, []))).ToList(), total, query.StartIndex, truncated);
     }
 
     private static IQueryable<StoredResource> Stored(IQueryable<GroupRecord> groups) =>
@@ -87,7 +91,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
     public Task<GroupRecord> PatchAsync(string id, PatchRequest patch, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken) =>
         UpdateAsync(id, ifMatch, actor, current =>
         {
-            var patched = PatchEngine.Apply(current, patch, Type);
+            var patched = PatchEngine.Apply(current, patch, Type, cancellationToken);
             ResourceNormalizer.ValidateRequired(patched, Type);
             return patched;
         }, cancellationToken);
@@ -137,7 +141,7 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
         {
             using (await gate.EnterAsync(cancellationToken))
             {
-                var record = await db.Groups.Include(g => g.Members).FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
+                var record = await db.Groups.Include(g => g.Members).AsSplitQuery().FirstOrDefaultAsync(g => g.Id == id, cancellationToken) ?? throw NotFound(id);
                 Preconditions.CheckIfMatch(ifMatch, record.Version);
 
                 var before = ScimRenderer.ForPatch(record.Data, id);
@@ -159,10 +163,9 @@ public sealed class GroupService(ScimBridgeDbContext db, IWriteGate gate, Resour
                 }
 
                 var types = await ResolveMembersAsync(added, id, cancellationToken);
-                foreach (var member in removed)
-                {
-                    record.Members.Remove(current[member]);
-                }
+                // One pass: List.Remove per member scanned the whole list each time (removed × members).
+                var gone = removed.ToHashSet(StringComparer.Ordinal);
+                record.Members.RemoveAll(m => gone.Contains(m.MemberId));
 
                 record.Members.AddRange(added.Select(m => new GroupMemberRecord { MemberId = m, MemberType = types[m] }));
                 Apply(record, after);

@@ -95,4 +95,33 @@ public sealed record ListQuery(
     }
 }
 
-public sealed record ListPage<T>(IReadOnlyList<T> Resources, int TotalResults, int StartIndex);
+/// <param name="Truncated">The page stopped short of its count at the response budget, not at the end of the results.</param>
+public sealed record ListPage<T>(IReadOnlyList<T> Resources, int TotalResults, int StartIndex, bool Truncated = false);
+
+/// <summary>
+/// Scim:MaxResponseBytes: a page of stored resources is read one at a time and stops once their stored size passes
+/// the budget, so a page of large resources never sits in memory whole. RFC 7644 (3.4.2.4) lets a page hold fewer
+/// resources than asked; itemsPerPage says how many, and the client asks for the next page from there.
+/// </summary>
+internal static class ResponseBudget
+{
+    /// <summary>The resources that fit, always at least one so that paging moves on, and whether some were left out.</summary>
+    public static async Task<(List<T> Page, bool Truncated)> TakeAsync<T>(
+        IAsyncEnumerable<T> source, Func<T, int> size, int budget, CancellationToken cancellationToken)
+    {
+        var page = new List<T>();
+        long used = 0;
+        await foreach (var item in source.WithCancellation(cancellationToken))
+        {
+            used += size(item);
+            if (used > budget && page.Count > 0)
+            {
+                return (page, true);
+            }
+
+            page.Add(item);
+        }
+
+        return (page, false);
+    }
+}

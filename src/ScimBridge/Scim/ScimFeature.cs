@@ -62,15 +62,17 @@ public static class ScimFeature
 
         var baseUrl = ResourceLocations.BaseUrl(context);
         var resources = new List<System.Text.Json.Nodes.JsonObject>();
+        var usersTruncated = false;
         if (query.StartIndex <= userCount && query.Count > 0 && userError is null)
         {
             var page = await users.ListAsync(query, ScimRenderer.Wants("groups", query.Attributes, query.ExcludedAttributes), ct);
+            usersTruncated = page.Truncated;
             resources.AddRange(page.Resources.Select(u => Resources.ResourceProjection.Apply(
                 ScimRenderer.User(u.Record, u.Groups, baseUrl), Scim.Schemas.ScimSchemas.UserResourceType, query.Attributes, query.ExcludedAttributes)));
         }
 
         var remaining = query.Count - resources.Count;
-        if (remaining > 0 && groupError is null)
+        if (remaining > 0 && groupError is null && !usersTruncated)
         {
             var groupStart = Math.Max(1, query.StartIndex - userCount);
             var page = await groups.ListAsync(query with { StartIndex = groupStart, Count = remaining },

@@ -19,7 +19,8 @@ public static class ScimHttp
     /// <summary>Reads the body as JSON, enforcing the configured size limit (413) and reporting bad JSON as invalidSyntax.</summary>
     public static async Task<JsonNode> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.MaxRequestBytes;
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value;
+        var limit = options.MaxRequestBytes;
         if (request.ContentLength > limit)
         {
             throw TooLarge(limit);
@@ -57,7 +58,7 @@ public static class ScimHttp
         {
             var body = JsonNode.Parse(buffer.WrittenSpan, NodeOptions, DocumentOptions)
                 ?? throw ScimException.InvalidSyntax("The request body is JSON null; a JSON object was expected.");
-            CheckStrings(body);
+            CheckBody(body, options.MaxValueLength);
             return body;
         }
         catch (JsonException ex)
@@ -72,10 +73,12 @@ public static class ScimHttp
     }
 
     /// <summary>
-    /// Reads every string once, so that one a client cannot have meant (a lone surrogate) fails here and not wherever
-    /// it is first used; and refuses U+0000, which PostgreSQL cannot store.
+    /// Reads every key and string once, before any other work: a string a client cannot have meant (a lone surrogate)
+    /// fails here and not wherever it is first used; U+0000, which PostgreSQL cannot store, and strings over
+    /// Scim:MaxValueLength are refused; and so are two keys of one object that differ only in case, since SCIM
+    /// attribute names are case-insensitive and the parser only refuses exact duplicates.
     /// </summary>
-    private static void CheckStrings(JsonNode body)
+    private static void CheckBody(JsonNode body, int maxValueLength)
     {
         var pending = new Stack<JsonNode?>();
         pending.Push(body);
@@ -84,9 +87,10 @@ public static class ScimHttp
             switch (node)
             {
                 case JsonObject obj:
+                    RejectCaseDuplicates(obj);
                     foreach (var (key, value) in obj)
                     {
-                        RejectNul(key);
+                        CheckString(key, obj, maxValueLength);
                         pending.Push(value);
                     }
 
@@ -99,19 +103,57 @@ public static class ScimHttp
 
                     break;
                 case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                    RejectNul(value.GetValue<string>());
+                    CheckString(value.GetValue<string>(), value, maxValueLength);
                     break;
             }
         }
+    }
 
-        static void RejectNul(string text)
+    private static void CheckString(string text, JsonNode where, int maxValueLength)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
         {
-            if (text.Contains('\0', StringComparison.Ordinal))
+            throw ScimException.InvalidValue("Strings must not contain the NUL character (\\u0000).");
+        }
+
+        if (text.Length > maxValueLength)
+        {
+            throw ScimException.InvalidValue(
+                $"The string at '{where.GetPath()}' is {text.Length} characters long; this server accepts at most {maxValueLength} characters in one value (Scim:MaxValueLength).");
+        }
+    }
+
+    private static void RejectCaseDuplicates(JsonObject obj)
+    {
+        // Most objects have a handful of keys: compare those pairwise rather than allocate a set for each.
+        if (obj.Count <= 8)
+        {
+            for (var i = 1; i < obj.Count; i++)
             {
-                throw ScimException.InvalidValue("Strings must not contain the NUL character (\\u0000).");
+                for (var j = 0; j < i; j++)
+                {
+                    if (string.Equals(obj.GetAt(i).Key, obj.GetAt(j).Key, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw CaseDuplicate(obj, obj.GetAt(j).Key, obj.GetAt(i).Key);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        var seen = new Dictionary<string, string>(obj.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, _) in obj)
+        {
+            if (!seen.TryAdd(key, key))
+            {
+                throw CaseDuplicate(obj, seen[key], key);
             }
         }
     }
+
+    private static ScimException CaseDuplicate(JsonObject obj, string first, string second) => ScimException.InvalidSyntax(
+        $"The keys '{first}' and '{second}' at '{obj.GetPath()}' name one attribute twice (attribute names are case-insensitive).");
 
     public static JsonObject ReadObject(JsonNode body) =>
         body as JsonObject ?? throw ScimException.InvalidSyntax("The request body must be a JSON object.");

@@ -16,6 +16,21 @@ public sealed class ScimOptions
     [Range(1, 10_000, ErrorMessage = "Scim:MaxPageSize must be between 1 and 10000.")]
     public int MaxPageSize { get; set; } = 1000;
 
+    /// <summary>Most values one multi-valued attribute (emails, phoneNumbers, roles…) may hold; group members are not counted.</summary>
+    [Range(1, 100_000, ErrorMessage = "Scim:MaxValuesPerAttribute must be between 1 and 100000.")]
+    public int MaxValuesPerAttribute { get; set; } = 1000;
+
+    /// <summary>Longest string accepted anywhere in a request body, in characters.</summary>
+    [Range(256, 10 * 1024 * 1024, ErrorMessage = "Scim:MaxValueLength must be between 256 and 10485760.")]
+    public int MaxValueLength { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Rough budget, in bytes of stored resources, of one list response: a page stops early (itemsPerPage below count,
+    /// the client pages on) once its resources add up to more, so that pages of large resources cannot exhaust memory.
+    /// </summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024, ErrorMessage = "Scim:MaxResponseBytes must be between 65536 and 1073741824.")]
+    public int MaxResponseBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>Absolute base URL used in meta.location, e.g. https://bridge.example.com/scim/v2, when behind a proxy.</summary>
     [Url(ErrorMessage = "Scim:PublicBaseUrl must be an absolute URL.")]
     public string? PublicBaseUrl { get; set; }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Provisioning;
 using ScimBridge.Scim.Filters;
@@ -13,7 +14,8 @@ namespace ScimBridge.Scim;
 public sealed record UserResource(StoredResource Record, IReadOnlyList<GroupReference> Groups);
 
 /// <summary>Users: every write stores the resource and its change row in one transaction.</summary>
-public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time)
+public sealed class UserService(
+    ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time, IOptions<ScimOptions> options)
 {
     private const int ConcurrencyAttempts = 8;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.UserResourceType;
@@ -71,8 +73,10 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         }
 
         var ordered = Sorting.Apply(users, FilterColumns.Users, query, u => u.Id).Skip(query.StartIndex - 1).Take(query.Count);
-        var page = await Resources(ordered, includeGroups).ToListAsync(cancellationToken);
-        return new ListPage<UserResource>(page, await TotalAsync(users, query, page.Count, cancellationToken), query.StartIndex);
+        var (page, truncated) = await ResponseBudget.TakeAsync(
+            Resources(ordered, includeGroups).AsAsyncEnumerable(), u => u.Record.Data.Length, options.Value.MaxResponseBytes, cancellationToken);
+        var total = truncated ? await users.CountAsync(cancellationToken) : await TotalAsync(users, query, page.Count, cancellationToken);
+        return new ListPage<UserResource>(page, total, query.StartIndex, truncated);
     }
 
     /// <summary>A page that is neither empty nor full tells the total by itself, which saves a COUNT (a match by userName, say).</summary>
@@ -146,7 +150,7 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
     }
 
     public Task<UserResource> PatchAsync(string id, PatchRequest patch, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken) =>
-        UpdateAsync(id, ifMatch, actor, current => Prepare(PatchEngine.Apply(current, patch, Type)), cancellationToken);
+        UpdateAsync(id, ifMatch, actor, current => Prepare(PatchEngine.Apply(current, patch, Type, cancellationToken)), cancellationToken);
 
     public async Task DeleteAsync(string id, string? ifMatch, ChangeActor actor, CancellationToken cancellationToken)
     {
@@ -179,7 +183,10 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         await db.Database.OpenConnectionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var record = await db.Users.Include(u => u.Values).FirstOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw NotFound(id);
+            // Split: one query joining the values would repeat the user's Data on every value row, which made each
+            // update of a user with N values read N copies of a resource of size N.
+            var record = await db.Users.Include(u => u.Values).AsSplitQuery().FirstOrDefaultAsync(u => u.Id == id, cancellationToken)
+                ?? throw NotFound(id);
             Preconditions.CheckIfMatch(ifMatch, record.Version);
 
             var before = ScimRenderer.ForPatch(record.Data, id);
@@ -222,9 +229,10 @@ public sealed class UserService(ScimBridgeDbContext db, IWriteGate gate, Resourc
         }
     }
 
-    private static JsonObject Prepare(JsonObject resource)
+    private JsonObject Prepare(JsonObject resource)
     {
         ResourceNormalizer.ValidateRequired(resource, Type);
+        ResourceLimits.CheckValueCount(resource, Type, options.Value.MaxValuesPerAttribute);
         // The bridge never authenticates users: a password an identity provider sends is discarded, never stored or logged.
         resource.Remove("password");
         resource["active"] ??= true;
