@@ -92,22 +92,26 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
         var account = await db.AdminAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserNameNormalized == normalized, cancellationToken);
         var (matches, needsRehash) = AdminPasswords.Verify(password, account?.PasswordHash);
         var now = time.GetUtcNow();
-        if (account is null || account.DisabledAt is not null)
-        {
-            return new SignInResult(SignInOutcome.Failed);
-        }
-
-        var lockedUntil = await db.AdminSignInFailures.Where(f => f.AccountId == account.Id && f.Address == address && f.LockedUntil > now)
+        // An unknown or disabled name is counted and locked like a real account, so the answers do not tell which names exist.
+        var failureKey = account?.DisabledAt is null ? account?.Id ?? UnknownAccountKey(normalized) : account.Id;
+        var lockedUntil = await db.AdminSignInFailures.Where(f => f.AccountId == failureKey && f.Address == address && f.LockedUntil > now)
             .Select(f => f.LockedUntil).FirstOrDefaultAsync(cancellationToken);
         if (lockedUntil is not null)
         {
             return new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil);
         }
 
-        return matches
+        return matches && account is { DisabledAt: null }
             ? await SucceedAsync(account, needsRehash ? AdminPasswords.Hash(password) : account.PasswordHash, address, now, cancellationToken)
-            : await CountFailureAsync(account.Id, address, now, cancellationToken);
+            : await CountFailureAsync(failureKey, address, now, cancellationToken);
     }
+
+    /// <summary>
+    /// Where failures for a name without an account are counted: no account id takes this form, and it is a digest
+    /// because a mistyped name is often a password.
+    /// </summary>
+    private static string UnknownAccountKey(string normalizedName) =>
+        "?" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedName)));
 
     private async Task<SignInResult> SucceedAsync(AdminAccountRecord account, string hash, string address, DateTimeOffset now, CancellationToken cancellationToken)
     {

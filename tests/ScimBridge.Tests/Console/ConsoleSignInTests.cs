@@ -50,7 +50,36 @@ public sealed class ConsoleSignInTests
         }
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
-        Assert.Equal(1, await app.DbAsync(db => db.AdminSignInFailures.Select(f => f.FailedAttempts).SingleAsync()));
+        var accountId = await app.DbAsync(db => db.AdminAccounts.Select(a => a.Id).SingleAsync());
+        var failures = await app.DbAsync(db => db.AdminSignInFailures.ToListAsync());
+        Assert.Equal(1, failures.Single(f => f.AccountId == accountId).FailedAttempts);
+        Assert.Equal(1, failures.Single(f => f.AccountId != accountId).FailedAttempts);
+    }
+
+    /// <summary>A name without an account locks like a real one, so the answers do not tell which admin names exist.</summary>
+    [Theory, AllDatabases]
+    public async Task SignIn_AnUnknownOrDisabledName_LocksAfterFiveFailuresLikeARealAccount(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider, new() { ["Admin:SignIn:PerAddressPerMinute"] = "100" });
+        await app.CreateAdminAsync();
+        await app.CreateAdminAsync("bob");
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<AdminAccounts>().DisableAsync("bob", CancellationToken.None)));
+        using var browser = app.Browser();
+
+        foreach (var user in new[] { "alice", "nobody", "bob" })
+        {
+            var answers = new List<string>();
+            for (var i = 1; i <= 6; i++)
+            {
+                answers.Add(await (await browser.SignInAsync(user, $"wrong password {i}")).Content.ReadAsStringAsync());
+            }
+
+            Assert.All(answers.Take(4), html => Assert.Contains(LoginModel.FailedMessage, html, StringComparison.Ordinal));
+            Assert.All(answers.Skip(4), html => Assert.Contains("locked for your address", html, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(await app.DbAsync(db => db.AdminSignInFailures.Select(f => f.AccountId).ToListAsync()),
+            id => id.Contains("NOBODY", StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory, AllDatabases]
