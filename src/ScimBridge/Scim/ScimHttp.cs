@@ -90,7 +90,7 @@ public static class ScimHttp
                     RejectCaseDuplicates(obj);
                     foreach (var (key, value) in obj)
                     {
-                        CheckString(key, obj, maxValueLength);
+                        CheckString(key, obj, maxValueLength, isKey: true);
                         pending.Push(value);
                     }
 
@@ -103,13 +103,13 @@ public static class ScimHttp
 
                     break;
                 case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                    CheckString(value.GetValue<string>(), value, maxValueLength);
+                    CheckString(value.GetValue<string>(), value, maxValueLength, isKey: false);
                     break;
             }
         }
     }
 
-    private static void CheckString(string text, JsonNode where, int maxValueLength)
+    private static void CheckString(string text, JsonNode where, int maxValueLength, bool isKey)
     {
         if (text.Contains('\0', StringComparison.Ordinal))
         {
@@ -119,7 +119,8 @@ public static class ScimHttp
         if (text.Length > maxValueLength)
         {
             throw ScimException.InvalidValue(
-                $"The string at '{where.GetPath()}' is {text.Length} characters long; this server accepts at most {maxValueLength} characters in one value (Scim:MaxValueLength).");
+                $"{(isKey ? $"A key of the object at '{where.GetPath()}' (starting '{text[..32]}')" : $"The string at '{where.GetPath()}'")} is {text.Length} characters long; "
+                + $"this server accepts at most {maxValueLength} characters in one value (Scim:MaxValueLength).");
         }
     }
 

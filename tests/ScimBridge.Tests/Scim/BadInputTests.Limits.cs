@@ -90,6 +90,11 @@ public sealed partial class BadInputTests
             }
         }
 
+        var longKey = await app.SendAsync(HttpMethod.Post, "/scim/v2/Users",
+            new JsonObject { ["userName"] = "key@contoso.example", [tooLong] = "x" }.ToJsonString());
+        Assert.True(IsScimError(longKey, HttpStatusCode.BadRequest, "invalidValue"), longKey.Body);
+        Assert.StartsWith($"A key of the object at '$' (starting '{tooLong[..32]}') is 257 characters long", longKey.String("detail"), StringComparison.Ordinal);
+
         Assert.Empty(failures);
         Assert.Equal(before, await SnapshotAsync(app));
         var atTheLimit = await app.PatchAsync($"/scim/v2/Users/{seed.Users[0]}", Bodies.Patch(Bodies.Op("replace", "displayName", tooLong[1..])));
