@@ -50,7 +50,7 @@ public static class Faults
         var state = context.RequestServices.GetRequiredService<MondaySimState>();
         if (IsGraphQl(context))
         {
-            if (!HasApiToken(context, state.ApiToken))
+            if (!AuthenticateGraphQl(context, state))
             {
                 await WriteGraphQlAsync(context, 401, GraphQlEndpoint.ErrorBody("Not Authenticated", "UNAUTHENTICATED", 401));
                 return;
@@ -187,20 +187,27 @@ public static class Faults
 
     private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments("/v2");
 
-    /// <summary>monday's personal tokens come bare (<c>Authorization: token</c>), OAuth tokens as <c>Bearer token</c>.</summary>
-    private static bool HasApiToken(HttpContext context, string? expected)
+    /// <summary>
+    /// monday's personal tokens come bare (<c>Authorization: token</c>) or as <c>Bearer token</c> and have every right;
+    /// OAuth tokens come as <c>Bearer token</c> and carry their scopes to <see cref="GraphQlEndpoint"/>.
+    /// </summary>
+    private static bool AuthenticateGraphQl(HttpContext context, MondaySimState state)
     {
-        if (string.IsNullOrEmpty(expected))
-        {
-            return false;
-        }
         var header = context.Request.Headers.Authorization.ToString().Trim();
         const string prefix = "Bearer ";
-        if (header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        var bearer = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+        var token = bearer ? header[prefix.Length..].Trim() : header;
+        if (!string.IsNullOrEmpty(state.ApiToken)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(state.ApiToken)))
         {
-            header = header[prefix.Length..].Trim();
+            return true;
         }
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), Encoding.UTF8.GetBytes(expected));
+        if (bearer && token.Length > 0 && state.OAuth.ScopesOf(token) is { } scopes)
+        {
+            GraphQlEndpoint.SetScopes(context, scopes);
+            return true;
+        }
+        return false;
     }
 
     private static bool IsScim(HttpContext context) => context.Request.Path.StartsWithSegments("/scim/v2");

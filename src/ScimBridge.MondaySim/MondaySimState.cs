@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ScimBridge.MondaySim.OAuth;
 
 namespace ScimBridge.MondaySim;
 
@@ -65,6 +66,8 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     /// <summary>For the GraphQL API at <c>/v2</c>.</summary>
     public string? ApiToken { get; } = apiToken;
     public TimeProvider Time { get; } = time;
+    /// <summary>The OAuth app whose tokens GraphQL <c>/v2</c> also takes, limited to their scopes.</summary>
+    public OAuthApp OAuth { get; } = new(time);
     public Random Random { get; } = new(randomSeed);
 
     public Dictionary<string, SimUser> Users { get; } = [];

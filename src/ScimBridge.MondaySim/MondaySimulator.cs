@@ -1,4 +1,5 @@
 using ScimBridge.MondaySim.GraphQl;
+using ScimBridge.MondaySim.OAuth;
 using ScimBridge.MondaySim.Scim;
 
 namespace ScimBridge.MondaySim;
@@ -8,7 +9,7 @@ public static class MondaySimulator
     /// <summary>
     /// Builds the simulator from command-line style arguments (<c>--urls</c>, <c>--scim-token</c>, <c>--api-token</c>,
     /// <c>--fault-rate-limit</c>, <c>--fault-failure-rate</c>, <c>--fault-429-rate</c>, <c>--fault-latency-ms</c>, <c>--max-page-size</c>,
-    /// <c>--delete-behavior</c>, <c>--random-seed</c>). Tests pass their own <paramref name="time"/>.
+    /// <c>--delete-behavior</c>, <c>--random-seed</c>, the OAuth app's <c>--oauth-*</c>). Tests pass their own <paramref name="time"/>.
     /// </summary>
     public static WebApplication Build(string[] args, TimeProvider? time = null)
     {
@@ -29,13 +30,30 @@ public static class MondaySimulator
             DeleteBehavior = config.GetValue("delete-behavior", DeleteBehavior.Deactivate),
             UniqueTeamNames = config.GetValue("unique-team-names", true),
         };
+        ConfigureOAuth(state.OAuth, config);
         builder.Services.AddSingleton(state);
 
         var app = builder.Build();
         app.UseSimulatorPipeline();
         app.MapGroup("/scim/v2").MapUsers().MapGroups();
         app.MapGraphQl();
+        app.MapOAuth();
         app.MapSimulatorAdmin();
         return app;
+    }
+
+    private static void ConfigureOAuth(OAuthApp oauth, IConfiguration config)
+    {
+        oauth.ClientId = config["oauth-client-id"];
+        oauth.ClientSecret = config["oauth-client-secret"];
+        if (!string.IsNullOrEmpty(oauth.ClientId) && string.IsNullOrEmpty(oauth.ClientSecret))
+        {
+            throw new InvalidOperationException("--oauth-client-id needs --oauth-client-secret <secret>.");
+        }
+        oauth.Scopes = OAuthApp.ParseScopes(config["oauth-scopes"] ?? "users:read users:write account:read");
+        oauth.RedirectUris = (config["oauth-redirect-uris"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        oauth.Installed = config.GetValue("oauth-installed", true);
+        oauth.Consent = config.GetValue("oauth-consent", OAuthConsent.Approve);
+        oauth.Flow = config.GetValue("oauth-flow", OAuthFlow.Classic);
     }
 }

@@ -25,6 +25,21 @@ public static class GraphQlEndpoint
     private static readonly HashSet<string> UsersArguments =
         ["ids", "emails", "name", "kind", "limit", "page", "newest_first", "non_active"];
 
+    private static readonly object ScopesKey = new();
+
+    /// <summary>The scope each root field needs from an OAuth token; personal tokens need none.</summary>
+    private static readonly Dictionary<string, string> RequiredScopes = new()
+    {
+        ["users"] = "users:read",
+        ["account"] = "account:read",
+        ["deactivate_users"] = "users:write",
+        ["activate_users"] = "users:write",
+        ["update_users_role"] = "users:write",
+    };
+
+    /// <summary>Limits this request to an OAuth token's scopes.</summary>
+    public static void SetScopes(HttpContext context, IReadOnlySet<string> scopes) => context.Items[ScopesKey] = scopes;
+
     public static WebApplication MapGraphQl(this WebApplication app)
     {
         app.MapPost("/v2", HandleAsync);
@@ -73,13 +88,34 @@ public static class GraphQlEndpoint
             var query = body["query"] is JsonValue q && q.TryGetValue(out string? text) ? text
                 : throw new GraphQlException("No query string was present", "PARSING_ERROR");
             var operation = GraphQlParser.Parse(query);
+            CheckScopes(operation, request.HttpContext.Items[ScopesKey] as IReadOnlySet<string>);
             var context = new Execution(state, version.Trim(), body["variables"] as JsonObject);
             var data = context.Run(operation);
             return Json(new JsonObject { ["data"] = data, ["account_id"] = 1 });
         }
         catch (GraphQlException e)
         {
-            return Json(ErrorBody(e.Message, e.Code, null, e.Line, e.Column));
+            return Json(ErrorBody(e.Message, e.Code, e.StatusCode, e.Line, e.Column));
+        }
+    }
+
+    /// <summary>The whole request is refused when a field needs a scope the token lacks, so no mutation half-runs.</summary>
+    private static void CheckScopes(GqlOperation operation, IReadOnlySet<string>? scopes)
+    {
+        if (scopes is null)
+        {
+            return;
+        }
+        var missing = operation.Selection
+            .Select(f => RequiredScopes.GetValueOrDefault(f.Name))
+            .OfType<string>()
+            .Where(scope => !scopes.Contains(scope))
+            .Distinct()
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new GraphQlException(
+                $"Your app is missing the required permissions: {string.Join(", ", missing)}", "missingRequiredPermissions", statusCode: 403);
         }
     }
 

@@ -4,8 +4,9 @@ using System.Text;
 namespace ScimBridge.MondaySim.GraphQl;
 
 /// <summary>An error that monday reports at HTTP 200 in the <c>errors</c> array.</summary>
-public sealed class GraphQlException(string message, string code, int line = 0, int column = 0) : Exception(message)
+public sealed class GraphQlException(string message, string code, int line = 0, int column = 0, int? statusCode = null) : Exception(message)
 {
+    public int? StatusCode { get; } = statusCode;
     public string Code { get; } = code;
     public int Line { get; } = line;
     public int Column { get; } = column;
