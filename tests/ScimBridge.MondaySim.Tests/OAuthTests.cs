@@ -220,6 +220,11 @@ public sealed class OAuthTests : OAuthTest
         Assert.Equal(HttpStatusCode.BadRequest, notForm.StatusCode);
         Assert.Contains("invalid_request", await notForm.Content.ReadAsStringAsync());
 
+        var tooManyFields = await Http.PostAsync("/oauth2/token", new StringContent(
+            string.Concat(Enumerable.Range(0, 1100).Select(i => $"f{i}=1&")), Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooManyFields.StatusCode);
+        Assert.Contains("invalid_request", await tooManyFields.Content.ReadAsStringAsync());
+
         var password = await TokenEndpoint(new() { ["grant_type"] = "password", ["client_id"] = ClientId, ["client_secret"] = Secret });
         Assert.Equal("unsupported_grant_type", Error(password));
 

@@ -79,7 +79,15 @@ public static class OAuthEndpoints
         {
             return TokenError(400, "invalid_request", "Send application/x-www-form-urlencoded.");
         }
-        var form = await request.ReadFormAsync();
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync();
+        }
+        catch (InvalidDataException e)
+        {
+            return TokenError(400, "invalid_request", $"Unreadable form: {e.Message}");
+        }
         var (clientId, secret) = ClientCredentials(request, form);
         if (!app.IsClient(clientId) || !app.IsSecret(secret))
         {
