@@ -24,7 +24,7 @@ public sealed record OAuthCode(string ClientId, string RedirectUri, IReadOnlySet
 public sealed record OAuthTokens(string AccessToken, string? RefreshToken, TimeSpan? ExpiresIn, IReadOnlySet<string> Scopes);
 
 /// <summary>
-/// The one OAuth app the simulator knows (monday.com-api.md section 2, "OAuth apps"), its one-time codes and the
+/// The one OAuth app the simulator knows (<c>../shared/reference/monday-api.md</c> section 2, "OAuth apps"), its one-time codes and the
 /// tokens it issued. Thread-safe; the settings can be changed at any time.
 /// </summary>
 public sealed class OAuthApp(TimeProvider time)
