@@ -47,6 +47,12 @@ public static class AdminEndpoints
             lock (state.Sync)
             {
                 var seeds = users.Cast<JsonObject>().Select(ToSeed).ToList();
+                // All or nothing: every email is checked before any user is added.
+                if (seeds.GroupBy(s => s.Email, StringComparer.OrdinalIgnoreCase)
+                    .FirstOrDefault(g => g.Count() > 1 || state.FindByEmail(g.Key) is not null) is { } taken)
+                {
+                    return Bad($"A user with the email '{taken.Key}' already exists.");
+                }
                 var added = seeds.Select(seed => ToJson(Add(state, seed))).ToList();
                 return Results.Text(new JsonObject { ["users"] = new JsonArray([.. added]) }.ToJsonString(), "application/json",
                     statusCode: StatusCodes.Status201Created);
@@ -79,10 +85,6 @@ public static class AdminEndpoints
 
     private static RoadmunkUser Add(RoadmunkSimState state, Seed seed)
     {
-        if (state.FindByEmail(seed.Email) is not null)
-        {
-            throw new ArgumentException($"A user with the email '{seed.Email}' already exists.");
-        }
         var user = state.AddUser(seed.Email, seed.FirstName, seed.LastName, seed.Role, seed.IsInvited);
         user.DisplayName = seed.DisplayName ?? user.DisplayName;
         user.LastLogin = seed.LastLogin;
