@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ScimBridge.RoadmunkSim;
@@ -168,17 +167,8 @@ public static class AdminEndpoints
         ["created"] = user.Created.ToString("O", CultureInfo.InvariantCulture),
     };
 
-    private static async Task<JsonObject?> ReadAsync(HttpRequest request)
-    {
-        try
-        {
-            return await JsonNode.ParseAsync(request.Body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static async Task<JsonObject?> ReadAsync(HttpRequest request) =>
+        (await ScimBridge.MondaySim.GraphQl.GraphQlEndpoint.ReadBodyAsync(request)).Body;
 
     private static IResult Bad(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad simulator request");
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using MondayFaults = ScimBridge.MondaySim.Faults;
 
 namespace ScimBridge.RoadmunkSim;
 
@@ -10,8 +9,6 @@ namespace ScimBridge.RoadmunkSim;
 /// </summary>
 public static class Faults
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
     public static WebApplication UseRoadmunkPipeline(this WebApplication app)
     {
         app.Use(AuthenticateAsync);
@@ -24,7 +21,7 @@ public static class Faults
         var state = context.RequestServices.GetRequiredService<RoadmunkSimState>();
         // The admin endpoints ignore TokenRevoked, or a test could never switch it back.
         var revoked = IsGraphQl(context) && state.TokenRevoked;
-        if (revoked || !HasToken(context, state.ApiToken))
+        if (revoked || !MondayFaults.HasToken(context, state.ApiToken))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await GraphQlEndpoint.WriteErrorAsync(context, 401, "Unauthorized: invalid or revoked API token.", "UNAUTHENTICATED");
@@ -75,38 +72,9 @@ public static class Faults
     {
         lock (state.Sync)
         {
-            var limit = state.RateLimitPerMinute;
-            var recent = state.RecentRequests;
-            if (limit <= 0)
-            {
-                recent.Clear();
-                return null;
-            }
-            var now = state.Time.GetUtcNow();
-            while (recent.Count > 0 && recent.Peek() <= now - Window)
-            {
-                recent.Dequeue();
-            }
-            if (recent.Count >= limit)
-            {
-                return Math.Max(1, (int)Math.Ceiling((recent.Peek() + Window - now).TotalSeconds));
-            }
-            recent.Enqueue(now);
-            return null;
+            return MondayFaults.RetryAfter(state.RecentRequests, state.RateLimitPerMinute, state.Time.GetUtcNow());
         }
     }
 
     private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments(GraphQlEndpoint.Path);
-
-    private static bool HasToken(HttpContext context, string expected)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        const string prefix = "Bearer ";
-        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        return CryptographicOperations.FixedTimeEquals(
-            Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), Encoding.UTF8.GetBytes(expected));
-    }
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.MondaySim.GraphQl;
+using MondayGraphQl = ScimBridge.MondaySim.GraphQl.GraphQlEndpoint;
 
 namespace ScimBridge.RoadmunkSim;
 
@@ -45,15 +45,10 @@ public static class GraphQlEndpoint
 
     private static async Task<IResult> HandleAsync(HttpRequest request, RoadmunkSimState state)
     {
-        JsonObject body;
-        try
+        var (body, error) = await MondayGraphQl.ReadBodyAsync(request);
+        if (body is null)
         {
-            body = await JsonNode.ParseAsync(request.Body) as JsonObject
-                ?? throw new JsonException("The body must be a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            return Json(ErrorBody($"Invalid JSON body: {e.Message}", BadUserInput), StatusCodes.Status400BadRequest);
+            return Json(ErrorBody(error!, BadUserInput), StatusCodes.Status400BadRequest);
         }
         try
         {
