@@ -138,6 +138,7 @@ public static class AdminEndpoints
                 break;
             case "maxlimit": state.MaxLimit = value!.GetValue<int>(); break;
             case "reportheaders": state.ReportHeaders = Enum.Parse<ReportHeaders>(value!.GetValue<string>(), ignoreCase: true); break;
+            case "invitereturns": state.InviteReturns = Enum.Parse<InviteReturns>(value!.GetValue<string>(), ignoreCase: true); break;
             default: throw new ArgumentException($"Unknown fault '{name}'.");
         }
     }
@@ -151,6 +152,7 @@ public static class AdminEndpoints
         ["failAfterCalls"] = state.FailAfterCalls,
         ["maxLimit"] = state.MaxLimit,
         ["reportHeaders"] = state.ReportHeaders.ToString(),
+        ["inviteReturns"] = state.InviteReturns.ToString(),
     };
 
     private static JsonObject ToJson(RoadmunkUser user) => new()

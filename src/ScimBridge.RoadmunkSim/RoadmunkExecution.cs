@@ -82,11 +82,7 @@ internal sealed class RoadmunkExecution(RoadmunkSimState state, JsonObject? vari
     private JsonNode Deactivate(GqlField field)
     {
         var args = Arguments(field, "deactivateUserInput");
-        if (field.Selection is not null)
-        {
-            throw new GraphQlException("Field 'deactivateUser' must not have a selection since type 'Boolean' has no subfields.",
-                GraphQlEndpoint.ValidationFailed, field.Line, field.Column);
-        }
+        RequireNoSelection(field);
         var input = Required(field, args, "deactivateUserInput") as Dictionary<string, object?>
             ?? throw BadInput(field, "deactivateUserInput must be an object { id, email }.");
         var id = input.GetValueOrDefault("id") is { } i ? AsString(i, "id") : null;
@@ -106,11 +102,18 @@ internal sealed class RoadmunkExecution(RoadmunkSimState state, JsonObject? vari
         return true;
     }
 
-    private JsonObject Invite(GqlField field)
+    private JsonNode Invite(GqlField field)
     {
         var args = Arguments(field, "email", "accountRole", "firstName", "lastName");
-        var selection = RequireSelection(field);
-        User(new RoadmunkUser { Id = "", Email = "" }, selection);
+        var selection = state.InviteReturns == InviteReturns.User ? RequireSelection(field) : null;
+        if (selection is null)
+        {
+            RequireNoSelection(field);
+        }
+        else
+        {
+            User(new RoadmunkUser { Id = "", Email = "" }, selection);
+        }
         var email = AsString(Required(field, args, "email"), "email");
         var role = AsRole(Required(field, args, "accountRole"), "accountRole", InvitableRoles);
         if (!email.Contains('@', StringComparison.Ordinal))
@@ -124,7 +127,8 @@ internal sealed class RoadmunkExecution(RoadmunkSimState state, JsonObject? vari
         }
         var firstName = args.GetValueOrDefault("firstName") is { } f ? AsString(f, "firstName") : "";
         var lastName = args.GetValueOrDefault("lastName") is { } l ? AsString(l, "lastName") : "";
-        return User(state.AddUser(email, firstName, lastName, role, isInvited: true), selection);
+        var invited = state.AddUser(email, firstName, lastName, role, isInvited: true);
+        return selection is null ? true : User(invited, selection);
     }
 
     /// <summary>The field's arguments with variables substituted; an argument not in <paramref name="known"/> is a validation error.</summary>
@@ -177,6 +181,15 @@ internal sealed class RoadmunkExecution(RoadmunkSimState state, JsonObject? vari
 
     private static List<GqlField> RequireSelection(GqlField field) => field.Selection ?? throw new GraphQlException(
         $"Field \"{field.Name}\" must have a selection of subfields.", GraphQlEndpoint.ValidationFailed, field.Line, field.Column);
+
+    private static void RequireNoSelection(GqlField field)
+    {
+        if (field.Selection is not null)
+        {
+            throw new GraphQlException($"Field \"{field.Name}\" must not have a selection since type \"Boolean\" has no subfields.",
+                GraphQlEndpoint.ValidationFailed, field.Line, field.Column);
+        }
+    }
 
     private static List<object?> AsList(object value, string name) => value switch
     {

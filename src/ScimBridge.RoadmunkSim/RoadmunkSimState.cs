@@ -27,6 +27,16 @@ public enum ReportHeaders
     Alternative,
 }
 
+/// <summary>What <c>inviteUser</c> answers: Roadmunk documents the mutation but not its result type.</summary>
+public enum InviteReturns
+{
+    /// <summary>The invited <c>User</c>, with a selection.</summary>
+    User,
+
+    /// <summary><c>true</c>, like <c>deactivateUser</c>; a selection is a validation error.</summary>
+    Boolean,
+}
+
 /// <summary>Users and switches, shared by every request; guarded by <see cref="Sync"/>.</summary>
 public sealed class RoadmunkSimState(string apiToken, TimeProvider time, int randomSeed)
 {
@@ -44,6 +54,7 @@ public sealed class RoadmunkSimState(string apiToken, TimeProvider time, int ran
 
     public int MaxLimit { get; set; } = DefaultMaxLimit;
     public ReportHeaders ReportHeaders { get; set; }
+    public InviteReturns InviteReturns { get; set; }
     public int RateLimitPerMinute { get; set; }
     public double FailureRate { get; set; }
     public bool DropConnections { get; set; }
@@ -74,7 +85,7 @@ public sealed class RoadmunkSimState(string apiToken, TimeProvider time, int ran
     public RoadmunkUser? FindByEmail(string email) =>
         Users.Find(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Empties the account and turns the faults off; <see cref="MaxLimit"/> and <see cref="ReportHeaders"/> stay.</summary>
+    /// <summary>Empties the account and turns the faults off; <see cref="MaxLimit"/>, <see cref="ReportHeaders"/> and <see cref="InviteReturns"/> stay.</summary>
     public void Reset()
     {
         Users.Clear();

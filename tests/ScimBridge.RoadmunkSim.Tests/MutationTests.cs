@@ -68,6 +68,19 @@ public sealed class MutationTests : SimTest
         Assert.Null(user["lastLogin"]);
     }
 
+    [Fact]
+    public async Task InviteUser_SwitchedToReturnBoolean_TrueAndASelectionIsRefused()
+    {
+        await Post("/_sim/faults", """{"inviteReturns":"Boolean"}""");
+
+        var withSelection = await Query("""mutation { inviteUser(email: "a@example.com", accountRole: reviewer) { id } }""");
+        var plain = await Query("""mutation { inviteUser(email: "a@example.com", accountRole: reviewer) }""");
+
+        Assert.Equal("GRAPHQL_VALIDATION_FAILED", withSelection.ErrorCode);
+        Assert.True((bool)plain.Data!["inviteUser"]!);
+        Assert.True(Assert.Single(State.Users).IsInvited);
+    }
+
     [Theory]
     [InlineData("account_admin")]
     [InlineData("owner")]
