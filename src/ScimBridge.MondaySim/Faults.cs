@@ -157,25 +157,32 @@ public static class Faults
     {
         lock (state.Sync)
         {
-            var limit = state.RateLimitPerMinute;
-            var recent = state.RecentRequests;
-            if (limit <= 0)
-            {
-                recent.Clear();
-                return null;
-            }
-            var now = state.Time.GetUtcNow();
-            while (recent.Count > 0 && recent.Peek() <= now - Window)
-            {
-                recent.Dequeue();
-            }
-            if (recent.Count >= limit)
-            {
-                return Math.Max(1, (int)Math.Ceiling((recent.Peek() + Window - now).TotalSeconds));
-            }
-            recent.Enqueue(now);
+            return RetryAfter(state.RecentRequests, state.RateLimitPerMinute, state.Time.GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// The sliding one-minute window over <paramref name="recent"/> (the caller holds its lock): seconds to wait when
+    /// it is full, or null after counting this request (always null when <paramref name="limit"/> is 0
+    /// or less). The Roadmunk simulator limits its requests so too.
+    /// </summary>
+    public static int? RetryAfter(Queue<DateTimeOffset> recent, int limit, DateTimeOffset now)
+    {
+        if (limit <= 0)
+        {
+            recent.Clear();
             return null;
         }
+        while (recent.Count > 0 && recent.Peek() <= now - Window)
+        {
+            recent.Dequeue();
+        }
+        if (recent.Count >= limit)
+        {
+            return Math.Max(1, (int)Math.Ceiling((recent.Peek() + Window - now).TotalSeconds));
+        }
+        recent.Enqueue(now);
+        return null;
     }
 
     private static async Task WriteGraphQlAsync(HttpContext context, int status, JsonObject body)
@@ -212,7 +219,7 @@ public static class Faults
 
     private static bool IsScim(HttpContext context) => context.Request.Path.StartsWithSegments("/scim/v2");
 
-    private static bool HasToken(HttpContext context, string expected)
+    public static bool HasToken(HttpContext context, string expected)
     {
         var header = context.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";

@@ -66,17 +66,25 @@ public static class GraphQlEndpoint
     public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) =>
         Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, MondaySimState state)
+    /// <summary>The request's JSON object, or null and why not (the Roadmunk simulator reads its bodies so too).</summary>
+    public static async Task<(JsonObject? Body, string? Error)> ReadBodyAsync(HttpRequest request)
     {
-        JsonObject body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body) as JsonObject
-                ?? throw new JsonException("The body must be a JSON object.");
+            return (await JsonNode.ParseAsync(request.Body) as JsonObject, "Invalid JSON body: the body must be a JSON object.");
         }
         catch (JsonException e)
         {
-            return Json(ErrorBody($"Invalid JSON body: {e.Message}", "INVALID_JSON", 400), StatusCodes.Status400BadRequest);
+            return (null, $"Invalid JSON body: {e.Message}");
+        }
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, MondaySimState state)
+    {
+        var (body, error) = await ReadBodyAsync(request);
+        if (body is null)
+        {
+            return Json(ErrorBody(error!, "INVALID_JSON", 400), StatusCodes.Status400BadRequest);
         }
         var version = request.Headers["API-Version"].ToString();
         if (string.IsNullOrWhiteSpace(version))

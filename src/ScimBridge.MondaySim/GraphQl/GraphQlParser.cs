@@ -26,8 +26,8 @@ public sealed record GqlOperation(bool IsMutation, List<GqlField> Selection);
 /// <summary>
 /// Parses the subset of GraphQL that monday clients send: one operation (<c>query</c>/<c>mutation</c>, or the
 /// <c>{ … }</c> shorthand) with an optional name and variable definitions, fields with aliases, arguments
-/// (ints, floats, strings, booleans, null, enums, lists and <c>$variables</c>; no input objects) and nested
-/// selection sets. No fragments, directives or multiple operations.
+/// (ints, floats, strings, booleans, null, enums, lists, input objects and <c>$variables</c>) and nested
+/// selection sets. No fragments, directives or multiple operations. The Roadmunk simulator parses with it too.
 /// </summary>
 public sealed class GraphQlParser
 {
@@ -187,6 +187,17 @@ public sealed class GraphQlParser
                 }
                 position++;
                 return list;
+            case Kind.Punct when token.Text == "{":
+                position++;
+                var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+                while (!IsPunct("}"))
+                {
+                    var name = ExpectName();
+                    Expect(":");
+                    fields[name] = ParseValue();
+                }
+                position++;
+                return fields;
             default:
                 throw Unexpected();
         }
