@@ -6,7 +6,7 @@ using static ScimBridge.Scim.Tests.Resources.TestResources;
 namespace ScimBridge.Scim.Tests.Patch;
 
 /// <summary>
-/// Every PATCH body in shared/fixtures/entra, applied to a realistic user or group, with the whole resulting
+/// Every PATCH body in tests/TestData/entra, applied to a realistic user or group, with the whole resulting
 /// resource asserted. The expectation is written as a JSON merge patch on the starting resource.
 /// </summary>
 public class EntraFixturePatchTests

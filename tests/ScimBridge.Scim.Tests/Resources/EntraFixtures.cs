@@ -2,12 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace ScimBridge.Scim.Tests.Resources;
 
-/// <summary>One request from shared/fixtures/entra: <see cref="Id"/> is its "name", or its "source" URL when it has none.</summary>
+/// <summary>One request from tests/TestData/entra: <see cref="Id"/> is its "name", or its "source" URL when it has none.</summary>
 internal sealed record FixtureRequest(string File, string Id, string Method, string Path, JsonObject? Body, JsonNode? Expect, string? Note);
 
 /// <summary>
-/// Loads the Entra request fixtures from <c>../shared/fixtures/entra</c>, relative to the directory that holds
-/// ScimBridge.sln (found by walking up from the test binaries).
+/// Loads the Entra request fixtures from <c>tests/TestData/entra</c> (the project's own copy of the request shapes from
+/// Microsoft's documentation and public issue threads), found by walking up from the test binaries to ScimBridge.sln.
 /// </summary>
 internal static class EntraFixtures
 {
@@ -38,16 +38,11 @@ internal static class EntraFixtures
             {
                 if (File.Exists(Path.Combine(dir.FullName, "ScimBridge.sln")))
                 {
-                    var fixtures = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "entra"));
-                    return System.IO.Directory.Exists(fixtures)
-                        ? fixtures
-                        : throw new InvalidOperationException(
-                            $"Found ScimBridge.sln in '{dir.FullName}', but the Entra fixtures are not at '{fixtures}' (expected the sibling directory ../shared).");
+                    return Path.Combine(dir.FullName, "tests", "TestData", "entra");
                 }
             }
 
-            throw new InvalidOperationException(
-                $"Could not find ScimBridge.sln in '{AppContext.BaseDirectory}' or any parent, so ../shared/fixtures/entra cannot be located.");
+            throw new InvalidOperationException($"Could not find ScimBridge.sln in '{AppContext.BaseDirectory}' or any parent.");
         }
     }
 

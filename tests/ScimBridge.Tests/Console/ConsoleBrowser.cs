@@ -89,7 +89,7 @@ public sealed class ConsoleSession : IAsyncDisposable
     public static string ArtifactsDirectory =>
         Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_ARTIFACTS") is { Length: > 0 } configured
             ? Path.Combine(configured, "screenshots")
-            : Path.Combine(SharedFiles.RepositoryRoot(), "artifacts", "screenshots");
+            : Path.Combine(RepositoryFiles.RepositoryRoot(), "artifacts", "screenshots");
 
     public static async Task<ConsoleSession> StartAsync(
         ConsoleBrowser browser, Dictionary<string, string?>? settings = null, [CallerMemberName] string test = "")

@@ -15,7 +15,7 @@ namespace ScimBridge.Tests.Deploy;
 public sealed partial class DeployFilesTests
 {
     private const string ServerProject = "src/ScimBridge/ScimBridge.csproj";
-    private static readonly string Root = SharedFiles.RepositoryRoot();
+    private static readonly string Root = RepositoryFiles.RepositoryRoot();
 
     [Fact]
     public void Dockerfile_Entrypoint_RunsTheServerAssemblyTheTestsRun()

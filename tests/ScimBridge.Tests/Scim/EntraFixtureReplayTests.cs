@@ -6,7 +6,7 @@ using ScimBridge.Tests.Infrastructure;
 namespace ScimBridge.Tests.Scim;
 
 /// <summary>
-/// Every request shape in shared/fixtures/entra, replayed in file order (Entra's own order: match, create, update,
+/// Every request shape in tests/TestData/entra, replayed in file order (Entra's own order: match, create, update,
 /// disable, delete, groups, schemas) against a fresh server, asserting the documented status and the stored result.
 /// Placeholder ids in the fixtures are mapped to real users created on the way, as Entra would have created them.
 /// </summary>
@@ -69,7 +69,7 @@ public sealed class EntraFixtureReplayTests
 
     private static List<JsonObject> Load(string file)
     {
-        var json = JsonNode.Parse(File.ReadAllText(SharedFiles.Path("fixtures", "entra", file)))!;
+        var json = JsonNode.Parse(File.ReadAllText(RepositoryFiles.TestData("entra", file)))!;
         return json["requests"]!.AsArray().Select(r => r!.AsObject()).ToList();
     }
 
