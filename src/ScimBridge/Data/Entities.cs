@@ -179,6 +179,8 @@ public static class ResourceKinds
 {
     public const string User = "User";
     public const string Group = "Group";
+    /// <summary>A seat in a connected app, in the subscription mirror's log entries.</summary>
+    public const string Seat = "Seat";
 }
 
 public static class ChangeOperations
@@ -266,8 +268,9 @@ public static class Initiators
     public const string Reclamation = "Reclamation";
     public const string Retry = "Retry";
     public const string System = "System";
+    public const string Mirror = "Mirror";
 
-    public static readonly IReadOnlyList<string> All = [Scim, Hr, Admin, Reclamation, Retry, System];
+    public static readonly IReadOnlyList<string> All = [Scim, Hr, Admin, Reclamation, Retry, System, Mirror];
 }
 
 /// <summary>An administrator of the web console and admin API; the password is stored as a salted PBKDF2 hash.</summary>

@@ -193,3 +193,49 @@ internal sealed class DeprovisionGrantConfiguration : IEntityTypeConfiguration<D
         builder.HasIndex(g => g.At);
     }
 }
+
+internal sealed class MirrorSeatConfiguration : IEntityTypeConfiguration<MirrorSeatRecord>
+{
+    public void Configure(EntityTypeBuilder<MirrorSeatRecord> builder)
+    {
+        builder.ToTable("MirrorSeats");
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => new { s.App, s.AccountId }).IsUnique();
+        builder.HasIndex(s => new { s.App, s.EmailNormalized });
+        builder.HasIndex(s => new { s.App, s.LastActivity });
+        // Links are one-to-one: a user holds at most one live seat per app.
+        builder.HasIndex(s => new { s.App, s.UserId }).IsUnique().HasFilter(LiveLinkFilter);
+        builder.HasIndex(s => s.UserId);
+    }
+
+    public const string LiveLinkFilter = "\"UserId\" IS NOT NULL AND \"GoneAt\" IS NULL";
+}
+
+internal sealed class MirrorRunConfiguration : IEntityTypeConfiguration<MirrorRunRecord>
+{
+    public void Configure(EntityTypeBuilder<MirrorRunRecord> builder)
+    {
+        builder.ToTable("MirrorRuns");
+        builder.HasKey(r => r.Id);
+        builder.HasIndex(r => new { r.App, r.StartedAt });
+        builder.HasIndex(r => r.StartedAt);
+    }
+}
+
+internal sealed class MirrorAppConfiguration : IEntityTypeConfiguration<MirrorAppRecord>
+{
+    public void Configure(EntityTypeBuilder<MirrorAppRecord> builder)
+    {
+        builder.ToTable("MirrorApps");
+        builder.HasKey(a => a.App);
+    }
+}
+
+internal sealed class AppConnectionConfiguration : IEntityTypeConfiguration<AppConnectionRecord>
+{
+    public void Configure(EntityTypeBuilder<AppConnectionRecord> builder)
+    {
+        builder.ToTable("AppConnections");
+        builder.HasKey(c => c.App);
+    }
+}

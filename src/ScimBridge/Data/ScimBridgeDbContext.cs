@@ -34,6 +34,10 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
     public DbSet<DeprovisionGrantRecord> DeprovisionGrants => Set<DeprovisionGrantRecord>();
     public DbSet<DataUpgradeRecord> DataUpgrades => Set<DataUpgradeRecord>();
+    public DbSet<MirrorSeatRecord> MirrorSeats => Set<MirrorSeatRecord>();
+    public DbSet<MirrorRunRecord> MirrorRuns => Set<MirrorRunRecord>();
+    public DbSet<MirrorAppRecord> MirrorApps => Set<MirrorAppRecord>();
+    public DbSet<AppConnectionRecord> AppConnections => Set<AppConnectionRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

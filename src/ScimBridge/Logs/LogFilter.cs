@@ -42,7 +42,7 @@ public sealed record LogFilter(
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
     private const int MaxValueLength = 256;
-    private static readonly string[] ResourceTypes = [ResourceKinds.User, ResourceKinds.Group];
+    private static readonly string[] ResourceTypes = [ResourceKinds.User, ResourceKinds.Group, ResourceKinds.Seat];
 
     public static LogFilter Parse(LogQuery query)
     {
