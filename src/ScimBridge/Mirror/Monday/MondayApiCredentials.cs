@@ -27,3 +27,21 @@ public sealed class MondayApiCredentials(IOptionsMonitor<MondayOptions> options)
             ? new MondayApiCredential(token, null, MondayApiCredential.PersonalToken)
             : null);
 }
+
+/// <summary>monday.com OAuth scopes the bridge uses.</summary>
+public static class MondayScopes
+{
+    public const string UsersRead = "users:read";
+    public const string AccountRead = "account:read";
+    public const string UsersWrite = "users:write";
+
+    /// <summary>What a mirror run needs: the users and the account's plan (seats bought).</summary>
+    public static readonly IReadOnlyList<string> Mirror = [UsersRead, AccountRead];
+
+    /// <summary>What "Connect monday.com" asks for: the mirror's, plus what licence reclamation needs (role changes, deactivation).</summary>
+    public static readonly IReadOnlyList<string> Requested = [UsersRead, AccountRead, UsersWrite];
+
+    /// <summary>The scopes in <paramref name="needed"/> that a credential lacks (none for a personal token).</summary>
+    public static IReadOnlyList<string> Missing(MondayApiCredential credential, IEnumerable<string> needed) =>
+        credential.Scopes is not { } granted ? [] : [.. needed.Where(s => !granted.Contains(s))];
+}
