@@ -94,6 +94,16 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     public string? RefuseUserNamesContaining { get; set; }
     /// <summary>Every GraphQL request gets monday's older complexity body with HTTP 429.</summary>
     public bool ComplexityExhausted { get; set; }
+    /// <summary>GraphQL requests get the complexity error until then, told truthfully how many seconds remain.</summary>
+    public DateTimeOffset? ComplexityExhaustedUntil { get; set; }
+    /// <summary>The complexity error in the newer form (<c>errors[].extensions.code</c> COMPLEXITY_BUDGET_EXHAUSTED, <c>retry_in_seconds</c>) instead of the older body.</summary>
+    public bool ComplexityNewForm { get; set; }
+    /// <summary>After this many more GraphQL requests, every further one is answered 500 (a run that fails half-way); null: off.</summary>
+    public int? FailGraphQlAfterCalls { get; set; }
+    /// <summary>The API version served when a request sends no <c>API-Version</c> header.</summary>
+    public string DefaultApiVersion { get; set; } = GraphQl.GraphQlEndpoint.DefaultVersion;
+    /// <summary>Served whatever <c>API-Version</c> a request asks for, as monday does once the asked version is retired; null: off.</summary>
+    public string? ForcedApiVersion { get; set; }
 
     /// <summary>GraphQL <c>account.plan.max_users</c>.</summary>
     public int MaxUsers { get; set; } = 100;

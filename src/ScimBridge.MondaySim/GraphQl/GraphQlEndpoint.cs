@@ -86,10 +86,10 @@ public static class GraphQlEndpoint
         {
             return Json(ErrorBody(error!, "INVALID_JSON", 400), StatusCodes.Status400BadRequest);
         }
-        var version = request.Headers["API-Version"].ToString();
+        var version = state.ForcedApiVersion ?? request.Headers["API-Version"].ToString();
         if (string.IsNullOrWhiteSpace(version))
         {
-            version = DefaultVersion;
+            version = state.DefaultApiVersion;
         }
         try
         {
@@ -216,6 +216,14 @@ public static class GraphQlEndpoint
             "created_at" => Iso(user.CreatedAt),
             "last_activity" => user.LastActivity is { } last ? Iso(last) : null,
             "teams" => Teams(user, RequireSelection(f)),
+            // The account role, kept across the 2026 User update (monday: "User.kind" needs no change); values as UserRole's.
+            "kind" => user.UserType switch
+            {
+                "admin" => "ADMIN",
+                "guest" => "GUEST",
+                "viewer" => "VIEW_ONLY",
+                _ => "MEMBER",
+            },
             _ when RemovedUserFields.Contains(f.Name) && HasRemovals => throw Undefined(f, "User"),
             "enabled" => user.Active,
             "is_admin" => user.UserType == "admin",
