@@ -13,7 +13,7 @@ namespace ScimBridge.Mirror.Monday;
 /// </summary>
 public sealed class MondayScimSeatSource(IServiceProvider services, IOptionsMonitor<MondayOptions> options)
 {
-    /// <summary>monday's SCIM page size is not documented; 100 is what it is known to take.</summary>
+    /// <summary>monday.com documents no SCIM page size; the listing follows startIndex by what each page holds, so a server cap is harmless.</summary>
     private const int PageSize = 100;
 
     public bool IsConfigured => options.CurrentValue is { TenantUrl.Length: > 0, ScimToken.Length: > 0 };
