@@ -74,6 +74,7 @@ public static class AdminEndpoints
             case "complexityresetseconds":
                 state.ComplexityExhaustedUntil = state.Time.GetUtcNow().AddSeconds(NonNegative(v.GetValue<int>()));
                 break;
+            case "dailylimitexceeded": state.DailyLimitExceeded = v.GetValue<bool>(); break;
             case "complexitynewform": state.ComplexityNewForm = v.GetValue<bool>(); break;
             case "failgraphqlaftercalls": state.FailGraphQlAfterCalls = v.GetValue<int>() is >= 0 and var calls ? calls : null; break;
             case "forceapiversion": state.ForcedApiVersion = NullIfEmpty(v.GetValue<string>()); break;
@@ -149,6 +150,7 @@ public static class AdminEndpoints
         ["complexityExhausted"] = state.ComplexityExhausted,
         ["complexityExhaustedUntil"] = state.ComplexityExhaustedUntil?.ToString("O", CultureInfo.InvariantCulture),
         ["complexityNewForm"] = state.ComplexityNewForm,
+        ["dailyLimitExceeded"] = state.DailyLimitExceeded,
         ["failGraphQlAfterCalls"] = state.FailGraphQlAfterCalls,
         ["forceApiVersion"] = state.ForcedApiVersion,
         ["maxUsers"] = state.MaxUsers,

@@ -88,6 +88,12 @@ public static class Faults
             await WriteGraphQlAsync(context, 429, ComplexityBody(state.ComplexityNewForm, reset));
             return;
         }
+        if (isGraphQl && state.DailyLimitExceeded)
+        {
+            await WriteGraphQlAsync(context, 429, GraphQlEndpoint.ErrorBody(
+                "Daily limit exceeded, the limit resets at midnight UTC", "DAILY_LIMIT_EXCEEDED", 429));
+            return;
+        }
         if (isGraphQl && !CountTowardsFailure(state))
         {
             await WriteGraphQlAsync(context, 500, GraphQlEndpoint.ErrorBody("Internal server error", "INTERNAL_SERVER_ERROR", 500));

@@ -123,3 +123,52 @@ public sealed class GraphQlDefaultVersionTests : SimTest
         Assert.Equal("Field 'is_admin' doesn't exist on type 'User'", (string)body["errors"]![0]!["message"]!);
     }
 }
+
+public sealed class GraphQlDeletedAndDailyLimitTests : SimTest
+{
+    private async Task<Reply> Gql(string query, string version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2");
+        request.Headers.TryAddWithoutValidation("Authorization", "api-secret");
+        request.Headers.Add("API-Version", version);
+        request.Content = new StringContent(new JsonObject { ["query"] = query }.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await Http.SendAsync(request);
+        return new Reply(response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()), response.Headers);
+    }
+
+    [Fact]
+    public async Task ASoftDeletedUser_IsListedWithIsDeletedFrom202607_AndLeftOutBefore_AndOutOfScimAndTheSeatCount()
+    {
+        State.SeedUser("kept@example.com", "Kept");
+        var deleted = State.SeedUser("deleted@example.com", "Deleted");
+        lock (State.Sync)
+        {
+            State.Users[deleted.Id].IsDeleted = true;
+        }
+
+        var current = await Gql("{ users { email is_deleted } account { active_members_count } }", "2026-10");
+        var older = await Gql("{ users { email } }", "2025-07");
+        var scim = await Get("/scim/v2/Users?scim_provisioned_only=false");
+
+        Assert.Equal(
+            """[{"email":"kept@example.com","is_deleted":false},{"email":"deleted@example.com","is_deleted":true}]""",
+            current.Body!["data"]!["users"]!.ToJsonString());
+        Assert.Equal(1, (int)current.Body!["data"]!["account"]!["active_members_count"]!);
+        Assert.Equal("""[{"email":"kept@example.com"}]""", older.Body!["data"]!["users"]!.ToJsonString());
+        Assert.Equal(1, scim.Total);
+    }
+
+    [Fact]
+    public async Task DailyLimitExceeded_EveryGraphQlRequestIsRefusedWith429_UntilSwitchedOff()
+    {
+        await Post("/_sim/faults", """{"dailyLimitExceeded":true}""");
+
+        var refused = await Gql("{ users { id } }", "2025-07");
+        await Post("/_sim/faults", """{"dailyLimitExceeded":false}""");
+        var passed = await Gql("{ users { id } }", "2025-07");
+
+        Assert.Equal((HttpStatusCode)429, refused.Status);
+        Assert.Equal("DAILY_LIMIT_EXCEEDED", (string)refused.Body!["errors"]![0]!["extensions"]!["code"]!);
+        Assert.Equal(HttpStatusCode.OK, passed.Status);
+    }
+}

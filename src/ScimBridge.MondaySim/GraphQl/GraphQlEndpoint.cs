@@ -160,7 +160,9 @@ public static class GraphQlEndpoint
             CheckArguments(field, UsersArguments, HasRemovals ? RemovedUsersArguments : []);
             var selection = RequireSelection(field);
             ValidateUserSelection(selection);
-            IEnumerable<SimUser> users = state.Users.Values.OrderBy(u => long.Parse(u.Id, CultureInfo.InvariantCulture));
+            IEnumerable<SimUser> users = state.Users.Values
+                .Where(u => HasNewFields || !u.IsDeleted)
+                .OrderBy(u => long.Parse(u.Id, CultureInfo.InvariantCulture));
             if (Argument(field, "ids") is { } ids)
             {
                 var wanted = StringList(ids, "ids").ToHashSet(StringComparer.Ordinal);
@@ -234,8 +236,7 @@ public static class GraphQlEndpoint
             "join_date" => user.IsPending ? null : user.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             _ when NewUserFields.Contains(f.Name) && !HasNewFields => throw Undefined(f, "User"),
             "status" => user.IsPending ? "PENDING" : user.Active ? "ACTIVE" : "INACTIVE",
-            // Deleted users leave the simulator's state, so a listed user is never deleted.
-            "is_deleted" => false,
+            "is_deleted" => user.IsDeleted,
             "became_active_at" => user.IsPending ? null : Iso(user.CreatedAt),
             _ => throw Undefined(f, "User"),
         });
@@ -259,7 +260,7 @@ public static class GraphQlEndpoint
         {
             CheckArguments(field, [], []);
             // Seats in use: enabled users who are neither guests nor viewers (monday bills neither), pending included.
-            var active = state.Users.Values.Count(u => u.Active && u.UserType is not ("guest" or "viewer"));
+            var active = state.Users.Values.Count(u => u.Active && !u.IsDeleted && u.UserType is not ("guest" or "viewer"));
             return Project(RequireSelection(field), "Account", f => f.Name switch
             {
                 "id" => 1,

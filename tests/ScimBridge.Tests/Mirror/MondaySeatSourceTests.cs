@@ -192,6 +192,38 @@ public sealed class MondaySeatSourceTests : IAsyncLifetime
         Assert.Equal(3, GraphQlCalls()); // the second listing asks in the newer shape at once
     }
 
+    [Theory]
+    [InlineData("2025-07")]
+    [InlineData("2026-10")]
+    public async Task ASoftDeletedUser_HoldsNoSeat_SoItIsNotListed(string apiVersion)
+    {
+        var kept = _sim.State.SeedUser("kept@example.com", "Kept");
+        var deleted = _sim.State.SeedUser("deleted@example.com", "Deleted");
+        lock (_sim.State.Sync)
+        {
+            _sim.State.Users[deleted.Id].IsDeleted = true;
+        }
+        var source = Source(new() { ["Monday:ApiVersion"] = apiVersion });
+
+        var seats = await SeatsAsync(source);
+
+        Assert.Equal([kept.Id], seats.Select(s => s.AccountId));
+    }
+
+    [Fact]
+    public async Task DailyLimitExceeded_FailsAtOnceWithDailyLimit()
+    {
+        SeedMany(3);
+        _sim.State.DailyLimitExceeded = true;
+        var source = Source();
+
+        var e = await Assert.ThrowsAsync<MirrorSourceException>(() => SeatsAsync(source));
+
+        Assert.Equal("DailyLimit", e.Code);
+        Assert.Contains("midnight UTC", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, GraphQlCalls());
+    }
+
     [Fact]
     public async Task Account_SeatsBoughtFromThePlan_AndActiveMembers()
     {
