@@ -225,6 +225,21 @@ public sealed class MondaySeatSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ANewerVersionThatMondayDoesNotServeYet_IsReadInTheOlderShape()
+    {
+        var users = SeedEveryKind();
+        _sim.State.ForcedApiVersion = "2025-07";
+        var source = Source(new() { ["Monday:ApiVersion"] = "2026-10" });
+
+        var seats = (await SeatsAsync(source)).ToDictionary(s => s.AccountId);
+
+        Assert.Equal(6, seats.Count);
+        Assert.Equal(SeatTypes.Guest, seats[users["guest"].Id].SeatType);
+        Assert.Equal(SeatStatuses.Pending, seats[users["pending"].Id].Status);
+        Assert.Equal(2, GraphQlCalls());
+    }
+
+    [Fact]
     public async Task Account_SeatsBoughtFromThePlan_AndActiveMembers()
     {
         SeedEveryKind();

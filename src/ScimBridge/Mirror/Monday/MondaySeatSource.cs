@@ -30,8 +30,8 @@ public sealed partial class MondaySeatSource(
     /// <summary>Fields the listing can do without when an API version lacks them.</summary>
     private static readonly HashSet<string> Optional = ["kind", "last_activity", "created_at", "name"];
 
-    // Remembered across runs: once monday said the older fields are gone, they stay gone.
-    private volatile bool _newShape;
+    // Remembered across runs: the shape monday last accepted, for the API version configured then.
+    private volatile LearnedShape? _learned;
 
     public string App => MirrorApps.Monday;
 
@@ -86,7 +86,13 @@ public sealed partial class MondaySeatSource(
 
         var o = options.CurrentValue;
         var limit = o.UsersPageSize;
-        var shape = new Shape { New = _newShape || string.CompareOrdinal(o.ApiVersion, NewShapeVersion) >= 0 };
+        var shape = new Shape
+        {
+            Version = o.ApiVersion,
+            New = _learned is { } learned && learned.ApiVersion == o.ApiVersion
+                ? learned.New
+                : string.CompareOrdinal(o.ApiVersion, NewShapeVersion) >= 0,
+        };
         string? previousFirstId = null;
         for (var page = 1; ; page++)
         {
@@ -113,8 +119,8 @@ public sealed partial class MondaySeatSource(
     }
 
     /// <summary>
-    /// One page of users. When monday says a field does not exist on User: an older field means this API version has
-    /// the newer shape (ask again in it); an optional field is left out; anything else fails the run.
+    /// One page of users. When monday says a field does not exist on User: a field only one shape has means this API
+    /// version serves the other (ask again in it, and keep asking so); an optional field is left out; anything else fails the run.
     /// </summary>
     private async Task<JsonArray> UsersPageAsync(int page, int limit, Shape shape, CancellationToken cancellationToken)
     {
@@ -130,10 +136,14 @@ public sealed partial class MondaySeatSource(
                     ?? throw new MirrorSourceException(MondaySourceCodes.QueryFailed, "monday.com answered without the users.");
             }
             var undefined = response.Errors.Select(e => e.FieldName).OfType<string>().ToList();
-            if (undefined.Count == response.Errors.Count && !shape.New && undefined.Any(f => LegacyFields.Contains(f) && !NewFields.Contains(f)))
+            var ownFields = shape.New ? NewFields.Except(LegacyFields) : LegacyFields.Except(NewFields);
+            // At most there and back per page, so two versions that both refuse cannot loop.
+            if (undefined.Count == response.Errors.Count && undefined.Any(f => ownFields.Contains(f) && !Optional.Contains(f))
+                && shape.Switches++ < 2)
             {
-                LogNewShape(logger, string.Join(", ", undefined));
-                shape.New = _newShape = true;
+                shape.New = !shape.New;
+                _learned = new LearnedShape(shape.Version, shape.New);
+                LogShapeSwitch(logger, string.Join(", ", undefined), shape.New ? "2026-07/2026-10" : "2025-07");
                 continue;
             }
             if (undefined.Count == response.Errors.Count && undefined.All(Optional.Contains)
@@ -151,9 +161,13 @@ public sealed partial class MondaySeatSource(
     /// <summary>What the listing asks for: the newer user shape or the older, less what this API version lacks.</summary>
     private sealed class Shape
     {
+        public required string Version { get; init; }
         public bool New { get; set; }
+        public int Switches { get; set; }
         public HashSet<string> Dropped { get; } = new(StringComparer.Ordinal);
     }
+
+    private sealed record LearnedShape(string ApiVersion, bool New);
 
     /// <summary>Null for a deleted user: it holds no seat any more, so the mirror should see it gone rather than inactive.</summary>
     private static AppSeat? ToSeat(JsonObject user)
@@ -229,8 +243,8 @@ public sealed partial class MondaySeatSource(
             ? time
             : null;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "monday.com has no {Fields} on User in this API version; reading the 2026-07/2026-10 user shape.")]
-    private static partial void LogNewShape(ILogger logger, string fields);
+    [LoggerMessage(Level = LogLevel.Information, Message = "monday.com has no {Fields} on User in this API version; reading the {Shape} user shape.")]
+    private static partial void LogShapeSwitch(ILogger logger, string fields, string shape);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "monday.com has no {Fields} on User in this API version; listing without.")]
     private static partial void LogFieldDropped(ILogger logger, string fields);
