@@ -79,6 +79,7 @@ public static class AdminEndpoints
             case "failgraphqlaftercalls": state.FailGraphQlAfterCalls = v.GetValue<int>() is >= 0 and var calls ? calls : null; break;
             case "forceapiversion": state.ForcedApiVersion = NullIfEmpty(v.GetValue<string>()); break;
             case "maxusers": state.MaxUsers = v.GetValue<int>(); break;
+            case "noplan": state.NoPlan = v.GetValue<bool>(); break;
             case "maxpagesize": state.MaxPageSize = v.GetValue<int>(); break;
             case "deletebehavior": state.DeleteBehavior = Enum.Parse<DeleteBehavior>(v.GetValue<string>(), ignoreCase: true); break;
             case "uniqueteamnames": state.UniqueTeamNames = v.GetValue<bool>(); break;
@@ -154,6 +155,7 @@ public static class AdminEndpoints
         ["failGraphQlAfterCalls"] = state.FailGraphQlAfterCalls,
         ["forceApiVersion"] = state.ForcedApiVersion,
         ["maxUsers"] = state.MaxUsers,
+        ["noPlan"] = state.NoPlan,
         ["maxPageSize"] = state.MaxPageSize,
         ["deleteBehavior"] = state.DeleteBehavior.ToString(),
         ["uniqueTeamNames"] = state.UniqueTeamNames,

@@ -112,6 +112,8 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
 
     /// <summary>GraphQL <c>account.plan.max_users</c>.</summary>
     public int MaxUsers { get; set; } = 100;
+    /// <summary>GraphQL <c>account.plan</c> is null, as monday answers for some plans.</summary>
+    public bool NoPlan { get; set; }
 
     internal Queue<DateTimeOffset> RecentRequests { get; } = new();
 

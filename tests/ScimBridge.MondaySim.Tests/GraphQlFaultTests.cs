@@ -159,6 +159,18 @@ public sealed class GraphQlDeletedAndDailyLimitTests : SimTest
     }
 
     [Fact]
+    public async Task NoPlan_AccountPlanIsNull_ButAnUnknownPlanFieldIsStillAnError()
+    {
+        await Post("/_sim/faults", """{"noPlan":true}""");
+
+        var reply = await Gql("{ account { active_members_count plan { max_users } } }", "2025-07");
+        var wrong = await Gql("{ account { plan { nope } } }", "2025-07");
+
+        Assert.Equal("""{"active_members_count":0,"plan":null}""", reply.Body!["data"]!["account"]!.ToJsonString());
+        Assert.Equal("undefinedField", (string)wrong.Body!["errors"]![0]!["extensions"]!["code"]!);
+    }
+
+    [Fact]
     public async Task DailyLimitExceeded_EveryGraphQlRequestIsRefusedWith429_UntilSwitchedOff()
     {
         await Post("/_sim/faults", """{"dailyLimitExceeded":true}""");

@@ -268,6 +268,7 @@ public static class GraphQlEndpoint
                 "slug" => "simulated",
                 "tier" => "enterprise",
                 "active_members_count" => active,
+                "plan" when state.NoPlan => ValidatedPlan(RequireSelection(f)),
                 "plan" => Project(RequireSelection(f), "Plan", p => p.Name switch
                 {
                     "max_users" => state.MaxUsers,
@@ -277,6 +278,12 @@ public static class GraphQlEndpoint
                 }),
                 _ => throw Undefined(f, "Account"),
             });
+        }
+
+        private static JsonNode? ValidatedPlan(List<GqlField> selection)
+        {
+            Project(selection, "Plan", p => p.Name is "max_users" or "period" or "tier" ? null : throw Undefined(p, "Plan"));
+            return null;
         }
 
         private JsonObject SetActive(GqlField field, bool active, string resultName) =>

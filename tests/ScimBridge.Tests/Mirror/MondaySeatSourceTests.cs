@@ -255,6 +255,19 @@ public sealed class MondaySeatSourceTests : IAsyncLifetime
         Assert.Equal(3, account.ActiveMembers);
     }
 
+    [Fact]
+    public async Task Account_WithoutAPlan_SeatsBoughtIsUnknown()
+    {
+        SeedMany(2);
+        _sim.State.NoPlan = true;
+        var source = Source();
+
+        var account = await source.GetAccountAsync(CancellationToken.None);
+
+        Assert.Null(account.SeatsBought);
+        Assert.Equal(2, account.ActiveMembers);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
