@@ -14,6 +14,7 @@ public static class MirrorFeature
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MirrorOptions>, MirrorOptionsValidation>();
         services.AddSingleton<IMondayApiCredentials, MondayApiCredentials>();
+        services.AddMondaySeatSource();
         services.AddSingleton<MirrorRunner>();
         services.AddHostedService<MirrorScheduler>();
         return services;
