@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 
@@ -21,13 +23,36 @@ public static class RoadmunkReportApi
             .WithDescription("Columns are found by header name, case-insensitively (an email column and a status or active column; "
                 + "emailColumn and statusColumn name unusual ones). The newest report wins: one older than the applied report is 409. "
                 + "A malformed file is 400 with the errors per row, and nothing is applied. At most 20 MB.")
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<string>("text/csv")
+            // Described here rather than with Accepts, whose content-type matching would answer a wrong type before the handler could explain.
+            .AddOpenApiOperationTransformer(DescribeBody)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
+    }
+
+    private static Task DescribeBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The User CSV report (Account Settings > Reports > Download User CSV).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "file" },
+                        Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
     }
 
     private static async Task<Ok<RoadmunkReportResult>> ImportAsync(
