@@ -164,6 +164,23 @@ public sealed class RoadmunkReportTests
     }
 
     [Theory, AllDatabases]
+    public async Task TwoImportsAtOnce_TheNewerReportWins_WhicheverCommitsFirst(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await SeedSeatsAsync(app, [.. Enumerable.Range(1, 200).Select(i => Seat($"r{i}", $"u{i}@example.com"))]);
+        string Report(string status) => "Email,Status\r\n" + string.Concat(Enumerable.Range(1, 200).Select(i => $"u{i}@example.com,{status}\r\n"));
+
+        var results = await Task.WhenAll(
+            PostCsvAsync(app, Report("Active"), "?reportedAt=2026-12-01T00:00:00Z"),
+            PostCsvAsync(app, Report("Inactive"), "?reportedAt=2026-12-02T00:00:00Z"));
+
+        results[1].AssertStatus(HttpStatusCode.OK);
+        Assert.Contains(results[0].Status, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
+        var seats = await SeatsAsync(app);
+        Assert.All(seats.Values, s => Assert.Equal((SeatStatuses.Inactive, new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero)), (s.Status, s.ReportAt)));
+    }
+
+    [Theory, AllDatabases]
     public async Task RowsOfSeatsGoneFromRoadmunk_ListedAsGone_NotApplied(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);

@@ -170,14 +170,21 @@ public static class RoadmunkUserReport
         }
         var at = reportedAt ?? now;
         var strategy = db.Database.CreateExecutionStrategy();
-        try
+        // The first import ever creates the app's row; when two race to do it, the loser starts over against the winner's row.
+        for (var attempt = 1; ; attempt++)
         {
-            return await strategy.ExecuteAsync(ct => ApplyAsync(db, rows, at, ct), cancellationToken);
-        }
-        catch (Exception e) when (MondayLinks.IsUniqueViolation(e))
-        {
-            throw new RoadmunkReportException(StatusCodes.Status409Conflict, "Concurrent import",
-                "Another Roadmunk user report was imported at the same moment; nothing was applied. Try again.");
+            try
+            {
+                return await strategy.ExecuteAsync(ct => ApplyAsync(db, rows, at, ct), cancellationToken);
+            }
+            catch (Exception e) when (MondayLinks.IsUniqueViolation(e) && attempt < 3)
+            {
+            }
+            catch (Exception e) when (MondayLinks.IsUniqueViolation(e))
+            {
+                throw new RoadmunkReportException(StatusCodes.Status409Conflict, "Concurrent import",
+                    "Another Roadmunk user report was being imported at the same moment; nothing was applied. Try again.");
+            }
         }
     }
 
