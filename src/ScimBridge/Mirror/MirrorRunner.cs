@@ -87,8 +87,9 @@ public sealed partial class MirrorRunner(
         return (run, task);
     }
 
+    /// <summary>The app's source; the last registered wins, as with any service.</summary>
     internal static ISeatSource SourceFor(IServiceProvider services, string app) =>
-        services.GetServices<ISeatSource>().FirstOrDefault(s => s.App == app)
+        services.GetServices<ISeatSource>().LastOrDefault(s => s.App == app)
         ?? throw new MirrorSourceException("NotConfigured", $"{MirrorApps.DisplayName(app)} has no seat source in this build.");
 
     /// <summary>Takes the app's lease and records the run; a run left Running by an instance that died is closed as failed.</summary>

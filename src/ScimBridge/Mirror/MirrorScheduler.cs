@@ -49,8 +49,7 @@ public sealed partial class MirrorScheduler(
             {
                 await using (var scope = scopes.CreateAsyncScope())
                 {
-                    if (scope.ServiceProvider.GetServices<ISeatSource>().FirstOrDefault(s => s.App == app) is not { } source
-                        || await source.CheckAsync(stoppingToken) is { Code: "NotConfigured" })
+                    if (await MirrorRunner.SourceFor(scope.ServiceProvider, app).CheckAsync(stoppingToken) is { Code: "NotConfigured" })
                     {
                         continue;
                     }
