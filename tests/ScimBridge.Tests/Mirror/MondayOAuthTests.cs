@@ -497,3 +497,37 @@ public sealed partial class MondayOAuthTests
         }
     }
 }
+
+/// <summary>
+/// "Connect monday.com" in a real browser, with monday's authorize URL on another site (localhost against the console's
+/// 127.0.0.1): the connect form's redirect passes the page's CSP, and the console's SameSite=Strict session survives
+/// monday's cross-site redirect back.
+/// </summary>
+public sealed class MondayOAuthBrowserTests(ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
+{
+    [BrowserFact]
+    public async Task AnAdminClicksConnect_ApprovesAtMonday_AndLandsBackOnTheConnectPage_Connected()
+    {
+        await using var sim = await SimulatorHost.StartAsync("--oauth-client-id", "browser-client", "--oauth-client-secret", "browser-secret");
+        var crossSite = sim.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await using var session = await ConsoleSession.StartAsync(browser, new Dictionary<string, string?>
+        {
+            ["Monday:OAuth:ClientId"] = "browser-client",
+            ["Monday:OAuth:ClientSecret"] = "browser-secret",
+            ["Monday:OAuth:AuthorizeUrl"] = crossSite + "/oauth2/authorize",
+            ["Monday:OAuth:TokenUrl"] = sim.BaseUrl + "/oauth2/token",
+        });
+        sim.State.OAuth.RedirectUris = [session.App.BaseAddress + "admin/oauth/monday/callback"];
+        await session.LoginAsync();
+
+        var page = session.Page;
+        await page.GotoAsync("/admin/subscriptions/connect");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Connect monday.com" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/admin/subscriptions/connect?outcome=", StringComparison.Ordinal));
+
+        Assert.StartsWith("Connected to monday.com.", (await page.GetByTestId("outcome").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("OAuth, connected by alice", (await page.GetByTestId("credential").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+        await session.ScreenshotAsync("connected");
+        Assert.Equal(1, await session.App.DbAsync(db => db.AppConnections.CountAsync()));
+    }
+}
