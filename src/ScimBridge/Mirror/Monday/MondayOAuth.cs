@@ -23,6 +23,7 @@ public static class MondayOAuthFeature
         services.AddSingleton<IValidateOptions<MondayOAuthOptions>, MondayOAuthOptionsValidation>();
         services.AddHttpClient<MondayOAuthClient>();
         services.AddSingleton<MondayOAuth>();
+        MondayOAuthEndpoints.AddCallbackPolicy(services.AddAuthorizationBuilder());
         return services;
     }
 }

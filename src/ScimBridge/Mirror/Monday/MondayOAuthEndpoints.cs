@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Authentication;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Mirror.Monday;
@@ -13,27 +14,35 @@ public static class MondayOAuthEndpoints
 {
     public const string ConnectPage = "/admin/subscriptions/connect";
 
+    /// <summary>
+    /// A signed-in console admin; or, only so that <see cref="ReloadSameSite"/> can answer, a browser arriving from monday
+    /// on a cross-site redirect (which leaves the SameSite=Strict session cookie off). Anyone else is sent to sign in.
+    /// </summary>
+    public const string CallbackPolicy = "MondayOAuthCallback";
+
+    public static void AddCallbackPolicy(AuthorizationBuilder authorization) =>
+        authorization.AddPolicy(CallbackPolicy, policy => policy
+            .AddAuthenticationSchemes(AdminAuthentication.CookieScheme)
+            .RequireAssertion(context => IsAdmin(context.User) || (context.Resource is HttpContext http && CrossSite(http.Request))));
+
     public static void MapMondayOAuth(this IEndpointRouteBuilder app) =>
-        // Authenticated by hand rather than with RequireAuthorization: see ReloadSameSite.
-        app.MapGet(MondayOAuthOptions.CallbackPath, CallbackAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(MondayOAuthOptions.CallbackPath, CallbackAsync).RequireAuthorization(CallbackPolicy).ExcludeFromDescription();
 
     private static async Task<IResult> CallbackAsync(HttpContext context, MondayOAuth oauth, CancellationToken cancellationToken)
     {
-        var signedIn = await context.AuthenticateAsync(AdminAuthentication.CookieScheme);
-        if (signedIn.Principal?.FindFirst(AdminAuthentication.AccountIdClaim) is null)
+        if (!IsAdmin(context.User))
         {
-            if (string.Equals(context.Request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
-            {
-                return ReloadSameSite(context.Request);
-            }
-            var returnUrl = context.Request.Path + context.Request.QueryString;
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [AdminAuthentication.CookieScheme]);
+            return ReloadSameSite(context.Request);
         }
-
-        context.User = signedIn.Principal;
         var outcome = await oauth.CompleteAsync(context, cancellationToken);
         return Results.Redirect($"{ConnectPage}?outcome={Uri.EscapeDataString(oauth.ProtectOutcome(outcome))}");
     }
+
+    private static bool IsAdmin(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && user.FindFirst(AdminAuthentication.AccountIdClaim) is not null;
+
+    private static bool CrossSite(HttpRequest request) =>
+        string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The console's session cookie is SameSite=Strict, so the browser leaves it off monday's cross-site redirect to
