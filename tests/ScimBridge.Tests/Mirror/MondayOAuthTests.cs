@@ -332,6 +332,15 @@ public sealed partial class MondayOAuthTests
     }
 
     [Fact]
+    public void TheCallbacksCode_IsMaskedInLogs_AsTheRequestLineWritesIt()
+    {
+        using var redactor = new ScimBridge.Operations.LogRedactor(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var line = redactor.Redact("Request starting HTTP/1.1 GET http://127.0.0.1:5000/admin/oauth/monday/callback?code=4f9c2e1d&state=abc - - -");
+        Assert.DoesNotContain("4f9c2e1d", line, StringComparison.Ordinal);
+        Assert.Contains("callback?code=***&state=abc", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheOptions_NeverPrintTheSecret()
     {
         var options = new MondayOAuthOptions { ClientId = ClientId, ClientSecret = ClientSecret };
