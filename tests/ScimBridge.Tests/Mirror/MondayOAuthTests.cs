@@ -291,6 +291,33 @@ public sealed partial class MondayOAuthTests
     }
 
     [Theory, AllDatabases]
+    public async Task TheRedirectUri_IsTheHostTheAdminSees_BehindATrustedHttpsProxy_OrTheConfiguredUrl(DatabaseProvider provider)
+    {
+        await using (var env = await Env.StartAsync(provider, new() { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" }))
+        {
+            var browser = await env.SignedInAsync();
+            using var request = new HttpRequestMessage(HttpMethod.Post, Page)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = await browser.Client.AntiforgeryTokenAsync(Page) }),
+            };
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            request.Headers.Add("X-Forwarded-Host", "bridge.example.com");
+            using var response = await browser.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("https://bridge.example.com/admin/oauth/monday/callback", QueryHelpers.ParseQuery(response.Headers.Location!.Query)["redirect_uri"]);
+            // The state cookie is Secure when the admin's connection is HTTPS.
+            Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(MondayOAuth.StateCookie + "=", StringComparison.Ordinal)
+                && c.Contains("secure", StringComparison.OrdinalIgnoreCase) && c.Contains("path=/admin/oauth/monday/callback", StringComparison.OrdinalIgnoreCase));
+        }
+
+        const string configured = "https://scim.example.org/bridge/admin/oauth/monday/callback";
+        await using var fixedUrl = await Env.StartAsync(provider, new() { ["Monday:OAuth:RedirectUrl"] = configured });
+        var admin = await fixedUrl.SignedInAsync();
+        Assert.Equal(configured, Text(await admin.GetStringAsync(Page), "redirect-uri"));
+        Assert.Equal(configured, QueryHelpers.ParseQuery((await fixedUrl.StartConnectAsync(admin)).Query)["redirect_uri"]);
+    }
+
+    [Theory, AllDatabases]
     public async Task WithoutAnOAuthApp_ThePageSaysWhichKeysToSet_AndConnectIsRefused(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider, kestrel: true);
