@@ -26,15 +26,27 @@ public interface IMondayApiCredentials
 /// The OAuth connection ("Connect monday.com") when there is one, refreshed first if it has expired; else the personal
 /// API token (<c>Monday:ApiToken</c>), sent without a Bearer prefix as monday.com documents.
 /// </summary>
-public sealed class MondayApiCredentials(IOptionsMonitor<MondayOptions> options, MondayOAuth oauth) : IMondayApiCredentials
+public sealed class MondayApiCredentials : IMondayApiCredentials
 {
+    private readonly IOptionsMonitor<MondayOptions> _options;
+    private readonly MondayOAuth? _oauth;
+
+    /// <summary>The personal API token only: for a host without "Connect monday.com" (<c>AddMondayOAuth</c>).</summary>
+    public MondayApiCredentials(IOptionsMonitor<MondayOptions> options) => _options = options;
+
+    public MondayApiCredentials(IOptionsMonitor<MondayOptions> options, MondayOAuth oauth)
+    {
+        _options = options;
+        _oauth = oauth;
+    }
+
     public async Task<MondayApiCredential?> GetAsync(CancellationToken cancellationToken)
     {
-        if (await oauth.GetAccessTokenAsync(cancellationToken) is { } connection)
+        if (_oauth is not null && await _oauth.GetAccessTokenAsync(cancellationToken) is { } connection)
         {
             return new MondayApiCredential($"Bearer {connection.AccessToken}", connection.Scopes, MondayApiCredential.OAuth);
         }
-        return options.CurrentValue.ApiToken is { Length: > 0 } token
+        return _options.CurrentValue.ApiToken is { Length: > 0 } token
             ? new MondayApiCredential(token, null, MondayApiCredential.PersonalToken)
             : null;
     }
