@@ -85,6 +85,10 @@ public sealed partial class MondayOAuthTests
         var users = await env.GraphQlAsync(credential.AuthorizationHeader, "{ users(limit: 5) { id email } account { id plan { max_users } } }");
         Assert.Null(users["errors"]);
         Assert.NotNull(users["data"]!["users"]);
+        // The mirror's monday.com source runs on it.
+        var source = env.SeatSource();
+        Assert.Null(await source.CheckAsync(CancellationToken.None));
+        Assert.NotNull((await source.GetAccountAsync(CancellationToken.None)).AccountId);
 
         // The same answer again (the browser's back button, or someone who saw the URL) is refused, and changes nothing.
         var replay = await browser.FollowCallbackAsync(callback);
@@ -105,11 +109,15 @@ public sealed partial class MondayOAuthTests
         Assert.Equal("Cannot deactivate users or change roles: missing users:write.", Text(outcome, "reclamation-scopes"));
         var credential = await env.CredentialAsync();
         Assert.Equal(["account:read"], MondayScopes.Missing(credential!, MondayScopes.Mirror));
+        var problem = await env.SeatSource().CheckAsync(CancellationToken.None);
+        Assert.Equal("MissingScope", problem?.Code);
+        Assert.Contains("account:read", problem!.Message, StringComparison.Ordinal);
 
         // A token without users:read (an app version that lost it): the page says the mirror cannot run, by name.
         await env.App.DbAsync(db => db.AppConnections.ExecuteUpdateAsync(s => s.SetProperty(c => c.Scopes, "account:read")));
         var narrowed = await browser.GetStringAsync(Page);
         Assert.StartsWith("The mirror cannot run: missing users:read.", Text(narrowed, "mirror-scopes"), StringComparison.Ordinal);
+        Assert.Contains("users:read", (await env.SeatSource().CheckAsync(CancellationToken.None))!.Message, StringComparison.Ordinal);
 
         // monday.com refuses scopes the app's version does not have.
         env.Sim.State.OAuth.Scopes = SimOAuth.OAuthApp.ParseScopes("account:read");
@@ -456,6 +464,7 @@ public sealed partial class MondayOAuthTests
                 ["Monday:OAuth:ClientSecret"] = ClientSecret,
                 ["Monday:OAuth:AuthorizeUrl"] = sim.BaseUrl + "/oauth2/authorize",
                 ["Monday:OAuth:TokenUrl"] = sim.BaseUrl + "/oauth2/token",
+                ["Monday:ApiUrl"] = sim.BaseUrl + "/v2",
             };
             foreach (var (key, value) in settings ?? [])
             {
@@ -504,6 +513,8 @@ public sealed partial class MondayOAuthTests
             Assert.StartsWith(App.BaseAddress + "admin/oauth/monday/callback?", location.ToString(), StringComparison.Ordinal);
             return location;
         }
+
+        public ISeatSource SeatSource() => App.Services.GetServices<ISeatSource>().Single(s => s.App == MirrorApps.Monday);
 
         public Task<MondayApiCredential?> CredentialAsync() =>
             App.Services.GetRequiredService<IMondayApiCredentials>().GetAsync(CancellationToken.None);
