@@ -40,6 +40,7 @@ public static class AdminConsole
             console => console.UseStatusCodePages(WriteStatusPageAsync));
         ConsoleStylesheet.Map(app);
         app.MapRazorPages();
+        ScimBridge.Mirror.Monday.MondayOAuthEndpoints.MapMondayOAuth(app);
     }
 
     private static Task WriteStatusPageAsync(StatusCodeContext context)

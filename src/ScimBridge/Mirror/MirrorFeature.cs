@@ -14,6 +14,7 @@ public static class MirrorFeature
             .Bind(configuration.GetSection(MirrorOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MirrorOptions>, MirrorOptionsValidation>();
+        services.AddMondayOAuth(configuration);
         services.AddSingleton<IMondayApiCredentials, MondayApiCredentials>();
         services.AddMondaySeatSource();
         services.AddRoadmunkSeatSource(configuration);

@@ -111,7 +111,7 @@ public sealed partial class LogRedactor : IDisposable
     [GeneratedRegex(@"(?<prefix>\b(?:Bearer|Basic)\s+)(?!\*\*\*)[^\s,;""']+|(?<prefix>\bAuthorization[""']?\s*[:=]\s*[""']?)(?!\*\*\*)[^""'\r\n,;]+", RegexOptions.IgnoreCase)]
     private static partial Regex BearerOrAuthorization();
 
-    [GeneratedRegex(@"(?<prefix>[?&](?:access_token|token|api_key|apikey|key|secret|password|client_secret)=)[^&\s""'#]*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<prefix>[?&](?:access_token|refresh_token|token|api_key|apikey|key|secret|password|client_secret|code|code_verifier)=)[^&\s""'#]*", RegexOptions.IgnoreCase)]
     private static partial Regex QueryToken();
 
     // A SCIM filter in a URL: its string literals are userNames and e-mail addresses. Encoded (as ASP.NET Core and

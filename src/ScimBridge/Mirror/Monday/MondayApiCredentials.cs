@@ -11,6 +11,9 @@ public sealed record MondayApiCredential(string AuthorizationHeader, IReadOnlySe
 {
     public const string PersonalToken = "token";
     public const string OAuth = "oauth";
+
+    /// <summary>Never prints the token.</summary>
+    public override string ToString() => $"MondayApiCredential {{ Kind = {Kind}, Scopes = {(Scopes is null ? "(all of its user's rights)" : string.Join(' ', Scopes))} }}";
 }
 
 public interface IMondayApiCredentials
@@ -19,13 +22,34 @@ public interface IMondayApiCredentials
     Task<MondayApiCredential?> GetAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>The personal API token (<c>Monday:ApiToken</c>), sent without a Bearer prefix as monday.com documents.</summary>
-public sealed class MondayApiCredentials(IOptionsMonitor<MondayOptions> options) : IMondayApiCredentials
+/// <summary>
+/// The OAuth connection ("Connect monday.com") when there is one, refreshed first if it has expired; else the personal
+/// API token (<c>Monday:ApiToken</c>), sent without a Bearer prefix as monday.com documents.
+/// </summary>
+public sealed class MondayApiCredentials : IMondayApiCredentials
 {
-    public Task<MondayApiCredential?> GetAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(options.CurrentValue.ApiToken is { Length: > 0 } token
+    private readonly IOptionsMonitor<MondayOptions> _options;
+    private readonly MondayOAuth? _oauth;
+
+    /// <summary>The personal API token only: for a host without "Connect monday.com" (<c>AddMondayOAuth</c>).</summary>
+    public MondayApiCredentials(IOptionsMonitor<MondayOptions> options) => _options = options;
+
+    public MondayApiCredentials(IOptionsMonitor<MondayOptions> options, MondayOAuth oauth)
+    {
+        _options = options;
+        _oauth = oauth;
+    }
+
+    public async Task<MondayApiCredential?> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_oauth is not null && await _oauth.GetAccessTokenAsync(cancellationToken) is { } connection)
+        {
+            return new MondayApiCredential($"Bearer {connection.AccessToken}", connection.Scopes, MondayApiCredential.OAuth);
+        }
+        return _options.CurrentValue.ApiToken is { Length: > 0 } token
             ? new MondayApiCredential(token, null, MondayApiCredential.PersonalToken)
-            : null);
+            : null;
+    }
 }
 
 /// <summary>monday.com OAuth scopes the bridge uses.</summary>
