@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScimBridge.Data;
 using ScimBridge.Logs;
+using ScimBridge.Mirror;
 using ScimBridge.Push;
 
 namespace ScimBridge.Admin;
@@ -29,6 +30,7 @@ public static class AdminApi
         api.MapPushAdmin();
         api.MapAdminAccountsApi();
         api.MapLogs();
+        api.MapMirrorApi();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }
