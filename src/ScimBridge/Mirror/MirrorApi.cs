@@ -41,7 +41,7 @@ public static class MirrorApi
         var mirror = api.MapGroup("/mirror").WithTags("Subscription mirror");
         mirror.MapGet("/seats", Seats).WithName("ListMirrorSeats")
             .WithSummary("Seats in the connected apps, filtered, sorted and paged; format=csv (or Accept: text/csv) streams every seat the filter selects as CSV.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .Produces<SeatPage>(StatusCodes.Status200OK, "application/json", "text/csv");
         mirror.MapGet("/summary", Summary).WithName("SummarizeMirror")
             .WithSummary("Per app: seats bought, assigned, active in the last ActiveWindowDays days, shadow seats and monthly spend.");
         mirror.MapGet("/runs", Runs).WithName("ListMirrorRuns").WithSummary("Mirror runs, newest first, paged.");
