@@ -72,7 +72,7 @@ public static class MirrorSeed
     };
 
     /// <summary>An inbound user with a SCIM userType (the monday.com mapping reads it).</summary>
-    public static async Task<string> CreateUserAsync(this ScimApp app, string userName, string? userType, bool active = true)
+    public static async Task<string> CreateUserWithTypeAsync(this ScimApp app, string userName, string? userType, bool active = true)
     {
         var body = Bodies.User(userName, null, active);
         if (userType is not null)
