@@ -242,9 +242,15 @@ public static class LogActions
     public const string StagedDelete = "StagedDelete";
     public const string GroupMembership = "GroupMembership";
     public const string Reclaim = "Reclaim";
+    /// <summary>The subscription mirror: a seat seen for the first time, changed in the app, gone from it, and a run as a whole.</summary>
+    public const string SeatAdded = "SeatAdded";
+    public const string SeatChanged = "SeatChanged";
+    public const string SeatGone = "SeatGone";
+    public const string MirrorRun = "MirrorRun";
     public const string Other = "Other";
 
-    public static readonly IReadOnlyList<string> All = [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, Other];
+    public static readonly IReadOnlyList<string> All =
+        [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, SeatAdded, SeatChanged, SeatGone, MirrorRun, Other];
 }
 
 public static class LogStatuses

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Auth;
 using ScimBridge.Data;
@@ -22,10 +23,13 @@ public sealed class ScimApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private bool _kestrel;
 
-    private ScimApp(TestDatabase database, Dictionary<string, string?> settings)
+    private readonly Action<IServiceCollection>? _services;
+
+    private ScimApp(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         _database = database;
         _settings = settings;
+        _services = services;
     }
 
     public DatabaseProvider Provider => _database.Provider;
@@ -51,11 +55,13 @@ public sealed class ScimApp : WebApplicationFactory<Program>
 
     /// <param name="database">An existing database to use (and dispose with the app); a fresh one when null.</param>
     /// <param name="kestrel">Serve on a real socket (Kestrel on 127.0.0.1) instead of the in-memory test server.</param>
+    /// <param name="services">Registrations added after the app's own (e.g. a scripted seat source).</param>
     public static async Task<ScimApp> StartAsync(
-        DatabaseProvider provider, Dictionary<string, string?>? settings = null, TestDatabase? database = null, bool kestrel = false)
+        DatabaseProvider provider, Dictionary<string, string?>? settings = null, TestDatabase? database = null, bool kestrel = false,
+        Action<IServiceCollection>? services = null)
     {
         database ??= await TestDatabases.CreateAsync(provider);
-        var app = new ScimApp(database, settings ?? []);
+        var app = new ScimApp(database, settings ?? [], services);
         if (kestrel)
         {
             app.UseKestrel(0);
@@ -78,6 +84,11 @@ public sealed class ScimApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

@@ -1,0 +1,192 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
+using ScimBridge.Push;
+using ScimBridge.Scim.Resources;
+
+namespace ScimBridge.Mirror;
+
+/// <summary>
+/// One run's work: page by page, each seat is compared with its row and only what changed is written (with a log entry
+/// per changed seat). Only when the listing ended do seats not seen become gone; a failure part-way leaves them alone.
+/// </summary>
+internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord run, TimeProvider time, string instance)
+{
+    private const int GoneBatch = 500;
+
+    private readonly ScimBridgeDbContext _db = services.GetRequiredService<ScimBridgeDbContext>();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private Dictionary<string, MirrorSeatRecord> _seats = [];
+    private SeatLinker _links = null!;
+
+    public async Task RunAsync(ISeatSource source, CancellationToken cancellationToken)
+    {
+        var account = await source.GetAccountAsync(cancellationToken);
+        await _db.MirrorApps.Where(a => a.App == run.App).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.AccountId, a => account.AccountId ?? a.AccountId)
+            .SetProperty(a => a.AccountName, a => account.Name ?? a.AccountName)
+            .SetProperty(a => a.SeatsBought, a => account.SeatsBought ?? a.SeatsBought)
+            .SetProperty(a => a.ActiveMembers, a => account.ActiveMembers ?? a.ActiveMembers), cancellationToken);
+
+        _seats = await _db.MirrorSeats.AsNoTracking().Where(s => s.App == run.App).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, cancellationToken);
+        _links = await SeatLinker.LoadAsync(_db, run.App, _seats.Values, cancellationToken);
+
+        await foreach (var page in source.ListSeatsAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            foreach (var seat in page)
+            {
+                if (!string.IsNullOrEmpty(seat.AccountId) && _seen.Add(seat.AccountId))
+                {
+                    Apply(seat, now);
+                }
+            }
+
+            run.Pages++;
+            run.Seen = _seen.Count;
+            await SaveRunAsync(cancellationToken);
+        }
+
+        await MarkGoneAsync(cancellationToken);
+
+        var end = time.GetUtcNow();
+        await _db.MirrorSeats.Where(s => s.App == run.App && s.GoneAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeen, end), cancellationToken);
+        run.Status = MirrorRunStatuses.Succeeded;
+        run.EndedAt = end;
+        run.Unchanged = _seen.Count - run.Added - run.Changed;
+        _db.LogEntries.Add(MirrorLog.RunEntry(run, end, instance));
+        await SaveRunAsync(cancellationToken);
+        await _db.MirrorApps.Where(a => a.App == run.App).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.LastCompleteRunId, run.Id)
+            .SetProperty(a => a.LastCompleteAt, end), cancellationToken);
+    }
+
+    private void Apply(AppSeat seat, DateTimeOffset now)
+    {
+        var email = string.IsNullOrWhiteSpace(seat.Email) ? null : seat.Email.Trim();
+        var normalized = email is null ? null : ScimText.Fold(email);
+        _seats.TryGetValue(seat.AccountId, out var row);
+        var isNew = row is null;
+        row ??= new MirrorSeatRecord
+        {
+            App = run.App,
+            AccountId = seat.AccountId,
+            SeatType = seat.SeatType,
+            Status = seat.Status,
+            FirstSeen = now,
+            LastSeen = now,
+        };
+
+        var changes = new SeatChanges(isNew);
+        changes.Set(row.Email, email, v => row.Email = v, "email");
+        row.EmailNormalized = normalized;
+        changes.Set(row.Name, seat.Name, v => row.Name = v, "name");
+        changes.Set(row.SeatType, seat.SeatType, v => row.SeatType = v!, "seatType");
+        changes.Set(row.ListedStatus, seat.Status, v => row.ListedStatus = v, "listedStatus", logged: false);
+        changes.Set(row.CreatedInApp, seat.CreatedInApp, v => row.CreatedInApp = v, "createdInApp");
+        if (seat.LastActivity is { } activity && (row.LastActivity is null || activity > row.LastActivity))
+        {
+            changes.Set(row.LastActivity, activity, v => row.LastActivity = v, "lastActivity");
+        }
+
+        changes.Set(row.Status, EffectiveStatus(row, seat.Status), v => row.Status = v!, "status");
+        if (row.GoneAt is not null)
+        {
+            changes.Set(row.GoneAt, null, v => row.GoneAt = v, "goneAt");
+        }
+
+        var (userId, linkedBy) = _links.Resolve(row, normalized);
+        changes.Set(row.UserId, userId, v => row.UserId = v, "userId");
+        changes.Set(row.LinkedBy, linkedBy, v => row.LinkedBy = v, "linkedBy", logged: false);
+        changes.Set(row.ProvisionedByBridge, linkedBy == SeatLinks.Push, v => row.ProvisionedByBridge = v, "provisionedByBridge");
+
+        if (!changes.Any)
+        {
+            return;
+        }
+
+        row.LastRunId = run.Id;
+        row.LastSeen = now;
+        if (isNew)
+        {
+            _seats[row.AccountId] = row;
+            _db.MirrorSeats.Add(row);
+            run.Added++;
+        }
+        else
+        {
+            _db.MirrorSeats.Attach(row).State = EntityState.Modified;
+            run.Changed++;
+        }
+
+        _db.LogEntries.Add(MirrorLog.SeatEntry(run, row, isNew ? LogActions.SeatAdded : LogActions.SeatChanged, changes.Logged, now, instance, _links.Conflict));
+    }
+
+    /// <summary>
+    /// Invited stays pending; otherwise an imported report (Roadmunk's User CSV) decides until activity newer than it shows
+    /// the user back; otherwise what the app lists.
+    /// </summary>
+    private static string EffectiveStatus(MirrorSeatRecord row, string listed) =>
+        listed == SeatStatuses.Pending ? listed
+        : row.ReportStatus is { } reported && row.ReportAt is { } reportAt && (row.LastActivity is null || row.LastActivity <= reportAt) ? reported
+        : listed;
+
+    private async Task MarkGoneAsync(CancellationToken cancellationToken)
+    {
+        var gone = _seats.Values.Where(s => s.GoneAt is null && !_seen.Contains(s.AccountId)).ToList();
+        foreach (var batch in gone.Chunk(GoneBatch))
+        {
+            var now = time.GetUtcNow();
+            foreach (var row in batch)
+            {
+                var was = row.Status;
+                row.GoneAt = now;
+                row.LastRunId = run.Id;
+                _db.MirrorSeats.Attach(row).State = EntityState.Modified;
+                _db.LogEntries.Add(MirrorLog.SeatEntry(run, row, LogActions.SeatGone, [new PropertyChange("status", was, "gone")], now, instance, null));
+                run.Gone++;
+            }
+
+            await SaveRunAsync(cancellationToken);
+        }
+    }
+
+    private async Task SaveRunAsync(CancellationToken cancellationToken)
+    {
+        _db.MirrorRuns.Attach(run).State = EntityState.Modified;
+        await _db.SaveChangesAsync(cancellationToken);
+        _db.ChangeTracker.Clear();
+    }
+
+    /// <summary>What one seat's comparison found; <see cref="Logged"/> is what its log entry lists.</summary>
+    private sealed class SeatChanges(bool isNew)
+    {
+        private readonly bool _isNew = isNew;
+
+        public List<PropertyChange> Logged { get; } = [];
+        public bool Any { get; private set; } = isNew;
+
+        public void Set<T>(T current, T next, Action<T> assign, string name, bool logged = true)
+        {
+            if (EqualityComparer<T>.Default.Equals(current, next))
+            {
+                return;
+            }
+
+            assign(next);
+            Any = true;
+            if (logged)
+            {
+                Logged.Add(new PropertyChange(name, _isNew ? null : Text(current), Text(next)));
+            }
+        }
+
+        private static string? Text<T>(T value) => value switch
+        {
+            null => null,
+            DateTimeOffset at => at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            bool flag => flag ? "true" : "false",
+            _ => value.ToString(),
+        };
+    }
+}
