@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Tests.Infrastructure;
+using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Mirror;
 
@@ -179,6 +182,69 @@ public sealed class MirrorApiTests
 
         await AssertProblemAsync(await admin.GetAsync("/admin/api/mirror/runs/999999"), HttpStatusCode.NotFound, "999999");
         await AssertProblemAsync(await admin.GetAsync("/admin/api/mirror/runs/abc"), HttpStatusCode.NotFound, "run ids are numbers");
+    }
+
+    [Theory, AllDatabases]
+    public async Task StartRun_Answers202WithTheRunAndItsLocation_ThenTheRunEnds_AndASecondWhileItRunsIs409(DatabaseProvider provider)
+    {
+        var source = new ScriptedSeatSource
+        {
+            Pages = [[ScriptedSeatSource.Seat("r1", "ann@example.com"), ScriptedSeatSource.Seat("r2", "ben@example.com")]],
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        await using var app = await ScimApp.StartAsync(provider, services: s => s.AddSingleton<ISeatSource>(source));
+        var admin = await app.AdminAsync();
+
+        using var started = await admin.PostAsJsonAsync("/admin/api/mirror/runs", new { app = "Roadmunk" });
+        var body = await started.JsonAsync(HttpStatusCode.Accepted);
+        var run = body["runs"]!.AsArray().Single()!;
+        var id = run["id"]!.GetValue<long>();
+        Assert.Equal($"/admin/api/mirror/runs/{id}", started.Headers.Location!.OriginalString);
+        Assert.Equal(("roadmunk", "Running", "Admin"), (run["app"]!.GetValue<string>(), run["status"]!.GetValue<string>(), run["initiatorType"]!.GetValue<string>()));
+        Assert.StartsWith("test-admin-", run["initiator"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(body["skipped"]!.AsArray());
+
+        using (var busy = await admin.PostAsJsonAsync("/admin/api/mirror/runs", new { app = "roadmunk" }))
+        {
+            await AssertProblemAsync(busy, HttpStatusCode.Conflict, $"already in progress (run {id})");
+        }
+
+        source.Gate.SetResult();
+        await ProvisioningLogTests.PollAsync(async () =>
+            (await (await admin.GetAsync($"/admin/api/mirror/runs/{id}")).JsonAsync(HttpStatusCode.OK))["status"]!.GetValue<string>() == "Succeeded", "the run to end");
+        var seats = await SeatsAsync(admin, "app=roadmunk");
+        Assert.Equal(["r1", "r2"], Accounts(seats));
+    }
+
+    [Theory, AllDatabases]
+    public async Task StartRun_OfAnAppThatCannotBeRead_Is409WithTheSourcesMessage_AndAllAppsStartsWhatCan(DatabaseProvider provider)
+    {
+        var roadmunk = new ScriptedSeatSource { Pages = [[ScriptedSeatSource.Seat("r1", "ann@example.com")]] };
+        var monday = new ScriptedSeatSource(MirrorApps.Monday) { Problem = new MirrorSourceProblem("MissingScope", "The monday.com connection lacks users:read.") };
+        await using var app = await ScimApp.StartAsync(provider, services: s =>
+        {
+            s.AddSingleton<ISeatSource>(roadmunk);
+            s.AddSingleton<ISeatSource>(monday);
+        });
+        var admin = await app.AdminAsync();
+
+        using (var refused = await admin.PostAsJsonAsync("/admin/api/mirror/runs", new { app = "monday" }))
+        {
+            var problem = await AssertProblemAsync(refused, HttpStatusCode.Conflict, "lacks users:read");
+            Assert.Equal("monday.com lacks a permission", problem["title"]!.GetValue<string>());
+        }
+        Assert.Equal(0, await app.DbAsync(db => db.MirrorRuns.CountAsync()));
+
+        using var all = await admin.PostAsync("/admin/api/mirror/runs", null);
+        var body = await all.JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal("roadmunk", body["runs"]!.AsArray().Single()!["app"]!.GetValue<string>());
+        var skipped = body["skipped"]!.AsArray().Single()!;
+        Assert.Equal(("monday", "MissingScope"), (skipped["app"]!.GetValue<string>(), skipped["code"]!.GetValue<string>()));
+        Assert.Equal("/admin/api/mirror/runs/" + body["runs"]![0]!["id"], all.Headers.Location!.OriginalString);
+
+        roadmunk.Problem = new MirrorSourceProblem("NotConfigured", "Roadmunk:ApiToken is not set.");
+        using var none = await admin.PostAsync("/admin/api/mirror/runs", null);
+        await AssertProblemAsync(none, HttpStatusCode.Conflict, "Roadmunk: Roadmunk:ApiToken is not set.");
     }
 
     [Theory, AllDatabases]
