@@ -16,11 +16,12 @@ public sealed class DriftModel(TimeProvider time) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Done { get; set; }
 
-    public async Task OnGetAsync(string? kind, string? app, string? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await LoadAsync(kind, app, page, cancellationToken);
+            // Read from the query: "page" is also the route value naming this Razor page.
+            await LoadAsync(Query("kind"), Query("app"), Query("page"), cancellationToken);
         }
         catch (AdminException ex)
         {
