@@ -51,4 +51,25 @@ public sealed class SubscriptionsBrowserTests(ConsoleBrowser browser) : IClassFi
         Assert.Equal(8, lines.Length);
         Assert.StartsWith("app,accountId,email", lines[0], StringComparison.Ordinal);
     }
+
+    [BrowserFact]
+    public async Task Drift_LinkAShadowSeatToAnInboundUser_InTheBrowser()
+    {
+        await using var session = await ConsoleSession.StartAsync(browser, new Dictionary<string, string?>());
+        var bob = await session.App.CreateUserAsync("bob@example.com");
+        await session.App.SeatsAsync(MirrorSeed.Seat(MirrorApps.Roadmunk, "r-ghost", "ghost@example.com", SeatTypes.Collaborator));
+        await session.LoginAsync();
+        var page = session.Page;
+
+        await page.GotoAsync("/admin/subscriptions");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Drift", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("drift-row")).ToHaveCountAsync(1);
+        await session.ScreenshotAsync("drift");
+        await page.GetByLabel("Inbound userName for ghost@example.com").FillAsync("bob@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link ghost@example.com" }).ClickAsync();
+
+        await Expect(page.GetByTestId("done")).ToHaveTextAsync("Linked Roadmunk seat ghost@example.com to bob@example.com.");
+        await Expect(page.GetByTestId("no-drift")).ToBeVisibleAsync();
+        Assert.Equal(bob, await session.App.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.MirrorSeats.Select(s => s.UserId))));
+    }
 }
