@@ -71,13 +71,26 @@ public static class AdminEndpoints
             case "dropconnections": state.DropConnections = v.GetValue<bool>(); break;
             case "tokenrevoked": state.TokenRevoked = v.GetValue<bool>(); break;
             case "complexityexhausted": state.ComplexityExhausted = v.GetValue<bool>(); break;
+            case "complexityresetseconds":
+                state.ComplexityExhaustedUntil = state.Time.GetUtcNow().AddSeconds(NonNegative(v.GetValue<int>()));
+                break;
+            case "dailylimitexceeded": state.DailyLimitExceeded = v.GetValue<bool>(); break;
+            case "complexitynewform": state.ComplexityNewForm = v.GetValue<bool>(); break;
+            case "failgraphqlaftercalls": state.FailGraphQlAfterCalls = v.GetValue<int>() is >= 0 and var calls ? calls : null; break;
+            case "forceapiversion": state.ForcedApiVersion = NullIfEmpty(v.GetValue<string>()); break;
             case "maxusers": state.MaxUsers = v.GetValue<int>(); break;
+            case "noplan": state.NoPlan = v.GetValue<bool>(); break;
             case "maxpagesize": state.MaxPageSize = v.GetValue<int>(); break;
             case "deletebehavior": state.DeleteBehavior = Enum.Parse<DeleteBehavior>(v.GetValue<string>(), ignoreCase: true); break;
             case "uniqueteamnames": state.UniqueTeamNames = v.GetValue<bool>(); break;
             default: throw new ScimException(400, "invalidValue", $"Unknown fault '{name}'.");
         }
     }
+
+    private static int NonNegative(int value) =>
+        value >= 0 ? value : throw new ArgumentException("must be 0 or more.");
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static async Task<IResult> SeedUsers(HttpRequest request, MondaySimState state)
     {
@@ -136,7 +149,13 @@ public static class AdminEndpoints
         ["dropConnections"] = state.DropConnections,
         ["tokenRevoked"] = state.TokenRevoked,
         ["complexityExhausted"] = state.ComplexityExhausted,
+        ["complexityExhaustedUntil"] = state.ComplexityExhaustedUntil?.ToString("O", CultureInfo.InvariantCulture),
+        ["complexityNewForm"] = state.ComplexityNewForm,
+        ["dailyLimitExceeded"] = state.DailyLimitExceeded,
+        ["failGraphQlAfterCalls"] = state.FailGraphQlAfterCalls,
+        ["forceApiVersion"] = state.ForcedApiVersion,
         ["maxUsers"] = state.MaxUsers,
+        ["noPlan"] = state.NoPlan,
         ["maxPageSize"] = state.MaxPageSize,
         ["deleteBehavior"] = state.DeleteBehavior.ToString(),
         ["uniqueTeamNames"] = state.UniqueTeamNames,

@@ -83,14 +83,20 @@ public static class Faults
             await next(context);
             return;
         }
-        if (isGraphQl && state.ComplexityExhausted)
+        if (isGraphQl && ComplexityResetSeconds(state) is { } reset)
         {
-            await WriteGraphQlAsync(context, 429, new JsonObject
-            {
-                ["error_code"] = "ComplexityException",
-                ["status_code"] = 429,
-                ["error_message"] = "Complexity budget exhausted, query cost 30001 budget remaining 0 out of 10000000 reset in 3 seconds",
-            });
+            await WriteGraphQlAsync(context, 429, ComplexityBody(state.ComplexityNewForm, reset));
+            return;
+        }
+        if (isGraphQl && state.DailyLimitExceeded)
+        {
+            await WriteGraphQlAsync(context, 429, GraphQlEndpoint.ErrorBody(
+                "Daily limit exceeded, the limit resets at midnight UTC", "DAILY_LIMIT_EXCEEDED", 429));
+            return;
+        }
+        if (isGraphQl && !CountTowardsFailure(state))
+        {
+            await WriteGraphQlAsync(context, 500, GraphQlEndpoint.ErrorBody("Internal server error", "INTERNAL_SERVER_ERROR", 500));
             return;
         }
         bool storm;
@@ -138,6 +144,57 @@ public static class Faults
             return;
         }
         await next(context);
+    }
+
+    /// <summary>Seconds until the complexity budget resets, or null when it is not exhausted.</summary>
+    private static int? ComplexityResetSeconds(MondaySimState state)
+    {
+        if (state.ComplexityExhausted)
+        {
+            return 3;
+        }
+        if (state.ComplexityExhaustedUntil is { } until && until > state.Time.GetUtcNow())
+        {
+            return Math.Max(1, (int)Math.Ceiling((until - state.Time.GetUtcNow()).TotalSeconds));
+        }
+        return null;
+    }
+
+    private static JsonObject ComplexityBody(bool newForm, int resetSeconds)
+    {
+        if (!newForm)
+        {
+            return new JsonObject
+            {
+                ["error_code"] = "ComplexityException",
+                ["status_code"] = 429,
+                ["error_message"] = $"Complexity budget exhausted, query cost 30001 budget remaining 0 out of 10000000 reset in {resetSeconds} seconds",
+            };
+        }
+        var body = GraphQlEndpoint.ErrorBody("Complexity budget exhausted", "COMPLEXITY_BUDGET_EXHAUSTED", 429);
+        var extensions = body["errors"]![0]!["extensions"]!.AsObject();
+        extensions["complexity_budget_left"] = 0;
+        extensions["complexity_budget_limit"] = 10000000;
+        extensions["retry_in_seconds"] = resetSeconds;
+        return body;
+    }
+
+    /// <summary>False once <see cref="MondaySimState.FailGraphQlAfterCalls"/> GraphQL requests have passed.</summary>
+    private static bool CountTowardsFailure(MondaySimState state)
+    {
+        lock (state.Sync)
+        {
+            if (state.FailGraphQlAfterCalls is not { } left)
+            {
+                return true;
+            }
+            if (left <= 0)
+            {
+                return false;
+            }
+            state.FailGraphQlAfterCalls = left - 1;
+            return true;
+        }
     }
 
     private static async Task MapScimErrorsAsync(HttpContext context, RequestDelegate next)

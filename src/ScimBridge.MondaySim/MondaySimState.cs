@@ -32,12 +32,15 @@ public sealed class SimUser
     public DateTimeOffset? LastActivity { get; set; }
     /// <summary>Invited but has not accepted yet (GraphQL <c>is_pending</c>, status PENDING).</summary>
     public bool IsPending { get; set; }
+    /// <summary>Soft-deleted: GraphQL 2026-07 and later list it with <c>is_deleted: true</c>; older versions leave it out.</summary>
+    public bool IsDeleted { get; set; }
 
     public SimUser Copy() => new()
     {
         Id = Id, UserName = UserName, DisplayName = DisplayName, UserType = UserType, Title = Title,
         Locale = Locale, Timezone = Timezone, Active = Active, ScimProvisioned = ScimProvisioned,
         Roles = (JsonArray?)Roles?.DeepClone(), CreatedAt = CreatedAt, LastActivity = LastActivity, IsPending = IsPending,
+        IsDeleted = IsDeleted,
     };
 }
 
@@ -94,9 +97,23 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     public string? RefuseUserNamesContaining { get; set; }
     /// <summary>Every GraphQL request gets monday's older complexity body with HTTP 429.</summary>
     public bool ComplexityExhausted { get; set; }
+    /// <summary>GraphQL requests get the complexity error until then, told truthfully how many seconds remain.</summary>
+    public DateTimeOffset? ComplexityExhaustedUntil { get; set; }
+    /// <summary>The complexity error in the newer form (<c>errors[].extensions.code</c> COMPLEXITY_BUDGET_EXHAUSTED, <c>retry_in_seconds</c>) instead of the older body.</summary>
+    public bool ComplexityNewForm { get; set; }
+    /// <summary>Every GraphQL request is refused with DAILY_LIMIT_EXCEEDED (HTTP 429), as when the plan's daily call cap is used up.</summary>
+    public bool DailyLimitExceeded { get; set; }
+    /// <summary>After this many more GraphQL requests, every further one is answered 500 (a run that fails half-way); null: off.</summary>
+    public int? FailGraphQlAfterCalls { get; set; }
+    /// <summary>The API version served when a request sends no <c>API-Version</c> header.</summary>
+    public string DefaultApiVersion { get; set; } = GraphQl.GraphQlEndpoint.DefaultVersion;
+    /// <summary>Served whatever <c>API-Version</c> a request asks for, as monday does once the asked version is retired; null: off.</summary>
+    public string? ForcedApiVersion { get; set; }
 
     /// <summary>GraphQL <c>account.plan.max_users</c>.</summary>
     public int MaxUsers { get; set; } = 100;
+    /// <summary>GraphQL <c>account.plan</c> is null, as monday answers for some plans.</summary>
+    public bool NoPlan { get; set; }
 
     internal Queue<DateTimeOffset> RecentRequests { get; } = new();
 

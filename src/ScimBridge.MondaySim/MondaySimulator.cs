@@ -9,7 +9,7 @@ public static class MondaySimulator
     /// <summary>
     /// Builds the simulator from command-line style arguments (<c>--urls</c>, <c>--scim-token</c>, <c>--api-token</c>,
     /// <c>--fault-rate-limit</c>, <c>--fault-failure-rate</c>, <c>--fault-429-rate</c>, <c>--fault-latency-ms</c>, <c>--max-page-size</c>,
-    /// <c>--delete-behavior</c>, <c>--random-seed</c>, the OAuth app's <c>--oauth-*</c>). Tests pass their own <paramref name="time"/>.
+    /// <c>--delete-behavior</c>, <c>--random-seed</c>, <c>--api-version</c> (served when a request names none), the OAuth app's <c>--oauth-*</c>). Tests pass their own <paramref name="time"/>.
     /// </summary>
     public static WebApplication Build(string[] args, TimeProvider? time = null)
     {
@@ -29,6 +29,7 @@ public static class MondaySimulator
             MaxPageSize = config.GetValue("max-page-size", 100),
             DeleteBehavior = config.GetValue("delete-behavior", DeleteBehavior.Deactivate),
             UniqueTeamNames = config.GetValue("unique-team-names", true),
+            DefaultApiVersion = config["api-version"] is { Length: > 0 } version ? version : GraphQlEndpoint.DefaultVersion,
         };
         ConfigureOAuth(state.OAuth, config);
         builder.Services.AddSingleton(state);

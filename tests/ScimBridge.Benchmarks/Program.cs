@@ -19,6 +19,9 @@
 //
 // One large user (many emails) and pages of large users (usage in ManyValues.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- manyvalues | bigpages
+//
+// The subscription mirror over 100,000 monday.com seats, cold and warm, and inbound SCIM during a run (MirrorBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- mirror [--provider sqlite|postgres|both] [--seats 100000]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -39,6 +42,11 @@ if (args is ["propagation", ..])
 if (args is ["logs", ..])
 {
     return await LogsBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["mirror", ..])
+{
+    return await MirrorBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["manyvalues" or "bigpages", ..])

@@ -196,9 +196,10 @@ internal sealed class ScimServer : IAsyncDisposable
         }
     }
 
-    private static async Task<string> CreateTokenAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    /// <summary>A new bearer token from the <c>token create</c> command (scope scim or admin), with a name of its own.</summary>
+    public static async Task<string> CreateTokenAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct, string scope = "scim")
     {
-        using var process = Start(dll, ["token", "create", "--name", "bench"], environment);
+        using var process = Start(dll, ["token", "create", "--name", $"bench-{Guid.NewGuid():N}", "--scope", scope], environment);
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

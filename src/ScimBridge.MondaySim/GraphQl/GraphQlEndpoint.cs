@@ -86,10 +86,10 @@ public static class GraphQlEndpoint
         {
             return Json(ErrorBody(error!, "INVALID_JSON", 400), StatusCodes.Status400BadRequest);
         }
-        var version = request.Headers["API-Version"].ToString();
+        var version = state.ForcedApiVersion ?? request.Headers["API-Version"].ToString();
         if (string.IsNullOrWhiteSpace(version))
         {
-            version = DefaultVersion;
+            version = state.DefaultApiVersion;
         }
         try
         {
@@ -160,7 +160,9 @@ public static class GraphQlEndpoint
             CheckArguments(field, UsersArguments, HasRemovals ? RemovedUsersArguments : []);
             var selection = RequireSelection(field);
             ValidateUserSelection(selection);
-            IEnumerable<SimUser> users = state.Users.Values.OrderBy(u => long.Parse(u.Id, CultureInfo.InvariantCulture));
+            IEnumerable<SimUser> users = state.Users.Values
+                .Where(u => HasNewFields || !u.IsDeleted)
+                .OrderBy(u => long.Parse(u.Id, CultureInfo.InvariantCulture));
             if (Argument(field, "ids") is { } ids)
             {
                 var wanted = StringList(ids, "ids").ToHashSet(StringComparer.Ordinal);
@@ -216,6 +218,14 @@ public static class GraphQlEndpoint
             "created_at" => Iso(user.CreatedAt),
             "last_activity" => user.LastActivity is { } last ? Iso(last) : null,
             "teams" => Teams(user, RequireSelection(f)),
+            // The account role, kept across the 2026 User update (monday: "User.kind" needs no change); values as UserRole's.
+            "kind" => user.UserType switch
+            {
+                "admin" => "ADMIN",
+                "guest" => "GUEST",
+                "viewer" => "VIEW_ONLY",
+                _ => "MEMBER",
+            },
             _ when RemovedUserFields.Contains(f.Name) && HasRemovals => throw Undefined(f, "User"),
             "enabled" => user.Active,
             "is_admin" => user.UserType == "admin",
@@ -226,8 +236,7 @@ public static class GraphQlEndpoint
             "join_date" => user.IsPending ? null : user.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             _ when NewUserFields.Contains(f.Name) && !HasNewFields => throw Undefined(f, "User"),
             "status" => user.IsPending ? "PENDING" : user.Active ? "ACTIVE" : "INACTIVE",
-            // Deleted users leave the simulator's state, so a listed user is never deleted.
-            "is_deleted" => false,
+            "is_deleted" => user.IsDeleted,
             "became_active_at" => user.IsPending ? null : Iso(user.CreatedAt),
             _ => throw Undefined(f, "User"),
         });
@@ -251,7 +260,7 @@ public static class GraphQlEndpoint
         {
             CheckArguments(field, [], []);
             // Seats in use: enabled users who are neither guests nor viewers (monday bills neither), pending included.
-            var active = state.Users.Values.Count(u => u.Active && u.UserType is not ("guest" or "viewer"));
+            var active = state.Users.Values.Count(u => u.Active && !u.IsDeleted && u.UserType is not ("guest" or "viewer"));
             return Project(RequireSelection(field), "Account", f => f.Name switch
             {
                 "id" => 1,
@@ -259,6 +268,7 @@ public static class GraphQlEndpoint
                 "slug" => "simulated",
                 "tier" => "enterprise",
                 "active_members_count" => active,
+                "plan" when state.NoPlan => ValidatedPlan(RequireSelection(f)),
                 "plan" => Project(RequireSelection(f), "Plan", p => p.Name switch
                 {
                     "max_users" => state.MaxUsers,
@@ -268,6 +278,12 @@ public static class GraphQlEndpoint
                 }),
                 _ => throw Undefined(f, "Account"),
             });
+        }
+
+        private static JsonNode? ValidatedPlan(List<GqlField> selection)
+        {
+            Project(selection, "Plan", p => p.Name is "max_users" or "period" or "tier" ? null : throw Undefined(p, "Plan"));
+            return null;
         }
 
         private JsonObject SetActive(GqlField field, bool active, string resultName) =>

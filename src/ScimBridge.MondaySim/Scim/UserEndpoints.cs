@@ -45,7 +45,7 @@ public static class UserEndpoints
         lock (state.Sync)
         {
             var matches = state.Users.Values
-                .Where(u => includeAll || u.ScimProvisioned)
+                .Where(u => !u.IsDeleted && (includeAll || u.ScimProvisioned))
                 .Where(u => userName is null || string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(u => long.Parse(u.Id, System.Globalization.CultureInfo.InvariantCulture))
                 .Select(ToJson)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScimBridge.Data;
 using ScimBridge.Logs;
 using ScimBridge.Mirror;
+using ScimBridge.Mirror.Roadmunk;
 using ScimBridge.Push;
 
 namespace ScimBridge.Admin;
@@ -31,6 +32,7 @@ public static class AdminApi
         api.MapAdminAccountsApi();
         api.MapLogs();
         api.MapMirrorApi();
+        api.MapRoadmunkReport();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

@@ -10,11 +10,11 @@ namespace ScimBridge.Cli;
 /// Administrative commands run by the same binary as the server:
 /// <c>token create --name N</c>, <c>token list</c>, <c>token revoke --name N</c>, and console accounts:
 /// <c>admin create --name N [--password-stdin]</c>, <c>admin list</c>, <c>admin reset-password --name N [--password-stdin]</c>,
-/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>.
+/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>; the subscription mirror: see <see cref="MirrorCommands"/>.
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin" or "mirror";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -69,6 +69,7 @@ public static class CommandLine
         {
             new Command("token", "Manage bearer tokens (SCIM clients and admin API scripts).") { create, list, revoke },
             AdminCommand(),
+            MirrorCommands.Command(),
         };
         return await root.Parse(args).InvokeAsync();
     }
@@ -210,6 +211,6 @@ public static class CommandLine
         }
     }
 
-    private static string Format(DateTimeOffset? value) =>
+    internal static string Format(DateTimeOffset? value) =>
         value?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
 }

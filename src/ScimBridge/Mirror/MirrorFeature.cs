@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScimBridge.Mirror.Monday;
+using ScimBridge.Mirror.Roadmunk;
 
 namespace ScimBridge.Mirror;
 
@@ -14,6 +15,8 @@ public static class MirrorFeature
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MirrorOptions>, MirrorOptionsValidation>();
         services.AddSingleton<IMondayApiCredentials, MondayApiCredentials>();
+        services.AddMondaySeatSource();
+        services.AddRoadmunkSeatSource(configuration);
         services.AddSingleton<MirrorRunner>();
         services.AddHostedService<MirrorScheduler>();
         return services;

@@ -1,4 +1,5 @@
 using FluentValidation;
+using System.Text.RegularExpressions;
 using FluentValidation.Results;
 
 namespace ScimBridge.Monday;
@@ -20,13 +21,20 @@ public sealed class MondayOptions
     public int CircuitBreakerMinimumThroughput { get; set; } = 20;
     public int CircuitBreakerBreakSeconds { get; set; } = 30;
     public int MemberChunkSize { get; set; } = 100;
+    /// <summary>monday's GraphQL API, which the subscription mirror reads.</summary>
+    public string ApiUrl { get; set; } = "https://api.monday.com/v2";
+    /// <summary>Sent as <c>API-Version</c>: the user shape the mirror asks for first (it reads 2026-07/2026-10 too).</summary>
+    public string ApiVersion { get; set; } = "2025-07";
+    /// <summary><c>users(limit:)</c> per page; monday caps an unlimited listing at 200.</summary>
+    public int UsersPageSize { get; set; } = 200;
+    public const int MaxUsersPageSize = 1000;
 
     /// <summary>Never prints the tokens.</summary>
     public override string ToString() => $"MondayOptions {{ TenantUrl = {TenantUrl} }}";
 }
 
 /// <summary>Every message starts with the configuration key at fault.</summary>
-public sealed class MondayOptionsValidator : AbstractValidator<MondayOptions>
+public sealed partial class MondayOptionsValidator : AbstractValidator<MondayOptions>
 {
     private const string Prefix = MondayOptions.Section;
 
@@ -87,6 +95,22 @@ public sealed class MondayOptionsValidator : AbstractValidator<MondayOptions>
             {
                 Fail("MemberChunkSize", "must be at least 1");
             }
+            if (!Uri.TryCreate(o.ApiUrl, UriKind.Absolute, out var api)
+                || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+            {
+                Fail("ApiUrl", "must be an absolute http(s) URL (https://api.monday.com/v2)");
+            }
+            if (o.ApiVersion is null || !ApiVersionFormat().IsMatch(o.ApiVersion))
+            {
+                Fail("ApiVersion", "must be a monday.com API version such as 2025-07");
+            }
+            if (o.UsersPageSize is < 1 or > MondayOptions.MaxUsersPageSize)
+            {
+                Fail("UsersPageSize", $"must be between 1 and {MondayOptions.MaxUsersPageSize}");
+            }
         });
     }
+
+    [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiVersionFormat();
 }

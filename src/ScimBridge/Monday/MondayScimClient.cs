@@ -79,6 +79,11 @@ public sealed partial class MondayScimClient
     public Task<MondayResult> ProbeAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "Users?startIndex=1&count=1", null, cancellationToken);
 
+    /// <summary>One page of every user, SCIM-provisioned or not (the mirror's fallback when no API token is configured).</summary>
+    public Task<MondayResult> ListUsersAsync(int startIndex, int count, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Users?startIndex={startIndex}&count={count}&scim_provisioned_only=false"), null, cancellationToken);
+
     public Task<MondayResult> DeleteUserAsync(string mondayId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"Users/{Escape(mondayId)}", null, cancellationToken);
 

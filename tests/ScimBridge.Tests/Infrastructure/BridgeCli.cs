@@ -5,7 +5,12 @@ namespace ScimBridge.Tests.Infrastructure;
 /// <summary>The bridge's command line (token, admin …) as a real child process on a test database.</summary>
 public static class BridgeCli
 {
-    public static async Task<(int ExitCode, string[] Lines, string Error)> RunAsync(TestDatabase database, string? input, params string[] args)
+    public static Task<(int ExitCode, string[] Lines, string Error)> RunAsync(TestDatabase database, string? input, params string[] args) =>
+        RunWithAsync(database, new Dictionary<string, string>(), input, args);
+
+    /// <param name="environment">More settings, as environment variables (<c>Monday__ApiUrl</c> …).</param>
+    public static async Task<(int ExitCode, string[] Lines, string Error)> RunWithAsync(
+        TestDatabase database, IReadOnlyDictionary<string, string> environment, string? input, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +27,11 @@ public static class BridgeCli
 
         start.Environment["Database__Provider"] = database.Provider.ToString();
         start.Environment["ConnectionStrings__ScimBridge"] = database.ConnectionString;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         if (input is not null)
         {
