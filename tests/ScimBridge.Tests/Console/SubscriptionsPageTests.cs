@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Tests.Infrastructure;
@@ -114,6 +115,8 @@ public sealed partial class SubscriptionsPageTests
         var monday = new ScriptedSeatSource(MirrorApps.Monday) { Problem = new MirrorSourceProblem("NotConfigured", "No monday.com API token or OAuth connection.") };
         await using var app = await ScimApp.StartAsync(provider, services: s =>
         {
+            // Only the scripted sources: the real ones would be asked first.
+            s.RemoveAll<ISeatSource>();
             s.AddSingleton<ISeatSource>(roadmunk);
             s.AddSingleton<ISeatSource>(monday);
         });

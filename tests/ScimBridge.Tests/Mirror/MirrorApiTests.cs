@@ -5,6 +5,7 @@ using ScimBridge.Data;
 using ScimBridge.Mirror;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 
@@ -192,7 +193,7 @@ public sealed class MirrorApiTests
             Pages = [[ScriptedSeatSource.Seat("r1", "ann@example.com"), ScriptedSeatSource.Seat("r2", "ben@example.com")]],
             Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
         };
-        await using var app = await ScimApp.StartAsync(provider, services: s => s.AddSingleton<ISeatSource>(source));
+        await using var app = await ScimApp.StartAsync(provider, services: s => s.RemoveAll<ISeatSource>().AddSingleton<ISeatSource>(source));
         var admin = await app.AdminAsync();
 
         using var started = await admin.PostAsJsonAsync("/admin/api/mirror/runs", new { app = "Roadmunk" });
@@ -223,6 +224,8 @@ public sealed class MirrorApiTests
         var monday = new ScriptedSeatSource(MirrorApps.Monday) { Problem = new MirrorSourceProblem("MissingScope", "The monday.com connection lacks users:read.") };
         await using var app = await ScimApp.StartAsync(provider, services: s =>
         {
+            // Only the scripted sources: the real ones would be asked first.
+            s.RemoveAll<ISeatSource>();
             s.AddSingleton<ISeatSource>(roadmunk);
             s.AddSingleton<ISeatSource>(monday);
         });
