@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScimBridge.Data;
 using ScimBridge.Logs;
+using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
 using ScimBridge.Push;
 
@@ -30,6 +31,7 @@ public static class AdminApi
         api.MapPushAdmin();
         api.MapAdminAccountsApi();
         api.MapLogs();
+        api.MapMirrorApi();
         api.MapRoadmunkReport();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
