@@ -8,6 +8,7 @@ namespace ScimBridge.Mirror;
 /// <summary>
 /// One run's work: page by page, each seat is compared with its row and only what changed is written (with a log entry
 /// per changed seat). Only when the listing ended do seats not seen become gone; a failure part-way leaves them alone.
+/// Rows are read a page at a time, so memory stays flat whatever the account's size; only the ids are kept for the run.
 /// </summary>
 internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord run, TimeProvider time, string instance)
 {
@@ -15,7 +16,8 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
 
     private readonly ScimBridgeDbContext _db = services.GetRequiredService<ScimBridgeDbContext>();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private Dictionary<string, MirrorSeatRecord> _seats = [];
+    private Dictionary<string, MirrorSeatRecord> _page = [];
+    private HashSet<string> _live = [];
     private SeatLinker _links = null!;
 
     public async Task RunAsync(ISeatSource source, CancellationToken cancellationToken)
@@ -27,11 +29,17 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
             .SetProperty(a => a.SeatsBought, a => account.SeatsBought ?? a.SeatsBought)
             .SetProperty(a => a.ActiveMembers, a => account.ActiveMembers ?? a.ActiveMembers), cancellationToken);
 
-        _seats = await _db.MirrorSeats.AsNoTracking().Where(s => s.App == run.App).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, cancellationToken);
-        _links = await SeatLinker.LoadAsync(_db, run.App, _seats.Values, cancellationToken);
+        _live = new HashSet<string>(
+            await _db.MirrorSeats.AsNoTracking().Where(s => s.App == run.App && s.GoneAt == null).Select(s => s.AccountId).ToListAsync(cancellationToken),
+            StringComparer.Ordinal);
+        _links = await SeatLinker.LoadAsync(_db, run.App, cancellationToken);
 
         await foreach (var page in source.ListSeatsAsync(cancellationToken))
         {
+            var ids = page.Select(s => s.AccountId).Where(id => !string.IsNullOrEmpty(id)).Distinct().ToList();
+            _page = await _db.MirrorSeats.AsNoTracking()
+                .Where(s => s.App == run.App && ids.Contains(s.AccountId))
+                .ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, cancellationToken);
             var now = time.GetUtcNow();
             foreach (var seat in page)
             {
@@ -65,7 +73,7 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
     {
         var email = string.IsNullOrWhiteSpace(seat.Email) ? null : seat.Email.Trim();
         var normalized = email is null ? null : ScimText.Fold(email);
-        _seats.TryGetValue(seat.AccountId, out var row);
+        _page.TryGetValue(seat.AccountId, out var row);
         var isNew = row is null;
         row ??= new MirrorSeatRecord
         {
@@ -78,27 +86,26 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
         };
 
         var changes = new SeatChanges(isNew);
-        changes.Set(row.Email, email, v => row.Email = v, "email");
-        row.EmailNormalized = normalized;
-        changes.Set(row.Name, seat.Name, v => row.Name = v, "name");
-        changes.Set(row.SeatType, seat.SeatType, v => row.SeatType = v!, "seatType");
-        changes.Set(row.ListedStatus, seat.Status, v => row.ListedStatus = v, "listedStatus", logged: false);
-        changes.Set(row.CreatedInApp, seat.CreatedInApp, v => row.CreatedInApp = v, "createdInApp");
+        changes.Set(row.Email, email, v => { row.Email = v; row.EmailNormalized = normalized; }, "email", nameof(row.Email), nameof(row.EmailNormalized));
+        changes.Set(row.Name, seat.Name, v => row.Name = v, "name", nameof(row.Name));
+        changes.Set(row.SeatType, seat.SeatType, v => row.SeatType = v!, "seatType", nameof(row.SeatType));
+        changes.Set(row.ListedStatus, seat.Status, v => row.ListedStatus = v, null, nameof(row.ListedStatus));
+        changes.Set(row.CreatedInApp, seat.CreatedInApp, v => row.CreatedInApp = v, "createdInApp", nameof(row.CreatedInApp));
         if (seat.LastActivity is { } activity && (row.LastActivity is null || activity > row.LastActivity))
         {
-            changes.Set(row.LastActivity, activity, v => row.LastActivity = v, "lastActivity");
+            changes.Set(row.LastActivity, activity, v => row.LastActivity = v, "lastActivity", nameof(row.LastActivity));
         }
 
-        changes.Set(row.Status, EffectiveStatus(row, seat.Status), v => row.Status = v!, "status");
+        changes.Set(row.Status, EffectiveStatus(row, seat.Status), v => row.Status = v!, "status", nameof(row.Status));
         if (row.GoneAt is not null)
         {
-            changes.Set(row.GoneAt, null, v => row.GoneAt = v, "goneAt");
+            changes.Set(row.GoneAt, null, v => row.GoneAt = v, "goneAt", nameof(row.GoneAt));
         }
 
         var (userId, linkedBy) = _links.Resolve(row, normalized);
-        changes.Set(row.UserId, userId, v => row.UserId = v, "userId");
-        changes.Set(row.LinkedBy, linkedBy, v => row.LinkedBy = v, "linkedBy", logged: false);
-        changes.Set(row.ProvisionedByBridge, linkedBy == SeatLinks.Push, v => row.ProvisionedByBridge = v, "provisionedByBridge");
+        changes.Set(row.UserId, userId, v => row.UserId = v, "userId", nameof(row.UserId));
+        changes.Set(row.LinkedBy, linkedBy, v => row.LinkedBy = v, null, nameof(row.LinkedBy));
+        changes.Set(row.ProvisionedByBridge, linkedBy == SeatLinks.Push, v => row.ProvisionedByBridge = v, "provisionedByBridge", nameof(row.ProvisionedByBridge));
 
         if (!changes.Any)
         {
@@ -109,13 +116,18 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
         row.LastSeen = now;
         if (isNew)
         {
-            _seats[row.AccountId] = row;
             _db.MirrorSeats.Add(row);
             run.Added++;
         }
         else
         {
-            _db.MirrorSeats.Attach(row).State = EntityState.Modified;
+            // Only the columns that changed: a daily run mostly moves last activity, and rewriting every indexed column
+            // of every such row is most of the run's I/O.
+            var entry = _db.MirrorSeats.Attach(row);
+            foreach (var column in changes.Columns.Append(nameof(row.LastRunId)).Append(nameof(row.LastSeen)))
+            {
+                entry.Property(column).IsModified = true;
+            }
             run.Changed++;
         }
 
@@ -133,16 +145,19 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
 
     private async Task MarkGoneAsync(CancellationToken cancellationToken)
     {
-        var gone = _seats.Values.Where(s => s.GoneAt is null && !_seen.Contains(s.AccountId)).ToList();
-        foreach (var batch in gone.Chunk(GoneBatch))
+        foreach (var batch in _live.Where(id => !_seen.Contains(id)).Chunk(GoneBatch))
         {
+            var ids = batch.ToList();
+            var rows = await _db.MirrorSeats.AsNoTracking().Where(s => s.App == run.App && ids.Contains(s.AccountId) && s.GoneAt == null).ToListAsync(cancellationToken);
             var now = time.GetUtcNow();
-            foreach (var row in batch)
+            foreach (var row in rows)
             {
                 var was = row.Status;
                 row.GoneAt = now;
                 row.LastRunId = run.Id;
-                _db.MirrorSeats.Attach(row).State = EntityState.Modified;
+                var entry = _db.MirrorSeats.Attach(row);
+                entry.Property(s => s.GoneAt).IsModified = true;
+                entry.Property(s => s.LastRunId).IsModified = true;
                 _db.LogEntries.Add(MirrorLog.SeatEntry(run, row, LogActions.SeatGone, [new PropertyChange("status", was, "gone")], now, instance, null));
                 run.Gone++;
             }
@@ -158,15 +173,17 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
         _db.ChangeTracker.Clear();
     }
 
-    /// <summary>What one seat's comparison found; <see cref="Logged"/> is what its log entry lists.</summary>
+    /// <summary>What one seat's comparison found: the columns to write, and what its log entry lists.</summary>
     private sealed class SeatChanges(bool isNew)
     {
         private readonly bool _isNew = isNew;
 
         public List<PropertyChange> Logged { get; } = [];
+        public List<string> Columns { get; } = [];
         public bool Any { get; private set; } = isNew;
 
-        public void Set<T>(T current, T next, Action<T> assign, string name, bool logged = true)
+        /// <param name="logged">The name in the log entry; null for bookkeeping columns that are not logged.</param>
+        public void Set<T>(T current, T next, Action<T> assign, string? logged, params string[] columns)
         {
             if (EqualityComparer<T>.Default.Equals(current, next))
             {
@@ -175,9 +192,10 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
 
             assign(next);
             Any = true;
-            if (logged)
+            Columns.AddRange(columns);
+            if (logged is not null)
             {
-                Logged.Add(new PropertyChange(name, _isNew ? null : Text(current), Text(next)));
+                Logged.Add(new PropertyChange(logged, _isNew ? null : Text(current), Text(next)));
             }
         }
 

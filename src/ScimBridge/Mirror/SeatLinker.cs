@@ -28,7 +28,7 @@ internal sealed class SeatLinker
     /// <summary>Set by <see cref="Resolve"/> when a seat could not be linked because its user holds another seat.</summary>
     public string? Conflict { get; private set; }
 
-    public static async Task<SeatLinker> LoadAsync(ScimBridgeDbContext db, string app, IEnumerable<MirrorSeatRecord> seats, CancellationToken cancellationToken)
+    public static async Task<SeatLinker> LoadAsync(ScimBridgeDbContext db, string app, CancellationToken cancellationToken)
     {
         var pushLinks = app != MirrorApps.Monday ? new Dictionary<string, string>(StringComparer.Ordinal) : await (
                 from p in db.PushStates.AsNoTracking()
@@ -52,8 +52,10 @@ internal sealed class SeatLinker
             Add(byEmail, email.ValueNormalized!, email.UserId);
         }
 
-        var holders = seats.Where(s => s.GoneAt is null && s.UserId is not null)
-            .ToDictionary(s => s.UserId!, s => s.AccountId, StringComparer.Ordinal);
+        var holders = await db.MirrorSeats.AsNoTracking()
+            .Where(s => s.App == app && s.GoneAt == null && s.UserId != null)
+            .Select(s => new { s.UserId, s.AccountId })
+            .ToDictionaryAsync(s => s.UserId!, s => s.AccountId, StringComparer.Ordinal, cancellationToken);
         return new SeatLinker(pushLinks, byEmail, users, holders);
     }
 
