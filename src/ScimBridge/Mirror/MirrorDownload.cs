@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
+using ScimBridge.Operations;
 using ScimBridge.Push;
 using ScimBridge.Scim.Resources;
 
@@ -13,8 +14,14 @@ namespace ScimBridge.Mirror;
 internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord run, TimeProvider time, string instance)
 {
     private const int GoneBatch = 500;
+    /// <summary>Seats written per transaction: short enough that an inbound write never waits long for the store.</summary>
+    private const int WriteBatch = 250;
+    /// <summary>While identity providers send, the run waits this many times as long as each batch took: it keeps a ninth of the store.</summary>
+    private const int YieldFactor = 8;
+    private static readonly TimeSpan MaxYield = TimeSpan.FromSeconds(2);
 
     private readonly ScimBridgeDbContext _db = services.GetRequiredService<ScimBridgeDbContext>();
+    private readonly ForegroundActivity _foreground = services.GetRequiredService<ForegroundActivity>();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private Dictionary<string, MirrorSeatRecord> _page = [];
     private HashSet<string> _live = [];
@@ -40,17 +47,24 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
             _page = await _db.MirrorSeats.AsNoTracking()
                 .Where(s => s.App == run.App && ids.Contains(s.AccountId))
                 .ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, cancellationToken);
-            var now = time.GetUtcNow();
-            foreach (var seat in page)
+            foreach (var slice in page.Chunk(WriteBatch))
             {
-                if (!string.IsNullOrEmpty(seat.AccountId) && _seen.Add(seat.AccountId))
+                var started = time.GetTimestamp();
+                var now = time.GetUtcNow();
+                foreach (var seat in slice)
                 {
-                    Apply(seat, now);
+                    if (!string.IsNullOrEmpty(seat.AccountId) && _seen.Add(seat.AccountId))
+                    {
+                        Apply(seat, now);
+                    }
                 }
+
+                run.Seen = _seen.Count;
+                await SaveRunAsync(cancellationToken);
+                await YieldToInboundAsync(time.GetElapsedTime(started), cancellationToken);
             }
 
             run.Pages++;
-            run.Seen = _seen.Count;
             await SaveRunAsync(cancellationToken);
         }
 
@@ -164,6 +178,21 @@ internal sealed class MirrorDownload(IServiceProvider services, MirrorRunRecord 
 
             await SaveRunAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// While an identity provider is sending, the run steps back after each batch (SQLite has one writer, and both share
+    /// the CPU), so inbound provisioning keeps its pace; when nobody is sending it runs flat out.
+    /// </summary>
+    private Task YieldToInboundAsync(TimeSpan lastBatch, CancellationToken cancellationToken)
+    {
+        if (!_foreground.BusyWithin(TimeSpan.FromSeconds(1)))
+        {
+            return Task.CompletedTask;
+        }
+
+        var wait = lastBatch * YieldFactor;
+        return Task.Delay(wait < MaxYield ? wait : MaxYield, time, cancellationToken);
     }
 
     private async Task SaveRunAsync(CancellationToken cancellationToken)

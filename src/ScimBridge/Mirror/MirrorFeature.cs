@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 using ScimBridge.Mirror.Monday;
 using ScimBridge.Mirror.Roadmunk;
 
@@ -18,6 +20,7 @@ public static class MirrorFeature
         services.AddSingleton<IMondayApiCredentials, MondayApiCredentials>();
         services.AddMondaySeatSource();
         services.AddRoadmunkSeatSource(configuration);
+        services.TryAddSingleton<ForegroundActivity>();
         services.AddSingleton<MirrorRunner>();
         services.AddHostedService<MirrorScheduler>();
         return services;

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ScimBridge.Auth;
 using ScimBridge.Data;
+using ScimBridge.Operations;
 using ScimBridge.Provisioning;
 
 namespace ScimBridge.Scim;
@@ -16,6 +18,7 @@ public static class ScimFeature
         services.AddScoped<GroupService>();
         services.AddScoped<ChangeLog>();
         services.AddSingleton<ResourceLocks>();
+        services.TryAddSingleton<ForegroundActivity>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScimAuthorizationResultHandler>();
         return services;
     }
@@ -30,6 +33,7 @@ public static class ScimFeature
             var scim = app.MapGroup(prefix)
                 .RequireAuthorization(ScimAuthentication.Policy)
                 .RequireRateLimiting(Operations.InboundRateLimiting.Policy)
+                .AddEndpointFilter<ForegroundActivityFilter>()
                 .AddEndpointFilter<ScimErrorFilter>()
                 .AddEndpointFilter<DurableWritesFilter>();
             scim.MapDiscovery();

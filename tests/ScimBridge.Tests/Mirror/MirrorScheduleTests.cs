@@ -46,25 +46,9 @@ public sealed class MirrorScheduleTests
             await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, new() { [key] = value });
         });
 
-        var validation = Flatten(error).OfType<OptionsValidationException>().FirstOrDefault();
+        var validation = Exceptions.Flatten(error).OfType<OptionsValidationException>().FirstOrDefault();
         Assert.NotNull(validation);
         Assert.Contains(key, validation.Message, StringComparison.Ordinal);
     }
 
-    private static IEnumerable<Exception> Flatten(Exception? e)
-    {
-        while (e is not null)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-
-            e = e.InnerException;
-        }
-    }
 }

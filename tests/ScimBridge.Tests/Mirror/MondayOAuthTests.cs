@@ -361,7 +361,7 @@ public sealed partial class MondayOAuthTests
         {
             await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, new() { [key] = value });
         });
-        var validation = Flatten(error).OfType<OptionsValidationException>().FirstOrDefault();
+        var validation = Exceptions.Flatten(error).OfType<OptionsValidationException>().FirstOrDefault();
         Assert.NotNull(validation);
         Assert.Contains(message, validation.Message, StringComparison.Ordinal);
     }
@@ -383,21 +383,6 @@ public sealed partial class MondayOAuthTests
         Assert.Contains(ClientId, options.ToString(), StringComparison.Ordinal);
     }
 
-    private static IEnumerable<Exception> Flatten(Exception? e)
-    {
-        while (e is not null)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-            e = e.InnerException;
-        }
-    }
 
     /// <summary>The decoded text of the first element with the test id, up to its first child tag's end.</summary>
     private static string Text(string html, string testId)

@@ -99,7 +99,7 @@ public sealed class RoadmunkSourceTests
             await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, new() { [key] = value });
         });
 
-        var validation = Flatten(error).OfType<OptionsValidationException>().FirstOrDefault();
+        var validation = Exceptions.Flatten(error).OfType<OptionsValidationException>().FirstOrDefault();
         Assert.NotNull(validation);
         Assert.Contains(expected, validation.Message, StringComparison.Ordinal);
     }
@@ -280,21 +280,6 @@ public sealed class RoadmunkSourceTests
         return pages;
     }
 
-    private static IEnumerable<Exception> Flatten(Exception? e)
-    {
-        while (e is not null)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-            e = e.InnerException;
-        }
-    }
 
     /// <summary>Answers every request with an empty last page and records where it went: real Roadmunk is unreachable here.</summary>
     private sealed class RecordingHandler : HttpMessageHandler
