@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
+using ScimBridge.Mirror.Roadmunk;
 
 namespace ScimBridge.Admin.Pages.Subscriptions;
 
@@ -25,6 +26,10 @@ public sealed class SubscriptionsModel(ScimBridgeDbContext db, MirrorRunner runn
 
     [BindProperty(SupportsGet = true)]
     public string? Started { get; set; }
+
+    /// <summary>The outcome of an uploaded Roadmunk User CSV: its summary, then one line per unmatched row or error.</summary>
+    public IReadOnlyList<string> ReportLines { get; private set; } = [];
+    public bool ReportFailed { get; private set; }
 
     public MirrorOptions Options => options.Value;
 
@@ -68,6 +73,41 @@ public sealed class SubscriptionsModel(ScimBridgeDbContext db, MirrorRunner runn
             return Page();
         }
     }
+
+    /// <summary>Imports Roadmunk's User CSV, as POST /admin/api/mirror/roadmunk/user-report does; nothing is applied if a row is bad.</summary>
+    public async Task<IActionResult> OnPostRoadmunkReportAsync(IFormFile? file, string? emailColumn, string? statusColumn, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            (ReportFailed, ReportLines) = (true, ["Choose the User CSV file to import."]);
+        }
+        else if (file.Length > RoadmunkUserReport.MaxBytes)
+        {
+            (ReportFailed, ReportLines) = (true, [$"The file is over {RoadmunkUserReport.MaxBytes / 1048576} MB; a User CSV report is far smaller."]);
+            Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        }
+        else
+        {
+            try
+            {
+                using var reader = new StreamReader(file.OpenReadStream());
+                var result = await RoadmunkUserReport.ImportAsync(db, reader, time, Blank(emailColumn), Blank(statusColumn), null, cancellationToken);
+                ReportLines = Lines(result.ToText());
+            }
+            catch (RoadmunkReportException ex)
+            {
+                (ReportFailed, ReportLines) = (true, Lines(ex.ToText()));
+                Response.StatusCode = ex.Status;
+            }
+        }
+
+        await LoadSummaryAsync(cancellationToken);
+        return Page();
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private async Task LoadSummaryAsync(CancellationToken cancellationToken)
     {
