@@ -108,7 +108,14 @@ public static class MirrorCommands
     private static async Task<int> WithRunnerAsync(Func<IServiceProvider, Task<int>> action)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The command prints its own summary; the server's Information logs (a line per HTTP call) would bury it.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            ["Logging:Console:FormatterName"] = "simple",
+            ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimBridgeDatabase(builder.Configuration);
         builder.Services.AddOptions<PushOptions>().Bind(builder.Configuration.GetSection(PushOptions.Section));

@@ -250,7 +250,7 @@ public sealed partial class MondayScimClient
         using (response)
         {
             var status = (int)response.StatusCode;
-            var parsed = Parse(text);
+            var parsed = ParseObject(text);
             if (response.IsSuccessStatusCode)
             {
                 return new MondayResult(MondayFailure.None, status, parsed, null, null, calls);
@@ -268,7 +268,8 @@ public sealed partial class MondayScimClient
 
     private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString();
 
-    private static JsonObject? Parse(string? text)
+    /// <summary>A response body as a JSON object, or null when it is empty or not one (an HTML error page, a proxy's text).</summary>
+    internal static JsonObject? ParseObject(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -232,6 +232,25 @@ public sealed class RoadmunkReportTests
     }
 
     [Theory, AllDatabases]
+    public async Task ABrokenMultipartBody_Or_AHugeOneLineHeader_Gets400WithAShortMessage(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await SeedSeatsAsync(app, Seat("r1", "ada@example.com"));
+        var admin = await app.AdminAsync();
+        var broken = new StringContent("garbage");
+        broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=zzz");
+
+        using var multipart = await admin.PostAsync(Path, broken);
+        var header = await PostCsvAsync(app, new string('x', 1_000_000) + "\r\n");
+
+        Assert.Equal(HttpStatusCode.BadRequest, multipart.StatusCode);
+        Assert.Contains("file", await multipart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        header.AssertStatus(HttpStatusCode.BadRequest);
+        Assert.True(header.Body.Length < 4000, $"a {header.Body.Length}-character error for a one-column header");
+        await AssertNothingAppliedAsync(app);
+    }
+
+    [Theory, AllDatabases]
     public async Task BadRequests_ProblemDetails(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);

@@ -95,7 +95,7 @@ public sealed partial class MondayGraphQlClient(
                 continue;
             }
 
-            var body = Parse(text);
+            var body = MondayScimClient.ParseObject(text);
             var errors = Errors(body);
             if (ComplexityWait(body, errors) is { } wait)
             {
@@ -203,22 +203,6 @@ public sealed partial class MondayGraphQlClient(
             Str(e["message"]) ?? "(no message)",
             Str(e["extensions"]?["code"]),
             Str(e["extensions"]?["fieldName"]) ?? (Str(e["message"]) is { } m && UndefinedField().Match(m) is { Success: true } f ? f.Groups[1].Value : null)))];
-    }
-
-    private static JsonObject? Parse(string text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static string? Str(JsonNode? node) => node is JsonValue v

@@ -105,7 +105,9 @@ public sealed partial class RoadmunkClient
             }
             if (!response.IsSuccessStatusCode)
             {
-                throw BadResponse($"HTTP {(int)response.StatusCode}: {Excerpt(text)}");
+                throw BadResponse((int)response.StatusCode == 404
+                    ? $"HTTP 404 from {Endpoint} (Roadmunk:BaseUrl is the gateway without /public/graphql)"
+                    : $"HTTP {(int)response.StatusCode}: {Excerpt(text)}");
             }
             return json?["data"] as JsonObject ?? throw BadResponse($"no data in {Excerpt(text)}");
         }

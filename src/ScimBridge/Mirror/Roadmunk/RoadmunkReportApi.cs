@@ -107,9 +107,9 @@ public static class RoadmunkReportApi
             {
                 throw TooLarge();
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                throw AdminException.Invalid("file", $"The form could not be read: {e.Message}");
+                throw AdminException.Invalid("file", $"The multipart form could not be read ({e.Message}); send the report as the form field 'file'.");
             }
             var file = form.Files.GetFile("file") ?? throw AdminException.Invalid("file", "Send the report as the multipart form field 'file'.");
             if (file.Length > RoadmunkUserReport.MaxBytes)

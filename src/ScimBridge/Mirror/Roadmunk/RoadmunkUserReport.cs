@@ -108,13 +108,13 @@ public static class RoadmunkUserReport
                 var rawStatus = csv.GetString(columns.Status).Trim();
                 if (email.Length == 0)
                 {
-                    errors.Add(new RoadmunkReportError(row, $"the email (column '{header[columns.Email]}') is empty"));
+                    errors.Add(new RoadmunkReportError(row, $"the email (column '{Excerpt(header[columns.Email])}') is empty"));
                     continue;
                 }
                 if (Status(rawStatus) is not { } status)
                 {
                     errors.Add(new RoadmunkReportError(row,
-                        $"'{Excerpt(rawStatus)}' in column '{header[columns.Status]}' is not a status (expected Active/Inactive, Yes/No or true/false)"));
+                        $"'{Excerpt(rawStatus)}' in column '{Excerpt(header[columns.Status])}' is not a status (expected Active/Inactive, Yes/No or true/false)"));
                     continue;
                 }
                 var key = ScimText.Fold(email);
@@ -290,9 +290,9 @@ public static class RoadmunkUserReport
         }
         if (required is not null)
         {
-            var columns = string.Join(", ", header.Select(h => $"'{h}'"));
+            var columns = Excerpt(string.Join(", ", header.Take(20).Select(h => $"'{Excerpt(h)}'")) + (header.Length > 20 ? ", …" : ""), 400);
             errors.Add(new RoadmunkReportError(1, !string.IsNullOrWhiteSpace(named)
-                ? $"no column is named '{named}' ({parameter}); the header has {columns}"
+                ? $"no column is named '{Excerpt(named)}' ({parameter}); the header has {columns}"
                 : $"no {required} column in the header ({columns}); name it with the {parameter} parameter"));
         }
         return null;
@@ -313,5 +313,5 @@ public static class RoadmunkUserReport
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
-    private static string Excerpt(string text) => text.Length <= 80 ? text : text[..80] + "…";
+    private static string Excerpt(string text, int length = 80) => text.Length <= length ? text : text[..length] + "…";
 }
