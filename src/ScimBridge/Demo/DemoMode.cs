@@ -98,6 +98,8 @@ public sealed class DemoMode : IAsyncDisposable
             ["Monday:TenantUrl"] = new Uri(SimulatorUrl, "scim/v2/").ToString(),
             ["Monday:ScimToken"] = SimulatorScimToken,
             ["Monday:ApiToken"] = SimulatorApiToken,
+            // The subscription mirror reads the simulator's GraphQL too, never the real monday.com with a demo token.
+            ["Monday:ApiUrl"] = new Uri(SimulatorUrl, "v2").ToString(),
             ["Monday:RequestsPerMinute"] = "6000",
         });
 
