@@ -276,9 +276,8 @@ public sealed class Drift(
         {
             return new LinkResult((await SeatQuery.RowsAsync(db, [seat], options.Value, ct))[0], null);
         }
-        if (seat.UserId is { } holder && await db.Users.AnyAsync(u => u.Id == holder, ct))
+        if (seat.UserId is { } holder && await db.Users.Where(u => u.Id == holder).Select(u => u.UserName).FirstOrDefaultAsync(ct) is { } name)
         {
-            var name = await db.Users.Where(u => u.Id == holder).Select(u => u.UserName).FirstAsync(ct);
             throw new AdminException(StatusCodes.Status409Conflict, "Seat already linked",
                 $"{MirrorApps.DisplayName(app)} seat {seat.AccountId} is already linked to user {holder} ('{name}'). A seat belongs to one user.");
         }

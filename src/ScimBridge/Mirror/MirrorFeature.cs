@@ -17,7 +17,6 @@ public static class MirrorFeature
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MirrorOptions>, MirrorOptionsValidation>();
         services.AddMondayOAuth(configuration);
-        services.AddSingleton<IMondayApiCredentials, MondayApiCredentials>();
         services.AddMondaySeatSource();
         services.AddRoadmunkSeatSource(configuration);
         services.TryAddSingleton<ForegroundActivity>();

@@ -7,7 +7,7 @@ namespace ScimBridge.Mirror;
 /// the app's run lease lets one of them run it and the others find it busy.
 /// </summary>
 public sealed partial class MirrorScheduler(
-    MirrorRunner runner, IServiceScopeFactory scopes, IOptionsMonitor<MirrorOptions> options, TimeProvider time, ILogger<MirrorScheduler> logger)
+    MirrorRunner runner, IOptionsMonitor<MirrorOptions> options, TimeProvider time, ILogger<MirrorScheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -47,19 +47,15 @@ public sealed partial class MirrorScheduler(
         {
             try
             {
-                await using (var scope = scopes.CreateAsyncScope())
-                {
-                    if (await MirrorRunner.SourceFor(scope.ServiceProvider, app).CheckAsync(stoppingToken) is { Code: "NotConfigured" })
-                    {
-                        continue;
-                    }
-                }
-
+                // StartAsync checks the source first; an app without credentials is simply not connected.
                 await runner.StartAsync(app, MirrorInitiators.Schedule, MirrorInitiators.Schedule, stoppingToken);
             }
             catch (MirrorBusyException)
             {
                 // Another instance (or an admin's Run now) is on it.
+            }
+            catch (MirrorSourceException ex) when (ex.Code == "NotConfigured")
+            {
             }
             catch (MirrorSourceException ex)
             {
