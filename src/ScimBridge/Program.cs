@@ -9,6 +9,7 @@ using ScimBridge.Mirror;
 using ScimBridge.Monday;
 using ScimBridge.Operations;
 using ScimBridge.Push;
+using ScimBridge.Reclamation;
 using ScimBridge.Scim;
 
 if (CommandLine.IsCommand(args))
@@ -30,6 +31,7 @@ builder.Services.AddMondayMapping(builder.Configuration);
 builder.Services.AddMondayClient(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
 builder.Services.AddMirror(builder.Configuration);
+builder.Services.AddReclamation(builder.Configuration);
 builder.Services.AddAdmin();
 builder.Services.AddAdminConsole(builder.Configuration);
 builder.Services.AddLogs(builder.Configuration);
@@ -48,6 +50,7 @@ app.UseInboundRateLimiting();
 app.MapHealth();
 app.MapScim();
 app.MapAdminApi();
+app.MapReclamation();
 app.MapOperations();
 app.MapAdminConsole();
 

@@ -132,6 +132,15 @@ public sealed class PushStateRecord
     /// with EntryConflict and is queued again when that resource's link or name changes.
     /// </summary>
     public string? ConflictWith { get; set; }
+    /// <summary>
+    /// Licence reclamation changed this user in monday.com behind the inbound data: the attribute (<c>active</c> or
+    /// <c>userType</c>), the mapped inbound value it overrode (<see cref="ReclaimedBasis"/>) and the value it set. The push
+    /// keeps <see cref="ReclaimedValue"/> while the inbound value stays the basis; any other inbound value ends the override.
+    /// </summary>
+    public string? ReclaimedAttribute { get; set; }
+    public string? ReclaimedBasis { get; set; }
+    public string? ReclaimedValue { get; set; }
+    public long? ReclaimCandidateId { get; set; }
 }
 
 /// <summary>One HTTP attempt to monday.com, linked to the newest change it was pushing.</summary>

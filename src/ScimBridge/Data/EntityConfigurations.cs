@@ -239,3 +239,84 @@ internal sealed class AppConnectionConfiguration : IEntityTypeConfiguration<AppC
         builder.HasKey(c => c.App);
     }
 }
+
+internal sealed class ReclaimRuleConfiguration : IEntityTypeConfiguration<ReclaimRuleRecord>
+{
+    public void Configure(EntityTypeBuilder<ReclaimRuleRecord> builder)
+    {
+        builder.ToTable("ReclaimRules");
+        builder.HasKey(r => r.Id);
+    }
+}
+
+internal sealed class ReclaimRuleVersionConfiguration : IEntityTypeConfiguration<ReclaimRuleVersionRecord>
+{
+    public void Configure(EntityTypeBuilder<ReclaimRuleVersionRecord> builder)
+    {
+        builder.ToTable("ReclaimRuleVersions");
+        builder.HasKey(v => v.Id);
+        builder.HasIndex(v => new { v.RuleId, v.Version }).IsUnique();
+    }
+}
+
+internal sealed class ReclaimCandidateConfiguration : IEntityTypeConfiguration<ReclaimCandidateRecord>
+{
+    public void Configure(EntityTypeBuilder<ReclaimCandidateRecord> builder)
+    {
+        builder.ToTable("ReclaimCandidates");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.MonthlySaving).HasPrecision(18, 2);
+        // Commands, signed links and the revoker change candidates concurrently: none overwrites another's change.
+        builder.Property(c => c.State).IsConcurrencyToken();
+        builder.Property(c => c.LeaseOwner).IsConcurrencyToken();
+        // At most one open candidate per seat, whatever the rule: evaluations on two instances cannot both add one.
+        builder.HasIndex(c => c.SeatId).IsUnique().HasFilter(OpenFilter).HasDatabaseName("IX_ReclaimCandidates_OpenSeat");
+        builder.HasIndex(c => new { c.SeatId, c.ClosedAt });
+        builder.HasIndex(c => new { c.State, c.App });
+        builder.HasIndex(c => c.WaveId);
+        builder.HasIndex(c => c.RuleId);
+    }
+
+    public const string OpenFilter = "\"ClosedAt\" IS NULL";
+}
+
+internal sealed class ReclaimTransitionConfiguration : IEntityTypeConfiguration<ReclaimTransitionRecord>
+{
+    public void Configure(EntityTypeBuilder<ReclaimTransitionRecord> builder)
+    {
+        builder.ToTable("ReclaimTransitions");
+        builder.HasKey(t => t.Id);
+        builder.HasIndex(t => t.CandidateId);
+    }
+}
+
+internal sealed class ReclaimVipConfiguration : IEntityTypeConfiguration<ReclaimVipRecord>
+{
+    public void Configure(EntityTypeBuilder<ReclaimVipRecord> builder)
+    {
+        builder.ToTable("ReclaimVips");
+        builder.HasKey(v => v.Id);
+        builder.HasIndex(v => v.MatchNormalized).IsUnique();
+    }
+}
+
+internal sealed class ReclaimSnapshotConfiguration : IEntityTypeConfiguration<ReclaimSnapshotRecord>
+{
+    public void Configure(EntityTypeBuilder<ReclaimSnapshotRecord> builder)
+    {
+        builder.ToTable("ReclaimSnapshots");
+        builder.HasKey(s => new { s.Day, s.App });
+        builder.Property(s => s.MonthlySpend).HasPrecision(18, 2);
+        builder.Property(s => s.PotentialMonthly).HasPrecision(18, 2);
+        builder.Property(s => s.RealisedThisYear).HasPrecision(18, 2);
+    }
+}
+
+internal sealed class WorkLeaseConfiguration : IEntityTypeConfiguration<WorkLeaseRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkLeaseRecord> builder)
+    {
+        builder.ToTable("WorkLeases");
+        builder.HasKey(l => l.Name);
+    }
+}

@@ -38,6 +38,13 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<MirrorRunRecord> MirrorRuns => Set<MirrorRunRecord>();
     public DbSet<MirrorAppRecord> MirrorApps => Set<MirrorAppRecord>();
     public DbSet<AppConnectionRecord> AppConnections => Set<AppConnectionRecord>();
+    public DbSet<ReclaimRuleRecord> ReclaimRules => Set<ReclaimRuleRecord>();
+    public DbSet<ReclaimRuleVersionRecord> ReclaimRuleVersions => Set<ReclaimRuleVersionRecord>();
+    public DbSet<ReclaimCandidateRecord> ReclaimCandidates => Set<ReclaimCandidateRecord>();
+    public DbSet<ReclaimTransitionRecord> ReclaimTransitions => Set<ReclaimTransitionRecord>();
+    public DbSet<ReclaimVipRecord> ReclaimVips => Set<ReclaimVipRecord>();
+    public DbSet<ReclaimSnapshotRecord> ReclaimSnapshots => Set<ReclaimSnapshotRecord>();
+    public DbSet<WorkLeaseRecord> WorkLeases => Set<WorkLeaseRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -49,6 +49,45 @@ public sealed class DeletionGuard(PushStore store, TimeProvider time, IOptions<P
             return null;
         }, cancellationToken);
 
+    /// <summary>
+    /// Null when a reclaim wave of <paramref name="count"/> seats of <paramref name="app"/> may go; otherwise why the
+    /// whole wave is held for an admin, as a mass disable is: the same hourly threshold (with the disables and deletes
+    /// already granted this hour) and the same share, of the app's live seats in the mirror.
+    /// </summary>
+    public Task<string?> WaveHoldReasonAsync(int count, string app, CancellationToken cancellationToken) =>
+        store.ReadAsync(async db =>
+        {
+            if (!_options.Enabled || count <= 0)
+            {
+                return null;
+            }
+            var since = time.GetUtcNow() - Window;
+            var next = await db.DeprovisionGrants.CountAsync(g => g.At >= since, cancellationToken) + count;
+            if (next > _options.MaxPerHour)
+            {
+                return $"Held by the deletion guard: a wave of {count} reclaims would make {next} disables in the last hour, above Push:DeletionGuard:MaxPerHour ({_options.MaxPerHour}). Approve the wave to let it through.";
+            }
+            if (_options.MaxPercentPerHour is { } percent && count >= _options.PercentFloor)
+            {
+                var seats = await db.MirrorSeats.CountAsync(s => s.App == app && s.GoneAt == null, cancellationToken);
+                var share = seats == 0 ? 100 : count * 100.0 / seats;
+                if (share > percent)
+                {
+                    return $"Held by the deletion guard: a wave of {count} reclaims is {share:0.#} % of the {seats} seats in {app}, above Push:DeletionGuard:MaxPercentPerHour ({percent} %). Approve the wave to let it through.";
+                }
+            }
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Counts a disable done outside the push (a reclaim), so the hourly threshold sees it.</summary>
+    public Task GrantAsync(string resourceType, IReadOnlyCollection<string> resourceIds, CancellationToken cancellationToken) =>
+        store.WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            db.DeprovisionGrants.AddRange(resourceIds.Select(id => new DeprovisionGrantRecord { At = now, ResourceType = resourceType, ResourceId = id }));
+            return await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+
     private async Task<string?> ReasonToHoldAsync(ScimBridgeDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var next = await db.DeprovisionGrants.CountAsync(g => g.At >= since, cancellationToken) + 1;
