@@ -15,6 +15,9 @@ public static class ReclamationFeature
         services.AddSingleton<ReclaimSignal>();
         services.AddSingleton<ReclaimWorkflow>();
         services.AddSingleton<ReclaimRevoker>();
+        services.AddSingleton<WorkLeases>();
+        services.AddSingleton<ReclaimEvaluator>();
+        services.AddSingleton<ReclaimSavings>();
         return services;
     }
 
