@@ -18,12 +18,22 @@ public static class ReclamationFeature
         services.AddSingleton<WorkLeases>();
         services.AddSingleton<ReclaimEvaluator>();
         services.AddSingleton<ReclaimSavings>();
+        services.AddSingleton<AnswerLinks>();
+        services.AddSingleton<AnswerThrottle>();
+        services.AddSingleton<ReclaimAnswers>();
+        services.AddHttpClient(ReclaimNotices.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+            // Its requests' URLs are webhook secrets: no request logging.
+            .RemoveAllLoggers();
+        services.AddSingleton<ReclaimNotices>();
+        services.AddSingleton<ReclaimScheduler>();
+        services.AddHostedService<ReclaimTicker>();
         return services;
     }
 
     public static void MapReclamation(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        AnswerLinks.Map(app);
     }
 }
 
