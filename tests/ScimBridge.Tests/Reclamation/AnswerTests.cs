@@ -276,6 +276,21 @@ public sealed class AnswerTests
         Assert.Equal(CandidateStates.ClosedSkipped, (await bed.CandidateAsync(id)).State);
     }
 
+    [Theory, AllDatabases]
+    public async Task TheLinks_AreThrottledPerAddress(DatabaseProvider provider)
+    {
+        await using var bed = await NoticeTestBed.StartAsync(provider);
+        var link = NoticeTestBed.PublicUrl + AnswerLinks.Path + "/not-a-token";
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 31; i++)
+        {
+            statuses.Add((await bed.GetAsync(link)).Status);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, 30), HttpStatusCode.TooManyRequests], statuses);
+    }
+
     private static int CountOf(string text, string part)
     {
         var count = 0;

@@ -66,7 +66,7 @@ public sealed class SchedulerTests
         bed.Clock.Advance(TimeSpan.FromDays(3));
         var tick = await bed.TickAsync();
 
-        Assert.Equal(0, tick.Reclaimed);
+        Assert.Equal((0, 0), (tick.Reclaimed, tick.Reminders));
         var row = await bed.CandidateAsync(id);
         Assert.Equal((CandidateStates.Ready, start.AddDays(30)), (row.State, row.AutoReclaimAt));
         var last = (await bed.TransitionsAsync(id))[^1];
