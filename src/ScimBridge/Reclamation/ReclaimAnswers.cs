@@ -227,7 +227,15 @@ public sealed partial class ReclaimAnswers(PushStore store, ReclaimWorkflow work
     internal static async Task<ReclaimRuleDefinition> RuleAsync(ScimBridgeDbContext db, long ruleId, CancellationToken cancellationToken)
     {
         var definition = await db.ReclaimRules.Where(r => r.Id == ruleId).Select(r => r.Definition).FirstOrDefaultAsync(cancellationToken);
-        return definition is null ? new ReclaimRuleDefinition() : ReclaimWorkflow.ParseRule(definition);
+        try
+        {
+            return definition is null ? new ReclaimRuleDefinition() : ReclaimWorkflow.ParseRule(definition);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An answer is never lost to a broken rule: the defaults (keep stands, 90 days' cool-down) apply.
+            return new ReclaimRuleDefinition();
+        }
     }
 
     internal static string Seat(ReclaimCandidateRecord c) => $"{MirrorApps.DisplayName(c.App)} {c.SeatType} seat";

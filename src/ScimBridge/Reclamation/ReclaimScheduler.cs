@@ -332,9 +332,22 @@ public sealed partial class ReclaimScheduler(
             var candidates = await db.ReclaimCandidates.AsNoTracking().Where(filter).OrderBy(order).ThenBy(c => c.Id).Take(Batch).ToListAsync(cancellationToken);
             var ruleIds = candidates.Select(c => c.RuleId).Distinct().ToList();
             var rules = (await db.ReclaimRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id)).Select(r => new { r.Id, r.Definition }).ToListAsync(cancellationToken))
-                .ToDictionary(r => r.Id, r => ReclaimWorkflow.ParseRule(r.Definition));
+                .ToDictionary(r => r.Id, r => Parse(r.Definition));
             return candidates.Select(c => (c, rules.TryGetValue(c.RuleId, out var rule) ? rule : new ReclaimRuleDefinition { Notify = null })).ToList();
         }, cancellationToken);
+
+    /// <summary>An unreadable rule sends nothing (its candidates go to an admin) rather than stopping the step for every rule.</summary>
+    private static ReclaimRuleDefinition Parse(string definition)
+    {
+        try
+        {
+            return ReclaimWorkflow.ParseRule(definition);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new ReclaimRuleDefinition { Notify = null };
+        }
+    }
 
     /// <summary>Applies <paramref name="change"/> when the candidate is still as the tick found it; a concurrent change wins.</summary>
     private Task<bool> UpdateAsync(long id, Func<ReclaimCandidateRecord, bool> stillDue, Action<ScimBridgeDbContext, ReclaimCandidateRecord, DateTimeOffset> change,

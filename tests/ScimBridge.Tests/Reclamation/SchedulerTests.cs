@@ -99,4 +99,29 @@ public sealed class SchedulerTests
         await bed.TickAsync();
         Assert.Equal(6, bed.Webhook.Hits);
     }
+
+    /// <summary>
+    /// After a mirror run the tick evaluates first (another part, which may fail) and takes the daily snapshot last;
+    /// neither stops the notices, and a rule that cannot be read only sends its own candidates to an admin.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task AFailingStepOrRule_DoesNotStopTheOtherNotices(DatabaseProvider provider)
+    {
+        await using var bed = await NoticeTestBed.StartAsync(provider);
+        await bed.App.SeatsAsync(MirrorSeed.Seat("monday", "acc-1", "jane@example.com", lastActivity: bed.Now.AddDays(-74)));
+        await bed.App.AppAsync("monday");
+        var good = await bed.SeedCandidateAsync(await bed.RuleAsync(bed.Rule()));
+        var broken = await bed.RuleAsync(bed.Rule());
+        await bed.App.DbAsync(db => db.ReclaimRules.Where(r => r.Id == broken).ExecuteUpdateAsync(s => s.SetProperty(r => r.Definition, "{not json")));
+        var orphan = await bed.SeedCandidateAsync(broken, "joe@example.com");
+
+        var tick = await bed.TickAsync();
+
+        Assert.Equal((true, 1), (tick.Ran, tick.Notices));
+        Assert.Equal(good, Assert.Single(bed.Webhook.Bodies)["candidate"]!["id"]!.GetValue<long>());
+        Assert.NotNull((await bed.CandidateAsync(good)).NoticeSentAt);
+        var ready = await bed.CandidateAsync(orphan);
+        Assert.Equal(CandidateStates.Ready, ready.State);
+        Assert.Contains("no longer sends notices", ready.StateReason, StringComparison.Ordinal);
+    }
 }
