@@ -210,13 +210,31 @@ public sealed partial class ReclaimScheduler(
         {
             var days = wave.Select(d => d.Rule.Notify!.AutoReclaimAfterDays!.Value).Distinct().ToList();
             var actor = ReclaimActor.System(days.Count == 1 ? $"no answer in {days[0]} days" : "no answer in time");
-            var results = await workflow.ReclaimAsync([.. wave.Select(d => d.Candidate.Id)], actor, cancellationToken);
+            // Ready first, one by one: an answer that lands meanwhile wins (state is a concurrency token), and once
+            // Ready the links say so; so a seat kept at the last second is never in the wave.
+            var ids = new List<long>();
+            foreach (var (c, _) in wave)
+            {
+                var reports = c.Action == ReclaimActions.Report;
+                var note = reports
+                    ? "No answer to the request to forego, but its rule only reports: an admin decides."
+                    : "No answer to the request to forego: the seat is reclaimed.";
+                if (await UpdateAsync(c.Id, x => x.State == CandidateStates.AwaitingUser && x.AutoReclaimAt == c.AutoReclaimAt, (db, x, at) =>
+                    ReclaimWorkflow.Move(db, x, CandidateStates.Ready, actor, note, at), cancellationToken) && !reports)
+                {
+                    ids.Add(c.Id);
+                }
+            }
+            if (ids.Count == 0)
+            {
+                continue;
+            }
+            var results = await workflow.ReclaimAsync(ids, actor, cancellationToken);
             counts.Reclaimed += results.Count(r => r.Done);
             foreach (var refused in results.Where(r => !r.Done))
             {
+                // It stays Ready, for an admin.
                 LogSilenceRefused(logger, refused.Id, refused.Error);
-                await UpdateAsync(refused.Id, x => x.State == CandidateStates.AwaitingUser, (db, x, at) =>
-                    ReclaimWorkflow.Move(db, x, CandidateStates.Ready, actor, $"No answer, but it cannot be reclaimed: {refused.Error}", at), cancellationToken);
             }
         }
     }

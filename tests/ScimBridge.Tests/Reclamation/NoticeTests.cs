@@ -73,6 +73,10 @@ public sealed partial class NoticeTests
 
         bed.Clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, (await bed.TickAsync()).Reclaimed);
+        // Past the deadline, the links say so and change nothing.
+        var (late, latePage) = await bed.PostAsync(NoticeTestBed.Action(bed.Webhook.Bodies[2], "keep"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, late);
+        Assert.Contains("no longer waiting", latePage, StringComparison.Ordinal);
 
         Assert.Equal([NoticeKinds.RequestToForego, NoticeKinds.Reminder, NoticeKinds.Reminder], bed.Webhook.Bodies.Select(b => b["kind"]!.GetValue<string>()));
         Assert.StartsWith("*Reminder:", bed.Webhook.Bodies[1]["text"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -86,6 +90,7 @@ public sealed partial class NoticeTests
                 (start, "notices", CandidateStates.AwaitingUser),
                 (start.AddDays(3), "notices", CandidateStates.AwaitingUser),
                 (start.AddDays(6), "notices", CandidateStates.AwaitingUser),
+                (start.AddDays(7), "no answer in 7 days", CandidateStates.Ready),
                 (start.AddDays(7), "no answer in 7 days", CandidateStates.AwaitingRevocation),
             ],
             transitions.Select(t => (t.At, t.Actor, t.ToState)));
