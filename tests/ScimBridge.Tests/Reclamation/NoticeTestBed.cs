@@ -114,7 +114,8 @@ public sealed class NoticeTestBed : IAsyncDisposable
     public HttpClient Anonymous { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public static async Task<NoticeTestBed> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null)
+    /// <param name="kestrel">Serve on a real socket, for a browser.</param>
+    public static async Task<NoticeTestBed> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null, bool kestrel = false)
     {
         // Near real time: Data Protection also checks a link's expiry on the real clock.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -131,7 +132,8 @@ public sealed class NoticeTestBed : IAsyncDisposable
         {
             all[key] = value;
         }
-        var app = await ScimApp.StartAsync(provider, all, services: s => s.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs));
+        var app = await ScimApp.StartAsync(provider, all, kestrel: kestrel,
+            services: s => s.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs));
         return new NoticeTestBed(app, clock, webhook, logs);
     }
 
