@@ -9,7 +9,7 @@ namespace ScimBridge.Operations;
 
 /// <summary>
 /// Masks secrets in log text: bearer tokens (ours are <c>scb_…</c>), JWTs, Authorization header values, tokens in
-/// query strings, the values in a query string's SCIM filter, passwords in connection strings, and the configured secret values themselves (monday tokens, JWT
+/// query strings and in answer-link or webhook paths, the values in a query string's SCIM filter, passwords in connection strings, and the configured secret values themselves (monday tokens, JWT
 /// signing keys, connection-string passwords), whichever provider or formatter the log goes to.
 /// </summary>
 public sealed partial class LogRedactor : IDisposable
@@ -48,6 +48,7 @@ public sealed partial class LogRedactor : IDisposable
         text = Jwt().Replace(text, Mask);
         text = BearerOrAuthorization().Replace(text, m => m.Groups["prefix"].Value + Mask);
         text = QueryToken().Replace(text, m => m.Groups["prefix"].Value + Mask);
+        text = SecretPath().Replace(text, m => m.Groups["prefix"].Value + Mask);
         text = QueryFilter().Replace(text, m => m.Groups["prefix"].Value + FilterLiteral().Replace(m.Groups["value"].Value, MaskLiteral));
         return PasswordAssignment().Replace(text, m => m.Groups["prefix"].Value + Mask);
     }
@@ -116,6 +117,10 @@ public sealed partial class LogRedactor : IDisposable
 
     // A SCIM filter in a URL: its string literals are userNames and e-mail addresses. Encoded (as ASP.NET Core and
     // HttpClient log it) or not; the attribute and operator stay, as in the provisioning log.
+    // Reclamation's signed answer links, and incoming-webhook URLs (Slack, Teams), carry their secret in the path.
+    [GeneratedRegex(@"(?<prefix>/reclaim/answer/|hooks\.slack\.com/(?:services|workflows|triggers)/|\.webhook\.office\.com/|/webhookb2/|/workflows/)[^\s""'<>?#]+", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretPath();
+
     [GeneratedRegex(@"(?<prefix>[?&]filter=)(?<value>[^&#\r\n]*)", RegexOptions.IgnoreCase)]
     private static partial Regex QueryFilter();
 

@@ -27,7 +27,9 @@ public sealed class LogRedactionTests
         var text = redactor.Redact(
             $"token scb_abc_DEF-123 header Authorization: Bearer abc.def, url /x?access_token=scb_q&count=1, monday {MondayToken}, " +
             "cs Host=db;Password=s3cr3t-pw;Timeout=10, jwt eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl, json {\"password\":\"hunter2\"}, " +
-            "decoded GET /Users?filter=userName eq \"jane@x.org\" and title co \"un\\\"closed&count=5");
+            "decoded GET /Users?filter=userName eq \"jane@x.org\" and title co \"un\\\"closed&count=5, " +
+            "link https://bridge.example.com/reclaim/answer/CfDJ8Nq-linkToken_1 hook https://hooks.slack.com/services/T01/B02/slackSecret9 " +
+            "teams https://acme.webhook.office.com/webhookb2/teamsSecret8@x/IncomingWebhook/abc");
 
         Assert.DoesNotContain("scb_abc", text, StringComparison.Ordinal);
         Assert.DoesNotContain("abc.def", text, StringComparison.Ordinal);
@@ -41,6 +43,10 @@ public sealed class LogRedactionTests
         Assert.Contains("?filter=userName eq \"***\" and title co \"***\"&count=5", text, StringComparison.Ordinal);
         Assert.Contains("count=1", text, StringComparison.Ordinal);
         Assert.Contains("Timeout=10", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("linkToken_1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("slackSecret9", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("teamsSecret8", text, StringComparison.Ordinal);
+        Assert.Contains("/reclaim/answer/***", text, StringComparison.Ordinal);
     }
 
     [Fact]
