@@ -44,7 +44,8 @@ public static class ReclaimRuleValidator
             var unknown = UnknownProperty(ex.Message);
             if (unknown is not null)
             {
-                var at = field is "" or "$" ? unknown : $"{field}.{unknown}";
+                // The path usually ends with the property already ("notify.webhook"); not always.
+                var at = field is "" or "$" ? unknown : field == unknown || field.EndsWith("." + unknown, StringComparison.Ordinal) ? field : $"{field}.{unknown}";
                 throw AdminException.Invalid(at, $"{at}: there is no such property (check its spelling; properties are camelCase).");
             }
             field = field is "" ? "body" : field;
