@@ -208,7 +208,8 @@ public sealed class RuleForm
             Enabled = Enabled,
             Apps = [.. Apps],
             SeatTypes = [.. SeatTypes],
-            ExcludeSeatTypes = [.. ExcludeSeatTypes],
+            // The excluded types of an app not ticked mean nothing (the defaults exclude both apps' admins).
+            ExcludeSeatTypes = [.. ExcludeSeatTypes.Where(t => Apps.Any(a => Mirror.SeatTypes.For(a).Contains(t)))],
             InactiveDays = Number("inactiveDays", InactiveDays, 60),
             IncludeNeverActive = IncludeNeverActive,
             NeverActiveGraceDays = Number("neverActiveGraceDays", NeverActiveGraceDays, 14),
