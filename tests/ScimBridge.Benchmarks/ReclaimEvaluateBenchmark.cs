@@ -171,7 +171,7 @@ internal static class ReclaimEvaluateBenchmark
         const string Columns = "\"App\", \"AccountId\", \"Email\", \"EmailNormalized\", \"Name\", \"SeatType\", \"Status\", \"ListedStatus\", \"CreatedInApp\", \"LastActivity\", "
             + "\"FirstSeen\", \"LastSeen\", \"GoneAt\", \"LastRunId\", \"ProvisionedByBridge\", \"UserId\", \"LinkedBy\", \"ReportStatus\", \"ReportAt\"";
         var sql = database.Provider == "Postgres"
-            ? $"INSERT INTO \"MirrorSeats\" ({Columns}) {select} FROM generate_series(0, {seats - 1}) AS s(i); ANALYZE \"MirrorSeats\";"
+            ? $"INSERT INTO \"MirrorSeats\" ({Columns}) {select} FROM generate_series(0::bigint, {seats - 1}) AS s(i); ANALYZE \"MirrorSeats\";"
             : $"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {seats - 1}) INSERT INTO \"MirrorSeats\" ({Columns}) {select} FROM n;";
         await ExecuteAsync(database, sql);
     }
