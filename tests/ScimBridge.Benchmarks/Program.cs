@@ -22,6 +22,9 @@
 //
 // The subscription mirror over 100,000 monday.com seats, cold and warm, and inbound SCIM during a run (MirrorBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- mirror [--provider sqlite|postgres|both] [--seats 100000]
+//
+// Licence reclamation: evaluating every rule over 100,000 mirrored seats, cold and warm (ReclaimEvaluateBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 100000]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -47,6 +50,11 @@ if (args is ["logs", ..])
 if (args is ["mirror", ..])
 {
     return await MirrorBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["reclaim", ..])
+{
+    return await ReclaimEvaluateBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["manyvalues" or "bigpages", ..])

@@ -10,11 +10,11 @@ namespace ScimBridge.Cli;
 /// Administrative commands run by the same binary as the server:
 /// <c>token create --name N</c>, <c>token list</c>, <c>token revoke --name N</c>, and console accounts:
 /// <c>admin create --name N [--password-stdin]</c>, <c>admin list</c>, <c>admin reset-password --name N [--password-stdin]</c>,
-/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>; the subscription mirror: see <see cref="MirrorCommands"/>.
+/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>; the subscription mirror: see <see cref="MirrorCommands"/>; licence reclamation: see <see cref="ReclaimCommands"/>.
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin" or "mirror";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin" or "mirror" or "reclaim";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -70,6 +70,7 @@ public static class CommandLine
             new Command("token", "Manage bearer tokens (SCIM clients and admin API scripts).") { create, list, revoke },
             AdminCommand(),
             MirrorCommands.Command(),
+            ReclaimCommands.Command(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -18,6 +18,8 @@ public static class ReclamationFeature
         services.AddSingleton<WorkLeases>();
         services.AddSingleton<ReclaimEvaluator>();
         services.AddSingleton<ReclaimSavings>();
+        services.AddSingleton<ReclaimRules>();
+        services.AddSingleton<ReclaimVips>();
         services.AddSingleton<AnswerLinks>();
         services.AddSingleton<AnswerThrottle>();
         services.AddSingleton<ReclaimAnswers>();

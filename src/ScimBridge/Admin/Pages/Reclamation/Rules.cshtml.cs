@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ScimBridge.Reclamation;
+
+namespace ScimBridge.Admin.Pages.Reclamation;
+
+/// <summary>The reclamation rules, with "New rule" and "Evaluate now".</summary>
+public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator) : PageModel
+{
+    public IReadOnlyList<ReclaimRuleView> Rules { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)]
+    public string? Done { get; set; }
+
+    public EvaluationResult? Evaluation { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Rules = await rules.ListAsync(false, cancellationToken);
+
+    public async Task<IActionResult> OnPostEvaluateAsync(CancellationToken cancellationToken)
+    {
+        var result = await evaluator.EvaluateAsync(ReclaimActor.Admin(User.Identity?.Name ?? "admin"), cancellationToken);
+        if (result.Ran)
+        {
+            Evaluation = result;
+        }
+        else
+        {
+            Error = result.Message;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+        Rules = await rules.ListAsync(false, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>"60 days (never active: after 14 days)".</summary>
+    public static string Threshold(ReclaimRuleDefinition rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return $"{rule.InactiveDays} days idle" + (rule.IncludeNeverActive ? $"; never active after {rule.NeverActiveGraceDays} days" : "");
+    }
+
+    public static string Notice(ReclaimRuleDefinition rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.Notify is { } n
+            ? $"Yes; reminder every {n.ReminderEveryDays} d" + (n.AutoReclaimAfterDays is { } d ? $", reclaim after {d} d" : "") + $"; keep: {n.KeepApproval}"
+            : rule.AutoReclaim ? "No (reclaims automatically)" : "No";
+    }
+}
