@@ -4,6 +4,7 @@ using ScimBridge.Logs;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
 using ScimBridge.Push;
+using ScimBridge.Reclamation;
 
 namespace ScimBridge.Admin;
 
@@ -33,6 +34,8 @@ public static class AdminApi
         api.MapLogs();
         api.MapMirrorApi();
         api.MapRoadmunkReport();
+        api.MapCandidatesApi();
+        api.MapSavingsApi();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }
