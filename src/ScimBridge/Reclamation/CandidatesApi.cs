@@ -260,7 +260,7 @@ public static class CandidatesApi
             csv.WriteField(c.StateReason);
             csv.WriteField(c.ErrorCode);
             csv.WriteField(Time(c.LastActivity));
-            csv.WriteField(c.MonthlySaving?.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(c.MonthlySaving?.ToString("0.00", CultureInfo.InvariantCulture));
             csv.WriteField(c.Currency);
             csv.WriteField(c.WaveId);
             csv.WriteField(Time(c.HeldAt));

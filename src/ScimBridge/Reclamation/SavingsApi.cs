@@ -66,7 +66,7 @@ public static class SavingsApi
         {
             yield return
             [
-                a.App, "app", a.App, Number(a.SeatsBought), Number(a.Assigned), Number(a.Active), Number(a.Unused), Money(a.UnusedPercent),
+                a.App, "app", a.App, Number(a.SeatsBought), Number(a.Assigned), Number(a.Active), Number(a.Unused), Percent(a.UnusedPercent),
                 Money(a.MonthlySpend), Money(a.PotentialMonthly), Money(a.PotentialYearly), Money(a.RealisedThisYear), Money(a.RealisedRunRateYearly),
                 Number(a.TrueUp), a.Currency,
             ];
@@ -104,7 +104,10 @@ public static class SavingsApi
 
     private static string? Number(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 
-    private static string? Money(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Two decimals always: the databases hand back different scales (10, 10.0, 10.00) for the same amount.</summary>
+    private static string? Money(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string? Percent(decimal? value) => value?.ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>A small CSV (the rows are in memory already), formula cells disarmed as in the seat export.</summary>
     public sealed class CsvResult(string fileName, IEnumerable<string?[]> rows) : IResult

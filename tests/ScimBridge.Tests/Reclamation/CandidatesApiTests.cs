@@ -142,7 +142,7 @@ public sealed class CandidatesApiTests
         Assert.Equal(5, lines.Length); // header + the four monday.com candidates, not one page
         Assert.StartsWith($"{s.Dave},{s.Rule},Idle members,monday,m4,,\"'=dave@example.com\",", lines[1], StringComparison.Ordinal);
         Assert.StartsWith($"{s.Alice},{s.Rule},Idle members,monday,m1,,alice@example.com,alice,member,downgrade,Ready,Ready,No activity for 74 days,", lines[4], StringComparison.Ordinal);
-        Assert.Contains(",12,USD,", lines[4], StringComparison.Ordinal);
+        Assert.Contains(",12.00,USD,", lines[4], StringComparison.Ordinal);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/api/reclamation/candidates?state=open");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
