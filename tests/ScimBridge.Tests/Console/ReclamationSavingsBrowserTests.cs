@@ -46,7 +46,7 @@ public sealed class ReclamationSavingsBrowserTests(ConsoleBrowser browser) : ICl
         await Expect(monday.GetByTestId("active")).ToHaveTextAsync("1");
         await Expect(monday.GetByTestId("unused")).ToHaveTextAsync("3 (75.0 %)");
         await Expect(monday.GetByTestId("spend")).ToHaveTextAsync("48.00 EUR");
-        await Expect(monday.GetByTestId("true-up")).ToHaveTextAsync("1 seats over the plan");
+        await Expect(monday.GetByTestId("true-up")).ToHaveTextAsync("1 seat over the plan");
         // Days since activity: m1 2 → 0–30; m2 70 → 60–90; m4 100 → 90+; m3 never.
         await Expect(page.GetByTestId("activity-monday").Locator("td")).ToHaveTextAsync(["1", "0", "1", "1", "1"]);
 
