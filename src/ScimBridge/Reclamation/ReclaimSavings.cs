@@ -197,14 +197,18 @@ public sealed class ReclaimSavings(PushStore store, IOptionsMonitor<MirrorOption
 
     private static List<SavingsBreakdownRow> BreakdownBy(
         List<Seat> seats, List<Saving> potential, Func<Seat, string> seatKey, Func<Saving, string> candidateKey, Func<Seat, bool> isActive,
-        Func<Seat, decimal?> cost) =>
-        [.. seats.Select(seatKey).Concat(potential.Select(candidateKey)).Distinct().Order(StringComparer.Ordinal).Select(key =>
+        Func<Seat, decimal?> cost)
+    {
+        var seatsBy = seats.ToLookup(seatKey, StringComparer.Ordinal);
+        var savingBy = potential.ToLookup(candidateKey, StringComparer.Ordinal);
+        return [.. seatsBy.Select(g => g.Key).Concat(savingBy.Select(g => g.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(key =>
         {
-            var mine = seats.Where(s => seatKey(s) == key).ToList();
+            var mine = seatsBy[key].ToList();
             var active = mine.Count(isActive);
             return new SavingsBreakdownRow(key, mine.Count, active, mine.Count - active, mine.Sum(s => cost(s) ?? 0),
-                potential.Where(c => candidateKey(c) == key).Sum(c => c.MonthlySaving!.Value));
+                savingBy[key].Sum(c => c.MonthlySaving!.Value));
         })];
+    }
 
     private static ActivityBuckets Buckets(List<Seat> seats, DateTimeOffset now)
     {
