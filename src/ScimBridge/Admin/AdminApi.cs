@@ -35,6 +35,8 @@ public static class AdminApi
         api.MapMirrorApi();
         api.MapRoadmunkReport();
         api.MapReclamationRules();
+        api.MapCandidatesApi();
+        api.MapSavingsApi();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ScimBridge.Mirror;
+using ScimBridge.Reclamation;
+
+namespace ScimBridge.Admin.Pages.Reclamation;
+
+/// <summary>The savings figures per app, the activity buckets, the breakdowns, and the trend over the daily snapshots.</summary>
+public sealed class SavingsModel(ReclaimSavings savings) : PageModel
+{
+    public SavingsReport? Report { get; private set; }
+    public SavingsHistory? History { get; private set; }
+    public int Days { get; private set; } = SavingsApi.DefaultHistoryDays;
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var days = Request.Query["days"].FirstOrDefault();
+            Days = string.IsNullOrWhiteSpace(days) ? SavingsApi.DefaultHistoryDays : MirrorQuery.Number("days", days.Trim(), 1, SavingsApi.MaxHistoryDays);
+        }
+        catch (AdminException ex)
+        {
+            Error = ex.Detail ?? ex.Title;
+            Response.StatusCode = ex.Status;
+        }
+        Report = await savings.ComputeAsync(null, cancellationToken);
+        History = await savings.HistoryAsync(Days, null, cancellationToken);
+    }
+
+    public static string Percent(decimal? value) => value is { } v ? $"{v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} %" : "—";
+}
