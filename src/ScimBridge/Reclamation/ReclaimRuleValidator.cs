@@ -138,19 +138,24 @@ public static class ReclaimRuleValidator
             }
         }
         var known = apps.Where(MirrorApps.All.Contains).SelectMany(SeatTypes.For).Distinct().ToList();
-        void CheckTypes(string field, List<string>? types)
+        var seatTypesOfRule = rule.SeatTypes ?? [];
+        for (var i = 0; i < seatTypesOfRule.Count; i++)
         {
-            types ??= [];
-            for (var i = 0; i < types.Count; i++)
+            if (!known.Contains(seatTypesOfRule[i]))
             {
-                if (!known.Contains(types[i]))
-                {
-                    Fail($"{field}[{i}]", $"'{types[i]}' is not a seat type of {string.Join(" or ", apps.Where(MirrorApps.All.Contains).Select(MirrorApps.DisplayName))} (known: {string.Join(", ", known)}).");
-                }
+                Fail($"seatTypes[{i}]", $"'{seatTypesOfRule[i]}' is not a seat type of {string.Join(" or ", apps.Where(MirrorApps.All.Contains).Select(MirrorApps.DisplayName))} (known: {string.Join(", ", known)}).");
             }
         }
-        CheckTypes("seatTypes", rule.SeatTypes);
-        CheckTypes("excludeSeatTypes", rule.ExcludeSeatTypes);
+        // Exclusions may name any app's seat types: the default excludes every app's admins, whichever apps the rule covers.
+        var anyApp = MirrorApps.All.SelectMany(SeatTypes.For).Distinct().ToList();
+        var excludedTypes = rule.ExcludeSeatTypes ?? [];
+        for (var i = 0; i < excludedTypes.Count; i++)
+        {
+            if (!anyApp.Contains(excludedTypes[i]))
+            {
+                Fail($"excludeSeatTypes[{i}]", $"'{excludedTypes[i]}' is not a seat type of any app (known: {string.Join(", ", anyApp)}).");
+            }
+        }
         var seatTypes = rule.SeatTypes ?? [];
         var excluded = rule.ExcludeSeatTypes ?? [];
         if (seatTypes.Count > 0 && seatTypes.All(excluded.Contains))
