@@ -306,7 +306,7 @@ public sealed partial class ReclaimRevoker(
                     status = s.To == CandidateStates.AttentionRequired ? LogStatuses.Failure : LogStatuses.Skipped;
                     done++;
                 }
-                if (s.Steps.Count > 0 && s.Steps[^1].Name == ReclaimLog.Recheck && s.Steps[^1].Status == LogStatuses.Warning && status == LogStatuses.Success)
+                if (status == LogStatuses.Success && s.Steps.Any(step => step.Status == LogStatuses.Warning))
                 {
                     status = LogStatuses.Warning;
                 }
