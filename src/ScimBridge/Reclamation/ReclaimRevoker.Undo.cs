@@ -42,7 +42,8 @@ public sealed partial class ReclaimRevoker
             }
         }
 
-        foreach (var group in eligible.GroupBy(c => (c.App, c.Action)))
+        // One role per batch: each entry's calls are then its own batch's.
+        foreach (var group in eligible.GroupBy(c => (c.App, c.Action, Role: c.Action == ReclaimActions.Downgrade ? c.PreviousSeatType : null)))
         {
             var app = await AppAsync(group.Key.App, cancellationToken);
             foreach (var chunk in group.Chunk(Math.Clamp(options.CurrentValue.BatchSize, 1, 200)))
