@@ -22,6 +22,9 @@
 //
 // The subscription mirror over 100,000 monday.com seats, cold and warm, and inbound SCIM during a run (MirrorBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- mirror [--provider sqlite|postgres|both] [--seats 100000]
+//
+// Licence reclamation of 10,000 monday.com seats within the simulator's rate limit, cold and warm (ReclaimBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -47,6 +50,11 @@ if (args is ["logs", ..])
 if (args is ["mirror", ..])
 {
     return await MirrorBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["reclaim", ..])
+{
+    return await ReclaimBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["manyvalues" or "bigpages", ..])
