@@ -28,6 +28,9 @@ public sealed partial class ReclaimRevoker(
     /// <summary>Transport failures of one candidate before it needs an admin.</summary>
     public const int MaxAttempts = 5;
 
+    /// <summary>Batches taken per claim; the lease (Reclamation:LeaseSeconds) must cover their calls.</summary>
+    private const int BatchesPerClaim = 5;
+
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(30);
 
     private string Instance => pushOptions.Value.InstanceId;
@@ -40,19 +43,33 @@ public sealed partial class ReclaimRevoker(
         var settled = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var batch = await ClaimAsync(owner, cancellationToken);
-            if (batch.Count == 0)
+            var claimed = await ClaimAsync(owner, cancellationToken);
+            if (claimed.Count == 0)
             {
                 break;
             }
-            settled += await RevokeAsync(batch, owner, cancellationToken);
+            // The store writes one batch's outcome while the next batch's calls go out, so the app's allowance is not
+            // left unused while the database works.
+            Task<int>? settling = null;
+            foreach (var batch in claimed.Chunk(BatchSize))
+            {
+                var settlements = await RevokeAsync([.. batch], cancellationToken);
+                if (settling is not null)
+                {
+                    settled += await settling;
+                }
+                settling = SettleAsync(settlements.List, owner, settlements.DurationMs, cancellationToken);
+            }
+            settled += await settling!;
         }
         return settled;
     }
 
+    private int BatchSize => Math.Clamp(options.CurrentValue.BatchSize, 1, 200);
+
     /// <summary>
-    /// One batch of one (app, action): candidates Awaiting Revocation with no live lease, taken with a conditional update
-    /// and read back. Nothing for monday.com while the push's quarantine (credentials refused) is on.
+    /// A few batches of one (app, action): candidates Awaiting Revocation with no live lease, taken with a conditional
+    /// update and read back. Nothing for monday.com while the push's quarantine (credentials refused) is on.
     /// </summary>
     private Task<List<ReclaimCandidateRecord>> ClaimAsync(string owner, CancellationToken cancellationToken) =>
         store.WriteAsync(async db =>
@@ -71,7 +88,7 @@ public sealed partial class ReclaimRevoker(
                 return [];
             }
             var ids = await due.Where(c => c.App == first.App && c.Action == first.Action)
-                .OrderBy(c => c.Id).Select(c => c.Id).Take(Math.Clamp(o.BatchSize, 1, 200)).ToListAsync(cancellationToken);
+                .OrderBy(c => c.Id).Select(c => c.Id).Take(BatchSize * BatchesPerClaim).ToListAsync(cancellationToken);
             var until = now + TimeSpan.FromSeconds(o.LeaseSeconds);
             await db.ReclaimCandidates
                 .Where(c => ids.Contains(c.Id) && c.State == CandidateStates.AwaitingRevocation && (c.LeaseUntil == null || c.LeaseUntil < now))
@@ -95,7 +112,7 @@ public sealed partial class ReclaimRevoker(
         public List<OutboundCall> Calls { get; } = [];
     }
 
-    private async Task<int> RevokeAsync(List<ReclaimCandidateRecord> batch, string owner, CancellationToken cancellationToken)
+    private async Task<(List<Settlement> List, double DurationMs)> RevokeAsync(List<ReclaimCandidateRecord> batch, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var app = await AppAsync(batch[0].App, cancellationToken);
@@ -204,8 +221,7 @@ public sealed partial class ReclaimRevoker(
             }
         }
 
-        var duration = time.GetElapsedTime(started).TotalMilliseconds / Math.Max(1, batch.Count);
-        return await SettleAsync(settlements, owner, duration, cancellationToken);
+        return (settlements, time.GetElapsedTime(started).TotalMilliseconds / Math.Max(1, batch.Count));
     }
 
     /// <summary>Writes the batch's outcomes in one transaction, for the candidates this call still holds.</summary>
