@@ -83,6 +83,8 @@ public static class AdminEndpoints
             case "maxpagesize": state.MaxPageSize = v.GetValue<int>(); break;
             case "deletebehavior": state.DeleteBehavior = Enum.Parse<DeleteBehavior>(v.GetValue<string>(), ignoreCase: true); break;
             case "uniqueteamnames": state.UniqueTeamNames = v.GetValue<bool>(); break;
+            case "tokenuserid": state.TokenUserId = NullIfEmpty(v.GetValue<string>()); break;
+            case "protectlastadmin": state.ProtectLastAdmin = v.GetValue<bool>(); break;
             default: throw new ScimException(400, "invalidValue", $"Unknown fault '{name}'.");
         }
     }

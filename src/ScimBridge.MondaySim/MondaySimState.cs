@@ -55,6 +55,9 @@ public sealed class SimGroup
 
 public sealed record RecordedRequest(string Method, string Path, int Status);
 
+/// <summary>One GraphQL user mutation as asked (before per-id errors): which field, and the user ids it named.</summary>
+public sealed record RecordedMutation(string Field, IReadOnlyList<string> UserIds);
+
 /// <summary>
 /// Everything the simulator knows, shared by the endpoints and by tests. Read or change the collections
 /// only inside <c>lock (state.Sync)</c>; the fault switches can be set at any time.
@@ -76,12 +79,18 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     public Dictionary<string, SimUser> Users { get; } = [];
     public Dictionary<string, SimGroup> Groups { get; } = [];
     public List<RecordedRequest> Requests { get; } = [];
+    /// <summary>GraphQL <c>deactivate_users</c>/<c>activate_users</c>/<c>update_users_role</c> calls that passed validation.</summary>
+    public List<RecordedMutation> Mutations { get; } = [];
 
     // Behaviours monday does not document: switches.
     public int MaxPageSize { get; set; } = 100;
     public DeleteBehavior DeleteBehavior { get; set; } = DeleteBehavior.Deactivate;
     /// <summary>Whether a second team with the same name (case-insensitively) is refused with 409 uniqueness, or created.</summary>
     public bool UniqueTeamNames { get; set; } = true;
+    /// <summary>The API token's own user: GraphQL user mutations naming it fail with CANNOT_UPDATE_SELF.</summary>
+    public string? TokenUserId { get; set; }
+    /// <summary>Whether deactivating or demoting the last active admin is refused per id (code FAILED), as monday does in its UI.</summary>
+    public bool ProtectLastAdmin { get; set; } = true;
 
     // Faults.
     /// <summary>SCIM and GraphQL requests allowed per sliding minute (one shared window); 0 or less means unlimited.</summary>

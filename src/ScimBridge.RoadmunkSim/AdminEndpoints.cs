@@ -139,6 +139,7 @@ public static class AdminEndpoints
             case "maxlimit": state.MaxLimit = value!.GetValue<int>(); break;
             case "reportheaders": state.ReportHeaders = Enum.Parse<ReportHeaders>(value!.GetValue<string>(), ignoreCase: true); break;
             case "invitereturns": state.InviteReturns = Enum.Parse<InviteReturns>(value!.GetValue<string>(), ignoreCase: true); break;
+            case "invitereactivates": state.InviteReactivates = value!.GetValue<bool>(); break;
             default: throw new ArgumentException($"Unknown fault '{name}'.");
         }
     }

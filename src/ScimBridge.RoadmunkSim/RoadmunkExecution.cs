@@ -120,6 +120,12 @@ internal sealed class RoadmunkExecution(RoadmunkSimState state, JsonObject? vari
         {
             throw BadInput(field, $"'{email}' is not an email address.");
         }
+        if (state.FindByEmail(email) is { Active: false, IsInvited: false } deactivated && state.InviteReactivates)
+        {
+            deactivated.Active = true;
+            deactivated.AccountRole = role;
+            return selection is null ? true : User(deactivated, selection);
+        }
         if (state.FindByEmail(email) is { } existing)
         {
             throw new GraphQlException(existing.IsInvited ? "User has already been invited." : "A user with this email already exists.",

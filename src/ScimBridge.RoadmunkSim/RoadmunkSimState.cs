@@ -55,6 +55,11 @@ public sealed class RoadmunkSimState(string apiToken, TimeProvider time, int ran
     public int MaxLimit { get; set; } = DefaultMaxLimit;
     public ReportHeaders ReportHeaders { get; set; }
     public InviteReturns InviteReturns { get; set; }
+    /// <summary>
+    /// Roadmunk documents no reactivation: true (the default) lets <c>inviteUser</c> reactivate a deactivated user with the
+    /// asked role; false refuses it as any existing user ("A user with this email already exists.").
+    /// </summary>
+    public bool InviteReactivates { get; set; } = true;
     public int RateLimitPerMinute { get; set; }
     public double FailureRate { get; set; }
     public bool DropConnections { get; set; }

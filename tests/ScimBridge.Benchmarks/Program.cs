@@ -24,7 +24,10 @@
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- mirror [--provider sqlite|postgres|both] [--seats 100000]
 //
 // Licence reclamation: evaluating every rule over 100,000 mirrored seats, cold and warm (ReclaimEvaluateBenchmark.cs):
-//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 100000]
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000]
+//
+// Licence reclamation of 10,000 monday.com seats within the simulator's rate limit, cold and warm (ReclaimBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -52,9 +55,14 @@ if (args is ["mirror", ..])
     return await MirrorBenchmark.MainAsync(args[1..]);
 }
 
-if (args is ["reclaim", ..])
+if (args is ["reclaim-evaluate", ..])
 {
     return await ReclaimEvaluateBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["reclaim", ..])
+{
+    return await ReclaimBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["manyvalues" or "bigpages", ..])

@@ -10,7 +10,7 @@ namespace ScimBridge.Benchmarks;
 
 // Licence reclamation: evaluating the rules over a large mirror (the bridge as a child process):
 //
-//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]
 //
 // 1. A server creates the schema; --seats monday.com and Roadmunk seats are written straight into MirrorSeats (one
 //    INSERT … SELECT), then four rules (one with a user-group exclusion, one downgrade, one Roadmunk) and a few VIPs over the API.
@@ -43,7 +43,7 @@ internal static class ReclaimEvaluateBenchmark
                     dll = args[++i];
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: reclaim [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]");
+                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]");
                     return 2;
             }
         }

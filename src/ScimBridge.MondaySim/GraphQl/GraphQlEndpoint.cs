@@ -287,7 +287,7 @@ public static class GraphQlEndpoint
         }
 
         private JsonObject SetActive(GqlField field, bool active, string resultName) =>
-            Mutate(field, [], resultName, user => user.Active = active);
+            Mutate(field, [], resultName, user => user.Active = active, removesAdmin: !active);
 
         private JsonObject UpdateRole(GqlField field)
         {
@@ -301,11 +301,11 @@ public static class GraphQlEndpoint
                 "ADMIN" => "admin",
                 _ => throw Invalid($"Argument 'new_role' on Field 'update_users_role' has an invalid value ({role})."),
             };
-            return Mutate(field, ["new_role"], "updated_users", user => user.UserType = userType);
+            return Mutate(field, ["new_role"], "updated_users", user => user.UserType = userType, removesAdmin: userType != "admin");
         }
 
         /// <summary>Validates everything first, then applies <paramref name="change"/> to each known id (partial success).</summary>
-        private JsonObject Mutate(GqlField field, HashSet<string> extraArguments, string resultName, Action<SimUser> change)
+        private JsonObject Mutate(GqlField field, HashSet<string> extraArguments, string resultName, Action<SimUser> change, bool removesAdmin)
         {
             CheckArguments(field, [.. extraArguments, "user_ids"], []);
             var selection = RequireSelection(field);
@@ -317,15 +317,29 @@ public static class GraphQlEndpoint
             }
             var changed = new List<SimUser>();
             var errors = new List<(string Message, string Code, string UserId)>();
+            // Admins that stay active admins after this call: the last one is kept.
+            var admins = state.Users.Values.Count(u => u.Active && !u.IsDeleted && u.UserType == "admin");
             foreach (var id in ids.Distinct(StringComparer.Ordinal))
             {
-                if (state.Users.TryGetValue(id, out var user))
+                if (!state.Users.TryGetValue(id, out var user) || user.IsDeleted)
                 {
-                    changed.Add(user);
+                    errors.Add(($"User {id} not found", "USER_NOT_FOUND", id));
+                }
+                else if (id == state.TokenUserId)
+                {
+                    errors.Add(("You cannot update your own user", "CANNOT_UPDATE_SELF", id));
+                }
+                else if (removesAdmin && state.ProtectLastAdmin && user.Active && user.UserType == "admin" && admins <= 1)
+                {
+                    errors.Add(("Cannot deactivate or change the role of the account's last admin", "FAILED", id));
                 }
                 else
                 {
-                    errors.Add(($"User {id} not found", "USER_NOT_FOUND", id));
+                    if (removesAdmin && user.Active && user.UserType == "admin")
+                    {
+                        admins--;
+                    }
+                    changed.Add(user);
                 }
             }
             // Project before changing so an unknown field in the selection changes nothing.
@@ -337,6 +351,7 @@ public static class GraphQlEndpoint
                     : throw Undefined(x, "UserError"))),
                 _ => throw Undefined(f, field.Name + "Result"),
             });
+            state.Mutations.Add(new RecordedMutation(field.Name, ids));
             foreach (var user in changed)
             {
                 change(user);

@@ -251,6 +251,8 @@ public static class LogActions
     public const string StagedDelete = "StagedDelete";
     public const string GroupMembership = "GroupMembership";
     public const string Reclaim = "Reclaim";
+    /// <summary>A reclaim put back by an admin (the previous seat type restored, or reactivated).</summary>
+    public const string ReclaimUndo = "ReclaimUndo";
     /// <summary>The subscription mirror: a seat seen for the first time, changed in the app, gone from it, and a run as a whole.</summary>
     public const string SeatAdded = "SeatAdded";
     public const string SeatChanged = "SeatChanged";
@@ -259,7 +261,7 @@ public static class LogActions
     public const string Other = "Other";
 
     public static readonly IReadOnlyList<string> All =
-        [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, SeatAdded, SeatChanged, SeatGone, MirrorRun, Other];
+        [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, ReclaimUndo, SeatAdded, SeatChanged, SeatGone, MirrorRun, Other];
 }
 
 public static class LogStatuses

@@ -25,8 +25,9 @@ public sealed class MondayPusher(
         var pushed = PushedUser.Parse(snapshot.State.Pushed);
         trace.TargetName = pushed?.UserName;
 
+        var reclaimCleared = false;
         PushOutcome Outcome(PushStatus status, string? error = null, DateTimeOffset? deleteAt = null, string? code = null) =>
-            new(status, mondayId, pushed?.ToJson(), error, calls, deleteAt) { Trace = trace, Code = code };
+            new(status, mondayId, pushed?.ToJson(), error, calls, deleteAt) { Trace = trace, Code = code, ReclaimCleared = reclaimCleared };
         PushOutcome Taken(LinkConflict conflict, string id) =>
             Conflicted(trace, conflict, "user", id, Outcome(PushStatus.Failed, conflict.Error("user", id), code: LogCodes.EntryConflict));
 
@@ -52,6 +53,7 @@ public sealed class MondayPusher(
         else
         {
             trace.Step(PushTrace.Scoping, LogStatuses.Success, mapper.HasScopeFilter ? "Inside Monday:Mapping:ScopeFilter." : "In scope (no scope filter).");
+            (desired, reclaimCleared) = ApplyReclaim(snapshot.State, mapped, desired, trace);
         }
         trace.Step(PushTrace.Mapping, mapped.Warnings.Count == 0 ? LogStatuses.Success : LogStatuses.Warning,
             mapped.Warnings.Count == 0 ? $"Mapped to monday.com userType '{desired.UserType}'." : string.Join(" ", mapped.Warnings));
@@ -204,6 +206,30 @@ public sealed class MondayPusher(
                 : (DateTimeOffset?)null;
             return Outcome(PushStatus.Pushed, deleteAt: deleteAt);
         }
+    }
+
+    /// <summary>
+    /// Licence reclamation's precedence: a seat it downgraded or deactivated stays so while the IdP's mapped value of
+    /// that attribute is what it was then (<c>ReclaimedBasis</c>), so an unrelated update does not undo the reclaim.
+    /// When the IdP's value changes (a new userType, a re-assignment), the override ends and the IdP's value is pushed.
+    /// </summary>
+    private static (PushedUser Desired, bool Cleared) ApplyReclaim(PushStateRecord state, MappedUser mapped, PushedUser desired, PushTrace trace)
+    {
+        if (state.ReclaimedAttribute is not { } attribute)
+        {
+            return (desired, false);
+        }
+        var active = attribute == "active";
+        var now = active ? (mapped.Active ? "true" : "false") : mapped.UserType;
+        if (!string.Equals(now, state.ReclaimedBasis, StringComparison.Ordinal))
+        {
+            trace.Step(PushTrace.Mapping, LogStatuses.Success,
+                $"The IdP's {attribute} changed ({state.ReclaimedBasis} → {now}) since licence reclamation set it to {state.ReclaimedValue}: the reclaim ends and the IdP's value is pushed.");
+            return (desired, true);
+        }
+        trace.Step(PushTrace.Mapping, LogStatuses.Success,
+            $"Licence reclamation set {attribute} to {state.ReclaimedValue} (candidate {state.ReclaimCandidateId}); kept while the IdP's value stays {state.ReclaimedBasis}.");
+        return (active ? desired with { Active = false } : desired with { UserType = state.ReclaimedValue ?? desired.UserType }, false);
     }
 
     public async Task<PushOutcome> PushGroupAsync(MondayScimClient client, PushSnapshot snapshot, CancellationToken cancellationToken, bool dryRun = false)

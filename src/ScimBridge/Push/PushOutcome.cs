@@ -39,4 +39,7 @@ public sealed record PushOutcome(
 
     /// <summary>The local object (same type) holding the monday.com object this one matched by name (an EntryConflict).</summary>
     public string? ConflictWith { get; init; }
+
+    /// <summary>The IdP's mapped value changed since licence reclamation overrode it: the override ends with this push.</summary>
+    public bool ReclaimCleared { get; init; }
 }

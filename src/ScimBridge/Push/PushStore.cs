@@ -205,6 +205,8 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
             var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
             var held = outcome.Status == PushStatus.Held;
+            // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
+            var reclaimCleared = outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed;
             var heldAt = held ? now : (DateTimeOffset?)null;
             var holdReason = held ? outcome.Error : null;
             // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
@@ -230,7 +232,11 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
                 .SetProperty(p => p.InitiatorType, nextInitiatorType)
                 .SetProperty(p => p.Initiator, nextInitiator)
-                .SetProperty(p => p.ConflictWith, outcome.ConflictWith), cancellationToken);
+                .SetProperty(p => p.ConflictWith, outcome.ConflictWith)
+                .SetProperty(p => p.ReclaimedAttribute, p => reclaimCleared ? null : p.ReclaimedAttribute)
+                .SetProperty(p => p.ReclaimedBasis, p => reclaimCleared ? null : p.ReclaimedBasis)
+                .SetProperty(p => p.ReclaimedValue, p => reclaimCleared ? null : p.ReclaimedValue)
+                .SetProperty(p => p.ReclaimCandidateId, p => reclaimCleared ? null : p.ReclaimCandidateId), cancellationToken);
             if (updated == 0)
             {
                 // The lease was lost (another instance took the resource over): its push records the outcome.

@@ -15,6 +15,10 @@ public static class ReclamationFeature
         services.AddSingleton<ReclaimSignal>();
         services.AddSingleton<ReclaimWorkflow>();
         services.AddSingleton<ReclaimRevoker>();
+        services.AddSingleton<Apps.MondayGraphQlReclaim>();
+        services.AddSingleton<Apps.MondayScimReclaim>();
+        services.AddSingleton<Apps.RoadmunkReclaim>();
+        services.AddHostedService<RevokerWorker>();
         services.AddSingleton<WorkLeases>();
         services.AddSingleton<ReclaimEvaluator>();
         services.AddSingleton<ReclaimSavings>();

@@ -16,6 +16,9 @@ public sealed record RoadmunkUser(
 
 public sealed record RoadmunkUsersPage(IReadOnlyList<RoadmunkUser> Page, bool HasMore);
 
+/// <summary>What one operation answered: its data, or the GraphQL error's message and code; how many attempts it took.</summary>
+public sealed record RoadmunkAnswer(int Status, JsonObject? Data, string? Error, string? Code, int Attempts, double DurationMs);
+
 /// <summary>
 /// Roadmunk's public GraphQL API. 429 and 5xx answers, timeouts and dropped connections are retried (honouring
 /// <c>Retry-After</c> up to <see cref="RoadmunkOptions.MaxRetryAfterSeconds"/>); what is left is thrown as a
@@ -25,6 +28,10 @@ public sealed partial class RoadmunkClient
 {
     private const string UsersQuery =
         "query Users($limit: Int!, $offset: Int!) { users(limit: $limit, offset: $offset) "
+        + "{ page { id displayName firstName lastName email accountRole lastLogin isInvited } hasMore } }";
+
+    private const string SearchQuery =
+        "query Search($search: String!, $limit: Int!, $offset: Int!) { users(limit: $limit, offset: $offset, searchString: $search) "
         + "{ page { id displayName firstName lastName email accountRole lastLogin isInvited } hasMore } }";
 
     private static readonly HashSet<HttpStatusCode> Transient =
@@ -67,18 +74,62 @@ public sealed partial class RoadmunkClient
         return new RoadmunkUsersPage([.. page.Select(ToUser)], users["hasMore"] is JsonValue more && more.TryGetValue(out bool hasMore) && hasMore);
     }
 
+    /// <summary>The users whose name or email contains <paramref name="email"/>, for a fresh look at one seat.</summary>
+    public async Task<IReadOnlyList<RoadmunkUser>> SearchAsync(string email, CancellationToken cancellationToken)
+    {
+        var data = await QueryAsync(SearchQuery, new JsonObject { ["search"] = email, ["limit"] = 20, ["offset"] = 0 }, cancellationToken);
+        return data["users"]?["page"] is JsonArray page ? [.. page.Select(ToUser)] : throw BadResponse("the users query answered without users.page");
+    }
+
+    /// <summary><c>deactivateUser</c>; a refusal (not found, a role that cannot be deactivated) is in the answer, not thrown.</summary>
+    public Task<RoadmunkAnswer> DeactivateAsync(string id, string? email, CancellationToken cancellationToken)
+    {
+        var input = new JsonObject { ["id"] = id };
+        if (email is not null)
+        {
+            input["email"] = email;
+        }
+        return SendAsync("mutation Deactivate($input: DeactivateUserInput!) { deactivateUser(deactivateUserInput: $input) }",
+            new JsonObject { ["input"] = input }, cancellationToken);
+    }
+
+    /// <summary><c>inviteUser</c> with the role; a refusal (the email exists) is in the answer, not thrown.</summary>
+    public Task<RoadmunkAnswer> InviteAsync(string email, string accountRole, CancellationToken cancellationToken) =>
+        SendAsync("mutation Invite($email: String!, $role: AccountRole!) { inviteUser(email: $email, accountRole: $role) { id } }",
+            new JsonObject { ["email"] = email, ["role"] = accountRole }, cancellationToken);
+
     private async Task<JsonObject> QueryAsync(string query, JsonObject variables, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync(query, variables, cancellationToken);
+        if (answer.Error is not null)
+        {
+            throw new MirrorSourceException("Rejected", $"Roadmunk refused the query (HTTP {answer.Status}: {answer.Error}{(answer.Code is { } code ? $" ({code})" : "")}).");
+        }
+        return answer.Data ?? throw BadResponse("no data");
+    }
+
+    /// <summary>
+    /// Sends one operation until it gets an answer: transport failures, credentials and malformed answers are thrown
+    /// (<see cref="MirrorSourceException"/>); a GraphQL error is returned, with its message and code.
+    /// </summary>
+    public async Task<RoadmunkAnswer> SendAsync(string query, JsonObject variables, CancellationToken cancellationToken)
     {
         if (!Configured)
         {
             throw new MirrorSourceException("NotConfigured", "Roadmunk:ApiToken is not set.");
         }
         var body = new JsonObject { ["query"] = query, ["variables"] = variables }.ToJsonString();
+        var started = _time.GetTimestamp();
+        var attempts = 0;
         HttpResponseMessage response;
         try
         {
             response = await _pipeline.ExecuteAsync(
-                async ct => await SendOnceAsync(body, ct), cancellationToken);
+                async ct =>
+                {
+                    attempts++;
+                    return await SendOnceAsync(body, ct);
+                }, cancellationToken);
         }
         catch (Exception e) when (IsTransport(e, cancellationToken))
         {
@@ -99,17 +150,19 @@ public sealed partial class RoadmunkClient
                 throw new MirrorSourceException("Unavailable",
                     $"Roadmunk answered HTTP {(int)response.StatusCode} after {_options.MaxRetries + 1} attempts{Describe(error)}.");
             }
+            var status = (int)response.StatusCode;
+            var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
             if (error is not null)
             {
-                throw new MirrorSourceException("Rejected", $"Roadmunk refused the query (HTTP {(int)response.StatusCode}{Describe(error)}).");
+                return new RoadmunkAnswer(status, null, (string?)error["message"] ?? "(no message)", (string?)error["extensions"]?["code"], attempts, elapsed);
             }
             if (!response.IsSuccessStatusCode)
             {
-                throw BadResponse((int)response.StatusCode == 404
+                throw BadResponse(status == 404
                     ? $"HTTP 404 from {Endpoint} (Roadmunk:BaseUrl is the gateway without /public/graphql)"
-                    : $"HTTP {(int)response.StatusCode}: {Excerpt(text)}");
+                    : $"HTTP {status}: {Excerpt(text)}");
             }
-            return json?["data"] as JsonObject ?? throw BadResponse($"no data in {Excerpt(text)}");
+            return new RoadmunkAnswer(status, json?["data"] as JsonObject ?? throw BadResponse($"no data in {Excerpt(text)}"), null, null, attempts, elapsed);
         }
     }
 
