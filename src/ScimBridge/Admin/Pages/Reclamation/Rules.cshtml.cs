@@ -5,9 +5,18 @@ using ScimBridge.Reclamation;
 namespace ScimBridge.Admin.Pages.Reclamation;
 
 /// <summary>The reclamation rules, with "New rule" and "Evaluate now".</summary>
-public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator) : PageModel
+public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator, ReclaimVips vips) : PageModel
 {
     public IReadOnlyList<ReclaimRuleView> Rules { get; private set; } = [];
+    public IReadOnlyList<ReclaimVipView> Vips { get; private set; } = [];
+
+    [BindProperty]
+    public string? VipMatch { get; set; }
+
+    [BindProperty]
+    public string? VipNote { get; set; }
+
+    public string? VipError { get; private set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Done { get; set; }
@@ -15,7 +24,45 @@ public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator) :
     public EvaluationResult? Evaluation { get; private set; }
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Rules = await rules.ListAsync(false, cancellationToken);
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Rules = await rules.ListAsync(false, cancellationToken);
+        Vips = await vips.ListAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAddVipAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var added = await vips.AddAsync(new AddVipRequest(VipMatch, VipNote), User.Identity?.Name ?? "admin", cancellationToken);
+            return RedirectToPage(new { done = $"{added.Match} is on the VIP list: no rule takes their seats." });
+        }
+        catch (AdminException e)
+        {
+            VipError = e.Detail ?? e.Title;
+            Response.StatusCode = e.Status;
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostRemoveVipAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await vips.DeleteAsync(id, cancellationToken);
+            return RedirectToPage(new { done = "Removed from the VIP list." });
+        }
+        catch (AdminException e)
+        {
+            VipError = e.Detail ?? e.Title;
+            Response.StatusCode = e.Status;
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+    }
 
     public async Task<IActionResult> OnPostEvaluateAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +76,7 @@ public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator) :
             Error = result.Message;
             Response.StatusCode = StatusCodes.Status409Conflict;
         }
-        Rules = await rules.ListAsync(false, cancellationToken);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
