@@ -4,8 +4,8 @@ using ScimBridge.Data;
 
 namespace ScimBridge.Push;
 
-/// <summary>Wakes the worker when a change was committed in this process, so a push starts at once, not at the next poll.</summary>
-public sealed class PushSignal
+/// <summary>Wakes a background worker at once when work was queued in this process, instead of at its next poll.</summary>
+public abstract class WakeSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -24,6 +24,9 @@ public sealed class PushSignal
     /// <summary>True when signalled, false when the timeout passed first.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }
+
+/// <summary>Wakes the push worker when a change was committed in this process, so a push starts at once.</summary>
+public sealed class PushSignal : WakeSignal;
 
 /// <summary>Pulses <see cref="PushSignal"/> after a save that committed change rows.</summary>
 public sealed class ChangeCommittedInterceptor(PushSignal signal) : SaveChangesInterceptor

@@ -187,7 +187,8 @@ public sealed partial class MondaySeatSource(
             Time(user["last_activity"]));
     }
 
-    private static string SeatType(JsonObject user)
+    /// <summary>The seat type from either user shape: <c>kind</c> (newer versions), else the is_admin / is_guest / is_view_only flags.</summary>
+    internal static string SeatType(JsonObject user)
     {
         if (Str(user["kind"]) is { } kind)
         {
@@ -237,7 +238,7 @@ public sealed partial class MondaySeatSource(
         : null;
 
     /// <summary>ISO 8601, a date alone read as midnight UTC (older versions' <c>created_at</c>).</summary>
-    private static DateTimeOffset? Time(JsonNode? node) =>
+    internal static DateTimeOffset? Time(JsonNode? node) =>
         Str(node) is { Length: > 0 } text
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time

@@ -57,7 +57,7 @@ public sealed class MondayGraphQlReclaim(
             {
                 if (Bool(user["is_deleted"]) != true && Str(user["id"]) is { } accountId)
                 {
-                    seats[accountId] = new SeatNow(accountId, Time(user["last_activity"]), SeatType(user), Active(user));
+                    seats[accountId] = new SeatNow(accountId, MondaySeatSource.Time(user["last_activity"]), MondaySeatSource.SeatType(user), Active(user));
                 }
             }
             return new SeatCheck(seats, null);
@@ -231,24 +231,6 @@ public sealed class MondayGraphQlReclaim(
         return Str(body["error_code"]) is { } code ? [new MondayGraphQlError(Str(body["error_message"]) ?? code, code, null)] : [];
     }
 
-    private static string SeatType(JsonObject user)
-    {
-        if (Str(user["kind"]) is { } kind)
-        {
-            return kind.ToUpperInvariant() switch
-            {
-                "ADMIN" => SeatTypes.Admin,
-                "GUEST" => SeatTypes.Guest,
-                "VIEW_ONLY" or "VIEWER" => SeatTypes.Viewer,
-                _ => SeatTypes.Member,
-            };
-        }
-        return Bool(user["is_admin"]) == true ? SeatTypes.Admin
-            : Bool(user["is_guest"]) == true ? SeatTypes.Guest
-            : Bool(user["is_view_only"]) == true ? SeatTypes.Viewer
-            : SeatTypes.Member;
-    }
-
     private static bool? Active(JsonObject user) =>
         Str(user["status"]) is { } status ? !string.Equals(status, "INACTIVE", StringComparison.OrdinalIgnoreCase) : Bool(user["enabled"]);
 
@@ -257,10 +239,4 @@ public sealed class MondayGraphQlReclaim(
         : null;
 
     private static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue(out bool b) ? b : null;
-
-    private static DateTimeOffset? Time(JsonNode? node) =>
-        Str(node) is { Length: > 0 } text
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : null;
 }
