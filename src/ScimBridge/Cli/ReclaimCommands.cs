@@ -43,7 +43,7 @@ public static class ReclaimCommands
         foreach (var r in result.Rules)
         {
             var states = r.CreatedByState.Count == 0 ? "" : $" ({string.Join(", ", r.CreatedByState.Select(s => $"{s.Value} {CandidateStates.DisplayName(s.Key)}"))})";
-            Console.WriteLine($"Rule {r.RuleId} '{r.Name}' v{r.RuleVersion}: {r.Matched} matched, {r.Created} new candidates{states}; skipped {r.SkippedOpenCandidate} already candidates, "
+            Console.WriteLine($"Rule {r.RuleId} '{r.Name}' v{r.RuleVersion}: {r.Matched} matched, {r.Created} new candidates{states}; skipped {r.SkippedOpenCandidate} already a candidate, "
                 + $"{r.SkippedCooldown} in cool-down, {r.SkippedExcluded} excluded, {r.SkippedTakenByEarlierRule} taken by an earlier rule"
                 + (r.Queued > 0 ? $"; {r.Queued} queued to {r.Action}." : "."));
         }
@@ -69,7 +69,7 @@ public static class ReclaimCommands
             await Console.Error.WriteLineAsync(ex.Detail ?? ex.Title);
             return 1;
         }
-        Console.WriteLine($"Rule {id} '{result.Rule.Name}' ({result.Rule.Action}) would take {result.Seats} seats now; skipped {result.SkippedOpenCandidate} already candidates, "
+        Console.WriteLine($"Rule {id} '{result.Rule.Name}' ({result.Rule.Action}) would take {result.Seats} seats now; skipped {result.SkippedOpenCandidate} already a candidate, "
             + $"{result.SkippedCooldown} in cool-down, {result.SkippedExcluded} excluded.");
         Console.WriteLine($"{"APP",-10} {"SEAT TYPE",-14} {"SEATS",7} {"MONTHLY",12} {"YEARLY",12}");
         foreach (var t in result.BySeatType)

@@ -22,9 +22,14 @@ public sealed class MirrorOptions
 
     public MirrorAppOptions For(string app) => Apps.TryGetValue(app, out var options) ? options : new MirrorAppOptions();
 
-    /// <summary>The configured monthly cost of one seat of this type, or null when none is configured.</summary>
+    /// <summary>
+    /// The configured monthly cost of one seat of this type, or null when none is configured; a monday.com viewer is free
+    /// unless configured otherwise (viewers take no paid seat in monday's pricing).
+    /// </summary>
     public decimal? MonthlyCost(string app, string seatType) =>
-        For(app).SeatCosts.TryGetValue(seatType, out var cost) ? cost : null;
+        For(app).SeatCosts.TryGetValue(seatType, out var cost) ? cost
+        : app == MirrorApps.Monday && seatType == SeatTypes.Viewer ? 0m
+        : null;
 
     public CronExpression? Cron() => string.IsNullOrWhiteSpace(Schedule) ? null : CronExpression.Parse(Schedule, CronFormat.Standard);
 

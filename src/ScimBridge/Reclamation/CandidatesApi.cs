@@ -114,7 +114,7 @@ public static class CandidatesApi
         }
         catch (JsonException ex)
         {
-            throw AdminException.Invalid("body", $"The body is not valid JSON ({ex.Message}); send {{\"ids\": [1, 2]}} or {{\"waveId\": \"…\"}}.");
+            throw AdminException.Invalid("body", $"The body is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}); send {{\"ids\": [1, 2]}} or {{\"waveId\": \"…\"}}.");
         }
         using (document)
         {

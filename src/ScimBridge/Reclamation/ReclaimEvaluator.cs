@@ -89,9 +89,13 @@ public sealed class ReclaimEvaluator(PushStore store, WorkLeases leases, Reclaim
     /// <summary>What the saved rule would take now; 404 for an unknown rule.</summary>
     public async Task<DryRunResult> DryRunAsync(long ruleId, CancellationToken cancellationToken)
     {
-        var definition = await store.ReadAsync(db => db.ReclaimRules.AsNoTracking().Where(r => r.Id == ruleId).Select(r => r.Definition)
+        var rule = await store.ReadAsync(db => db.ReclaimRules.AsNoTracking().Where(r => r.Id == ruleId).Select(r => new { r.Definition, r.DeletedAt })
             .FirstOrDefaultAsync(cancellationToken), cancellationToken) ?? throw AdminException.NotFound($"There is no reclamation rule {ruleId}.");
-        return await DryRunAsync(ReclaimWorkflow.ParseRule(definition), ruleId, cancellationToken);
+        if (rule.DeletedAt is { } deleted)
+        {
+            throw new AdminException(StatusCodes.Status409Conflict, "Rule deleted", $"Rule {ruleId} was deleted on {deleted:yyyy-MM-dd}; its history stays readable, but it takes no seats.");
+        }
+        return await DryRunAsync(ReclaimWorkflow.ParseRule(rule.Definition), ruleId, cancellationToken);
     }
 
     /// <summary>What <paramref name="rule"/> (saved or not; the caller validated it) would take now. Writes nothing.</summary>

@@ -49,8 +49,29 @@ public static class ReclaimRuleValidator
                 throw AdminException.Invalid(at, $"{at}: there is no such property (check its spelling; properties are camelCase).");
             }
             field = field is "" ? "body" : field;
-            throw AdminException.Invalid(field, $"{field}: {(field == "body" ? "the body is not valid JSON" : "wrong type or malformed value")} ({Short(ex.Message)}).");
+            throw AdminException.Invalid(field, $"{field}: {Problem(ex, what)}.");
         }
+    }
+
+    /// <summary>What was wrong, in the API's terms (never .NET type names or byte offsets).</summary>
+    private static string Problem(JsonException ex, string what)
+    {
+        var message = ex.Message;
+        var converted = message.IndexOf("could not be converted to ", StringComparison.Ordinal);
+        if (converted < 0)
+        {
+            return $"not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1})";
+        }
+        var type = message[(converted + "could not be converted to ".Length)..];
+        return type switch
+        {
+            _ when type.StartsWith("System.Int", StringComparison.Ordinal) || type.StartsWith("System.Nullable`1[System.Int", StringComparison.Ordinal) => "must be a whole number",
+            _ when type.StartsWith("System.Boolean", StringComparison.Ordinal) => "must be true or false",
+            _ when type.StartsWith("System.String", StringComparison.Ordinal) => "must be a string",
+            _ when type.StartsWith("System.Collections", StringComparison.Ordinal) => "must be a list (a JSON array)",
+            _ when ex.Path is null or "$" => $"the body must be a JSON object: the {what}",
+            _ => "must be a JSON object",
+        };
     }
 
     /// <summary>"$.notify.webhookUrl" → "notify.webhookUrl"; "$.apps[1]" → "apps[1]".</summary>
@@ -72,12 +93,6 @@ public static class ReclaimRuleValidator
         start += marker.Length;
         var end = message.IndexOf('\'', start);
         return end > start ? message[start..end] : null;
-    }
-
-    private static string Short(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
     }
 
     /// <summary>

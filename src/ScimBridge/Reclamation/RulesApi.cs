@@ -44,6 +44,7 @@ public static class RulesApi
         group.MapGet("/vips", Vips).WithName("ListReclaimVips").WithSummary("The VIP list: people never reclaimed from, by any rule in any app.");
         group.MapPost("/vips", AddVip).WithName("AddReclaimVip")
             .WithSummary("Add a VIP by email or userName; it must match an inbound user or a mirrored seat (400), once (409).")
+            .Accepts<AddVipRequest>("application/json")
             .Produces<ReclaimVipView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/vips/{id}", DeleteVip).WithName("DeleteReclaimVip").WithSummary("Remove a VIP entry.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
@@ -60,8 +61,12 @@ public static class RulesApi
         return TypedResults.Created($"/admin/api/reclamation/rules/{created.Id}", created);
     }
 
-    private static async Task<Ok<ReclaimRuleView>> Get(string id, ReclaimRules rules, CancellationToken ct) =>
-        TypedResults.Ok(await rules.GetAsync(RuleId(id), ct));
+    private static async Task<Ok<ReclaimRuleView>> Get(string id, HttpContext context, ReclaimRules rules, CancellationToken ct)
+    {
+        var rule = await rules.GetAsync(RuleId(id), ct);
+        context.Response.Headers.ETag = $"\"{rule.Version}\"";
+        return TypedResults.Ok(rule);
+    }
 
     private static async Task<Ok<ReclaimRuleView>> Replace(string id, HttpContext context, ReclaimRules rules, CancellationToken ct)
     {

@@ -139,14 +139,14 @@ public sealed class SavingsTests
 
         // monday.com. Assigned (live, status active): s1 s2 s3 s4 s5 s6 s9 = 7 (s7 inactive, s8 gone, s10 pending are not).
         // Active (last activity on or after now − 30 days): s1 (5 d), s6 (1 d), s9 (exactly 30 d) = 3; unused 4; 4 ÷ 7 = 57.14 % → 57.1.
-        // Spend: members s1 s2 s3 s5 = 4 × 10 + admin s4 20 = 60; guest s6 and viewer s9 have no cost (2 unpriced).
+        // Spend: members s1 s2 s3 s5 = 4 × 10 + admin s4 20 = 60; guest s6 has no cost (1 unpriced); viewer s9 is free by default.
         // Seats bought: the plan's 10 (no setting); 7 ≤ 10 so no true-up.
         // Potential: Ready s2 10 + Awaiting User s3 10 + Awaiting Approval s4 20 + Awaiting Revocation s5 10 = 50 (the USD
         // candidate and Attention Required are left out); yearly 600.
         // Realised: reclaimed 20 days ago, 10/month: 10 × 12 × 20 ÷ 365 = 2400/365; reclaimed 1 Nov 2025, 20/month, counted
         // from 1 Jan (60 days): 20 × 12 × 60 ÷ 365 = 14400/365; total 16800/365 = 46.027… → 46.03 (undone and unpriced ones left out).
         // Run rate: only the one reclaimed this year: 10 × 12 = 120.
-        AssertFigures(monday, bought: 10, assigned: 7, active: 3, unused: 4, percent: 57.1m, spend: 60, unpriced: 2, potential: 50, yearly: 600,
+        AssertFigures(monday, bought: 10, assigned: 7, active: 3, unused: 4, percent: 57.1m, spend: 60, unpriced: 1, potential: 50, yearly: 600,
             realised: 46.03m, runRate: 120, trueUp: 0);
         // Days since last activity: s1 5 and s6 1 → 0–30; s2 45 and s9 30 → 30–60; s3 75 → 60–90; s4 100 → 90+; s5 never.
         AssertBuckets(monday, 2, 2, 1, 1, 1);
@@ -176,7 +176,7 @@ public sealed class SavingsTests
         AssertBuckets(roadmunk, 1, 0, 1, 0, 1); // r1 10 d; r3 60 d; r2 never
 
         // Total: 12 bought, 10 assigned, 4 active, 6 unused = 60.0 %; spend 120; potential 80 (960 a year); realised 46.03; true-up 1.
-        AssertFigures(total, bought: 12, assigned: 10, active: 4, unused: 6, percent: 60.0m, spend: 120, unpriced: 3, potential: 80, yearly: 960,
+        AssertFigures(total, bought: 12, assigned: 10, active: 4, unused: 6, percent: 60.0m, spend: 120, unpriced: 2, potential: 80, yearly: 960,
             realised: 46.03m, runRate: 120, trueUp: 1);
 
         var only = await (await admin.GetAsync("/admin/api/reclamation/savings?app=ROADMUNK")).JsonAsync(HttpStatusCode.OK);

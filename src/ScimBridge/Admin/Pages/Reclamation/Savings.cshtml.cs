@@ -25,7 +25,16 @@ public sealed class SavingsModel(ReclaimSavings savings) : PageModel
             Response.StatusCode = ex.Status;
         }
         Report = await savings.ComputeAsync(null, cancellationToken);
-        History = await savings.HistoryAsync(Days, null, cancellationToken);
+        History = Live(await savings.HistoryAsync(Days, null, cancellationToken), Report);
+    }
+
+    /// <summary>The snapshots with today's replaced by the figures just computed, so the chart ends where the cards are.</summary>
+    private static SavingsHistory Live(SavingsHistory history, SavingsReport report)
+    {
+        var today = ReclaimSavings.Day(report.At);
+        var now = report.Apps.Select(a => new SavingsSnapshotView(today, a.App, a.SeatsBought, a.Assigned, a.Active, a.Unused, a.MonthlySpend,
+            a.PotentialMonthly, a.RealisedThisYear, a.Currency, report.At));
+        return history with { Items = [.. history.Items.Where(i => i.Day != today), .. now] };
     }
 
     public static string Percent(decimal? value) => value is { } v ? $"{v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} %" : "—";
