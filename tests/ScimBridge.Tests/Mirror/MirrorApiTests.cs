@@ -63,7 +63,8 @@ public sealed class MirrorApiTests
         Assert.Equal(alice, m1["userId"]!.GetValue<string>());
         Assert.Equal("alice@example.com", m1["userName"]!.GetValue<string>());
         Assert.Equal(12m, m1["monthlyCost"]!.GetValue<decimal>());
-        Assert.Null(all["items"]!.AsArray().Single(i => i!["accountId"]!.GetValue<string>() == "m5")!["monthlyCost"]);
+        // m5 is a viewer: free in monday.com's pricing unless a cost is configured.
+        Assert.Equal(0m, all["items"]!.AsArray().Single(i => i!["accountId"]!.GetValue<string>() == "m5")!["monthlyCost"]!.GetValue<decimal>());
 
         Assert.Equal(["m1", "m2", "m3", "m4", "m5", "m6"], Accounts(await SeatsAsync(admin, "app=MONDAY")).Order());
         Assert.Equal(["m3"], Accounts(await SeatsAsync(admin, "app=monday&seatType=admin")));
