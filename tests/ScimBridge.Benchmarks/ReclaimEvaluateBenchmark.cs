@@ -10,7 +10,7 @@ namespace ScimBridge.Benchmarks;
 
 // Licence reclamation: evaluating the rules over a large mirror (the bridge as a child process):
 //
-//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]...
 //
 // 1. A server creates the schema; --seats monday.com and Roadmunk seats are written straight into MirrorSeats (one
 //    INSERT … SELECT), then four rules (one with a user-group exclusion, one downgrade, one Roadmunk) and a few VIPs over the API.
@@ -18,7 +18,9 @@ namespace ScimBridge.Benchmarks;
 //    become candidates, each with its first transition.
 // 3. Warm, nothing new: the same process evaluates again (every seat found is already a candidate).
 // 4. Warm, all new: the candidates are deleted (SQL) and the same process evaluates again, creating them all once more.
-// Target: each evaluation under 10 s.
+// Target: each evaluation under 10 s. Under the table: the server's own account of each evaluation (where the time went,
+// the longest single write transaction), from its log.
+// Compare builds in one invocation: --server-dll PATH (repeatable; e.g. a copy of an older build's output).
 internal static class ReclaimEvaluateBenchmark
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -28,7 +30,7 @@ internal static class ReclaimEvaluateBenchmark
     {
         var providers = new List<string> { "sqlite" };
         var seats = 100_000;
-        string? dll = null;
+        var dlls = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,10 +42,10 @@ internal static class ReclaimEvaluateBenchmark
                     seats = int.Parse(args[++i], Invariant);
                     break;
                 case "--server-dll" when i + 1 < args.Length:
-                    dll = args[++i];
+                    dlls.Add(args[++i]);
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]");
+                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]...");
                     return 2;
             }
         }
@@ -53,27 +55,45 @@ internal static class ReclaimEvaluateBenchmark
             await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set: run 'scripts/postgres.sh start' and 'eval \"$(scripts/postgres.sh env)\"'.");
             return 2;
         }
-        dll ??= Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        if (dlls.Count == 0)
+        {
+            dlls.Add(Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll"));
+        }
 
         Console.WriteLine($"## Reclamation evaluation: {seats:N0} mirrored seats, 4 rules, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine();
-        Console.WriteLine("| store | cold (fresh process) | created | warm, nothing new | ratio | warm, all new | ratio | peak RSS |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var rows = new List<string>();
+        var notes = new List<string>();
         var failed = false;
         foreach (var provider in providers)
         {
-            await using var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite();
-            var (cold, created, repeat, again, rss) = await RunAsync(dll, database, seats);
-            Console.WriteLine(string.Create(Invariant,
-                $"| {provider} | {cold:0.00} s | {created:N0} | {repeat:0.00} s | {repeat / cold:0.00} | {again:0.00} s | {again / cold:0.00} | {rss:0} MiB |"));
-            failed |= cold > TargetSeconds || repeat > TargetSeconds || again > TargetSeconds;
+            foreach (var dll in dlls)
+            {
+                await using var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite();
+                var (cold, created, repeat, again, rss, log) = await RunAsync(dll, database, seats);
+                var build = dlls.Count > 1 ? $" ({Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dll)))})" : "";
+                rows.Add(string.Create(Invariant,
+                    $"| {provider}{build} | {cold:0.00} s | {created:N0} | {repeat:0.00} s | {repeat / cold:0.00} | {again:0.00} s | {again / cold:0.00} | {rss:0} MiB |"));
+                notes.AddRange(log.Select(l => $"- {provider}{build}: {l}"));
+                failed |= cold > TargetSeconds || repeat > TargetSeconds || again > TargetSeconds;
+            }
         }
+        Console.WriteLine("| store | cold (fresh process) | created | warm, nothing new | ratio | warm, all new | ratio | peak RSS |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        rows.ForEach(Console.WriteLine);
         Console.WriteLine();
+        if (notes.Count > 0)
+        {
+            Console.WriteLine("The server's log, per evaluation (cold, warm nothing new, warm all new):");
+            Console.WriteLine();
+            notes.ForEach(Console.WriteLine);
+            Console.WriteLine();
+        }
         Console.WriteLine($"Target: every evaluation under {TargetSeconds} s.");
         return failed ? 1 : 0;
     }
 
-    private static async Task<(double Cold, int Created, double Repeat, double Again, double? Rss)> RunAsync(string dll, BenchDatabase database, int seats)
+    private static async Task<(double Cold, int Created, double Repeat, double Again, double? Rss, List<string> Log)> RunAsync(string dll, BenchDatabase database, int seats)
     {
         var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal)
         {
@@ -83,6 +103,7 @@ internal static class ReclaimEvaluateBenchmark
             ["Mirror__Apps__monday__SeatCosts__viewer"] = "0",
             ["Mirror__Apps__roadmunk__SeatCosts__collaborator"] = "30",
             ["Reclamation__Enabled"] = "false",
+            ["Logging__LogLevel__ScimBridge.Reclamation.ReclaimEvaluator"] = "Information",
         };
 
         await using (var setup = await ScimServer.StartAsync(dll, environment, CancellationToken.None))
@@ -104,19 +125,45 @@ internal static class ReclaimEvaluateBenchmark
         await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
         var adminToken = await ScimServer.CreateTokenAsync(dll, environment, CancellationToken.None, "admin");
         using var client = Admin(server.BaseAddress, adminToken);
+        var log = new List<string>();
         var (cold, created) = await EvaluateAsync(client);
+        log.Add(await EvaluationLogAsync(server, log.LastOrDefault()));
         var (repeat, none) = await EvaluateAsync(client);
+        log.Add(await EvaluationLogAsync(server, log.LastOrDefault()));
         if (none != 0)
         {
             throw new InvalidOperationException($"The second evaluation created {none} candidates; expected none.");
         }
         await ExecuteAsync(database, "DELETE FROM \"ReclaimTransitions\"; DELETE FROM \"ReclaimCandidates\";");
         var (again, recreated) = await EvaluateAsync(client);
+        log.Add(await EvaluationLogAsync(server, log.LastOrDefault()));
         if (recreated != created)
         {
             throw new InvalidOperationException($"The evaluation after clearing created {recreated} candidates; the first created {created}.");
         }
-        return (cold, created, repeat, again, server.PeakRssMiB());
+        return (cold, created, repeat, again, server.PeakRssMiB(), log);
+    }
+
+    /// <summary>The message of the server's latest "Evaluated … reclamation rules" log entry (simple console format) once it is not <paramref name="previous"/>.</summary>
+    private static async Task<string> EvaluationLogAsync(ScimServer server, string? previous)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var messages = server.Tail().Split('\n')
+                .Where(l => l.Contains("reclamation rules in", StringComparison.Ordinal))
+                .Select(l => l.Trim())
+                .ToList();
+            if (messages.Count > 0 && messages[^1] != previous)
+            {
+                return messages[^1];
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                return "(this build logs no evaluation timings)";
+            }
+            await Task.Delay(100);
+        }
     }
 
     private static HttpClient Admin(Uri baseAddress, string token)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Data;
@@ -47,11 +48,12 @@ public sealed record DryRunResult(
 /// filtered in SQL; exclusions, open candidates and cool-downs are read once and checked in memory; candidates are
 /// inserted in batches, each with its first transition.
 /// </summary>
-public sealed class ReclaimEvaluator(PushStore store, WorkLeases leases, ReclaimWorkflow workflow, IOptions<MirrorOptions> mirror, TimeProvider time)
+public sealed class ReclaimEvaluator(
+    PushStore store, WorkLeases leases, ReclaimWorkflow workflow, IOptions<MirrorOptions> mirror, TimeProvider time, ILogger<ReclaimEvaluator> logger)
 {
     public const string Lease = "reclaim-evaluate";
     public const int FirstSeatsShown = 100;
-    private const int BatchSize = 1000;
+    private const int BatchSize = CandidateInserter.MaxRows;
 
     public const string NoUserNote = "No inbound user is linked to this seat; link it on Subscriptions > Drift, or reclaim it by hand.";
 
@@ -68,17 +70,25 @@ public sealed class ReclaimEvaluator(PushStore store, WorkLeases leases, Reclaim
         var done = false;
         try
         {
+            var timings = new Timings();
             var rules = await store.ReadAsync(db => db.ReclaimRules.AsNoTracking().Where(r => r.Enabled && r.DeletedAt == null).OrderBy(r => r.Id)
                 .ToListAsync(cancellationToken), cancellationToken);
             var context = await store.ReadAsync(db => SharedContext.LoadAsync(db, now, cancellationToken), cancellationToken);
+            timings.Context = time.GetElapsedTime(started);
             var taken = new HashSet<long>();
             var results = new List<RuleEvaluation>();
             foreach (var record in rules)
             {
-                results.Add(await EvaluateRuleAsync(record, context, taken, actor, now, cancellationToken));
+                results.Add(await EvaluateRuleAsync(record, context, taken, actor, now, timings, cancellationToken));
             }
             done = true;
-            return new EvaluationResult(true, null, now, time.GetElapsedTime(started).TotalSeconds, results);
+            var seconds = time.GetElapsedTime(started).TotalSeconds;
+            logger.LogInformation(
+                "Evaluated {Rules} reclamation rules in {Seconds:0.000} s: created {Created} candidates; shared reads {Context:0.000} s, matching {Matching:0.000} s, "
+                + "writing {Writing:0.000} s in {Writes} transactions (longest write transaction {LongestMs:0.0} ms), auto-reclaim {Queueing:0.000} s",
+                results.Count, seconds, results.Sum(r => r.Created), timings.Context.TotalSeconds, timings.Matching.TotalSeconds, timings.Writing.TotalSeconds,
+                timings.Writes, timings.LongestWrite.TotalMilliseconds, timings.Queueing.TotalSeconds);
+            return new EvaluationResult(true, null, now, seconds, results);
         }
         finally
         {
@@ -123,17 +133,20 @@ public sealed class ReclaimEvaluator(PushStore store, WorkLeases leases, Reclaim
         }, cancellationToken);
 
     private async Task<RuleEvaluation> EvaluateRuleAsync(
-        ReclaimRuleRecord record, SharedContext context, HashSet<long> taken, ReclaimActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+        ReclaimRuleRecord record, SharedContext context, HashSet<long> taken, ReclaimActor actor, DateTimeOffset now, Timings timings,
+        CancellationToken cancellationToken)
     {
         var rule = ReclaimWorkflow.ParseRule(record.Definition);
+        var matching = time.GetTimestamp();
         var plan = await store.ReadAsync(db => PlanAsync(db, rule, context, taken, now, cancellationToken), cancellationToken);
+        timings.Matching += time.GetElapsedTime(matching);
         var options = mirror.Value;
         var created = new Dictionary<string, int>();
         var ready = new Dictionary<string, List<long>>();
         var raced = 0;
         foreach (var batch in plan.Take.Chunk(BatchSize))
         {
-            var (saved, lost) = await InsertAsync(record, rule, batch, options, actor, now, cancellationToken);
+            var (saved, lost) = await InsertAsync(record, rule, batch, options, actor, now, timings, cancellationToken);
             raced += lost;
             foreach (var c in saved)
             {
@@ -149,69 +162,56 @@ public sealed class ReclaimEvaluator(PushStore store, WorkLeases leases, Reclaim
         var queued = 0;
         if (rule.AutoReclaim && rule.Action != ReclaimActions.Report)
         {
+            var queueing = time.GetTimestamp();
             foreach (var (_, ids) in ready.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 var results = await workflow.ReclaimAsync(ids, ReclaimActor.System($"rule {record.Id}"), cancellationToken);
                 queued += results.Count(r => r.Done);
             }
+            timings.Queueing += time.GetElapsedTime(queueing);
         }
         return new RuleEvaluation(record.Id, record.Name, record.Version, rule.Action, plan.Matched, created,
             plan.SkippedOpen + raced, plan.SkippedCooldown, plan.SkippedExcluded, plan.SkippedTaken, queued);
     }
 
     /// <summary>
-    /// Saves one batch of candidates with their first transition, in one transaction. When the open-seat index refuses
-    /// the batch (another writer made a candidate for one of the seats meanwhile), the seats are saved one by one and
-    /// those already taken are counted, never failing the evaluation.
+    /// Saves one batch of candidates with their first transition, set-based and in one transaction. A seat another writer
+    /// made a candidate for meanwhile is left out by the open-seat index and counted, never failing the evaluation.
     /// </summary>
     private async Task<(List<ReclaimCandidateRecord> Saved, int Raced)> InsertAsync(
         ReclaimRuleRecord record, ReclaimRuleDefinition rule, SeatRow[] batch, MirrorOptions options, ReclaimActor actor, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        Timings timings, CancellationToken cancellationToken)
     {
-        async Task<List<ReclaimCandidateRecord>> SaveAsync(ScimBridgeDbContext db, IEnumerable<SeatRow> seats)
+        var candidates = batch.Select(s => NewCandidate(record, rule, s, options, now)).ToList();
+        if (BeforeInsert is { } hook)
         {
-            var candidates = seats.Select(s => NewCandidate(record, rule, s, options, now)).ToList();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.ReclaimCandidates.AddRange(candidates);
-            await db.SaveChangesAsync(cancellationToken);
-            foreach (var c in candidates)
-            {
-                var state = c.State;
-                var note = c.StateReason;
-                // The first transition comes from no state; the row already holds the state, so only the transition is written.
-                c.State = null!;
-                ReclaimWorkflow.Move(db, c, state, actor, note, now);
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return candidates;
+            await hook(candidates);
         }
+        var saved = await store.WriteAsync(async db =>
+        {
+            var started = time.GetTimestamp();
+            var result = await CandidateInserter.InsertAsync(db, candidates, actor, cancellationToken);
+            var elapsed = time.GetElapsedTime(started);
+            timings.Writes++;
+            timings.Writing += elapsed;
+            timings.LongestWrite = elapsed > timings.LongestWrite ? elapsed : timings.LongestWrite;
+            return result;
+        }, cancellationToken);
+        return (saved, candidates.Count - saved.Count);
+    }
 
-        try
-        {
-            return (await store.WriteAsync(db => SaveAsync(db, batch), cancellationToken), 0);
-        }
-        catch (DbUpdateException)
-        {
-            var saved = new List<ReclaimCandidateRecord>();
-            var raced = 0;
-            foreach (var seat in batch)
-            {
-                try
-                {
-                    saved.AddRange(await store.WriteAsync(db => SaveAsync(db, [seat]), cancellationToken));
-                }
-                catch (DbUpdateException)
-                {
-                    if (!await store.ReadAsync(db => db.ReclaimCandidates.AnyAsync(c => c.SeatId == seat.Id && c.ClosedAt == null, cancellationToken), cancellationToken))
-                    {
-                        throw;
-                    }
-                    raced++;
-                }
-            }
-            return (saved, raced);
-        }
+    /// <summary>For tests: runs after a batch is planned and before it is written (e.g. to play another writer).</summary>
+    internal Func<IReadOnlyList<ReclaimCandidateRecord>, Task>? BeforeInsert { get; set; }
+
+    /// <summary>Where an evaluation's time went, for the log line that ends it.</summary>
+    private sealed class Timings
+    {
+        public TimeSpan Context { get; set; }
+        public TimeSpan Matching { get; set; }
+        public TimeSpan Writing { get; set; }
+        public TimeSpan LongestWrite { get; set; }
+        public int Writes { get; set; }
+        public TimeSpan Queueing { get; set; }
     }
 
     private static ReclaimCandidateRecord NewCandidate(ReclaimRuleRecord record, ReclaimRuleDefinition rule, SeatRow seat, MirrorOptions options, DateTimeOffset now)
