@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 
@@ -59,14 +58,12 @@ public static class LogExport
         {
             var ct = http.RequestAborted;
             var response = http.Response;
-            response.ContentType = format switch
+            response.StartAttachment(format switch
             {
                 ExportFormat.Csv => "text/csv; charset=utf-8",
                 ExportFormat.Json => "application/json; charset=utf-8",
                 _ => "application/x-ndjson; charset=utf-8",
-            };
-            response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
-            response.Headers.CacheControl = "no-store";
+            }, fileName);
 
             var db = http.RequestServices.GetRequiredService<ScimBridgeDbContext>();
             var pipe = response.BodyWriter;

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 
@@ -218,10 +217,8 @@ public static class MirrorApi
             ArgumentNullException.ThrowIfNull(httpContext);
             var ct = httpContext.RequestAborted;
             var response = httpContext.Response;
-            response.ContentType = "text/csv; charset=utf-8";
-            var name = string.Create(CultureInfo.InvariantCulture, $"seats{(filter.App is { } a ? "-" + a : "")}-{now:yyyyMMdd-HHmmss}.csv");
-            response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = name }.ToString();
-            response.Headers.CacheControl = "no-store";
+            response.StartAttachment("text/csv; charset=utf-8",
+                string.Create(CultureInfo.InvariantCulture, $"seats{(filter.App is { } a ? "-" + a : "")}-{now:yyyyMMdd-HHmmss}.csv"));
             var db = httpContext.RequestServices.GetRequiredService<ScimBridgeDbContext>();
             var options = httpContext.RequestServices.GetRequiredService<IOptions<MirrorOptions>>().Value;
 

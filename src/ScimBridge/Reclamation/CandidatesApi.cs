@@ -5,7 +5,6 @@ using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
@@ -205,10 +204,7 @@ public static class CandidatesApi
             ArgumentNullException.ThrowIfNull(httpContext);
             var ct = httpContext.RequestAborted;
             var response = httpContext.Response;
-            response.ContentType = "text/csv; charset=utf-8";
-            var name = string.Create(CultureInfo.InvariantCulture, $"reclaim-candidates-{now:yyyyMMdd-HHmmss}.csv");
-            response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = name }.ToString();
-            response.Headers.CacheControl = "no-store";
+            response.StartAttachment("text/csv; charset=utf-8", string.Create(CultureInfo.InvariantCulture, $"reclaim-candidates-{now:yyyyMMdd-HHmmss}.csv"));
             var db = httpContext.RequestServices.GetRequiredService<ScimBridgeDbContext>();
 
             await using var csv = CsvWriter.Create(response.Body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 using ScimBridge.Admin;
 using ScimBridge.Mirror;
 
@@ -116,9 +115,7 @@ public static class SavingsApi
         {
             ArgumentNullException.ThrowIfNull(httpContext);
             var response = httpContext.Response;
-            response.ContentType = "text/csv; charset=utf-8";
-            response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
-            response.Headers.CacheControl = "no-store";
+            response.StartAttachment("text/csv; charset=utf-8", fileName);
             await using var csv = CsvWriter.Create(response.Body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
             foreach (var row in rows)
             {
