@@ -36,9 +36,9 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
     public async Task<CreatedToken> CreateAsync(string name, string scope, CancellationToken cancellationToken)
     {
         name = ValidateName(name);
-        if (scope is not (TokenScopes.Scim or TokenScopes.Admin))
+        if (scope is not (TokenScopes.Scim or TokenScopes.Admin or TokenScopes.Hr))
         {
-            throw new ArgumentException($"A token's scope is '{TokenScopes.Scim}' or '{TokenScopes.Admin}'.", nameof(scope));
+            throw new ArgumentException($"A token's scope is '{TokenScopes.Scim}', '{TokenScopes.Admin}' or '{TokenScopes.Hr}'.", nameof(scope));
         }
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var token = $"{Prefix}{id}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";

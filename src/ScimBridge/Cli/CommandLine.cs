@@ -14,25 +14,28 @@ namespace ScimBridge.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin" or "mirror" or "reclaim";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin" or "mirror" or "reclaim" or "hr";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var name = new Option<string>("--name") { Description = "The token's name, e.g. the identity provider it is for.", Required = true };
         var scope = new Option<string>("--scope")
         {
-            Description = "scim (default): for an identity provider's SCIM client; admin: for scripts calling the admin API.",
+            Description = "scim (default): for an identity provider's SCIM client; admin: for scripts calling the admin API; hr: for an HR system calling /hr/v1.",
             DefaultValueFactory = _ => TokenScopes.Scim,
         };
-        scope.AcceptOnlyFromAmong(TokenScopes.Scim, TokenScopes.Admin);
+        scope.AcceptOnlyFromAmong(TokenScopes.Scim, TokenScopes.Admin, TokenScopes.Hr);
         var create = new Command("create", "Create a bearer token; prints it once, as the last line.") { name, scope };
         create.SetAction((parse, ct) => WithTokens(async tokens =>
         {
             var created = await tokens.CreateAsync(parse.GetValue(name)!, parse.GetValue(scope)!, ct);
             Console.WriteLine($"Created {created.Scope} token '{created.Name}'. Store it now: only its hash is kept, so it cannot be shown again.");
-            Console.WriteLine(created.Scope == TokenScopes.Admin
-                ? "Send it as 'Authorization: Bearer <token>' to /admin/api:"
-                : "Paste it as the Secret Token in your identity provider's provisioning settings:");
+            Console.WriteLine(created.Scope switch
+            {
+                TokenScopes.Admin => "Send it as 'Authorization: Bearer <token>' to /admin/api:",
+                TokenScopes.Hr => "Send it as 'Authorization: Bearer <token>' to /hr/v1:",
+                _ => "Paste it as the Secret Token in your identity provider's provisioning settings:",
+            });
             Console.WriteLine(created.Token);
             return 0;
         }));
@@ -71,6 +74,7 @@ public static class CommandLine
             AdminCommand(),
             MirrorCommands.Command(),
             ReclaimCommands.Command(),
+            HrCommands.Command(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -203,6 +203,8 @@ public static class TokenScopes
 {
     public const string Scim = "scim";
     public const string Admin = "admin";
+    /// <summary>An HR system: opens /hr/v1 only.</summary>
+    public const string Hr = "hr";
 }
 
 /// <summary>

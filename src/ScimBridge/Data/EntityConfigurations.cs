@@ -320,3 +320,51 @@ internal sealed class WorkLeaseConfiguration : IEntityTypeConfiguration<WorkLeas
         builder.HasKey(l => l.Name);
     }
 }
+
+internal sealed class HrEventConfiguration : IEntityTypeConfiguration<HrEventRecord>
+{
+    public void Configure(EntityTypeBuilder<HrEventRecord> builder)
+    {
+        builder.ToTable("HrEvents");
+        builder.HasKey(e => e.Id);
+        // Firing, rescinding and approving race on one event: none overwrites another's change.
+        builder.Property(e => e.State).IsConcurrencyToken();
+        builder.Property(e => e.LeaseOwner).IsConcurrencyToken();
+        builder.HasIndex(e => new { e.State, e.EffectiveAt });
+        builder.HasIndex(e => e.UserId);
+        builder.HasIndex(e => e.BatchId);
+    }
+}
+
+internal sealed class HrWorkerConfiguration : IEntityTypeConfiguration<HrWorkerRecord>
+{
+    public void Configure(EntityTypeBuilder<HrWorkerRecord> builder)
+    {
+        builder.ToTable("HrWorkers");
+        builder.HasKey(w => w.UserId);
+        builder.Property(w => w.Step).IsConcurrencyToken();
+        builder.Property(w => w.LeaseOwner).IsConcurrencyToken();
+        builder.HasIndex(w => w.StepDueAt);
+    }
+}
+
+internal sealed class HrJobConfiguration : IEntityTypeConfiguration<HrJobRecord>
+{
+    public void Configure(EntityTypeBuilder<HrJobRecord> builder)
+    {
+        builder.ToTable("HrJobs");
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.Status).IsConcurrencyToken();
+        builder.HasIndex(j => new { j.Status, j.CreatedAt });
+    }
+}
+
+internal sealed class HrRequestConfiguration : IEntityTypeConfiguration<HrRequestRecord>
+{
+    public void Configure(EntityTypeBuilder<HrRequestRecord> builder)
+    {
+        builder.ToTable("HrRequests");
+        builder.HasKey(r => r.Key);
+        builder.HasIndex(r => r.CreatedAt);
+    }
+}

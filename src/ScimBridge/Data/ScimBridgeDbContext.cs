@@ -45,6 +45,10 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
     public DbSet<ReclaimVipRecord> ReclaimVips => Set<ReclaimVipRecord>();
     public DbSet<ReclaimSnapshotRecord> ReclaimSnapshots => Set<ReclaimSnapshotRecord>();
     public DbSet<WorkLeaseRecord> WorkLeases => Set<WorkLeaseRecord>();
+    public DbSet<HrEventRecord> HrEvents => Set<HrEventRecord>();
+    public DbSet<HrWorkerRecord> HrWorkers => Set<HrWorkerRecord>();
+    public DbSet<HrJobRecord> HrJobs => Set<HrJobRecord>();
+    public DbSet<HrRequestRecord> HrRequests => Set<HrRequestRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -34,7 +34,7 @@ public sealed class MondayPusher(
         if (snapshot.UserData is null)
         {
             trace.Step(PushTrace.Scoping, LogStatuses.Success, "The user was deleted in the bridge: de-provisioning.");
-            return await DeprovisionDeletedAsync();
+            return await DeprovisionDeletedAsync(hrDelete: false);
         }
 
         var mapped = mapper.Map(JsonNode.Parse(snapshot.UserData)!.AsObject());
@@ -54,6 +54,20 @@ public sealed class MondayPusher(
         {
             trace.Step(PushTrace.Scoping, LogStatuses.Success, mapper.HasScopeFilter ? "Inside Monday:Mapping:ScopeFilter." : "In scope (no scope filter).");
             (desired, reclaimCleared) = ApplyReclaim(snapshot.State, mapped, desired, trace);
+        }
+        if (snapshot.Hr is { } hr)
+        {
+            if (hr.Deleted)
+            {
+                trace.Step(PushTrace.Scoping, LogStatuses.Success, $"The HR leaver pipeline (termination {hr.TerminationId}) deletes this user in monday.com.");
+                return await DeprovisionDeletedAsync(hrDelete: true);
+            }
+            if (desired.Active)
+            {
+                trace.Step(PushTrace.Mapping, LogStatuses.Success,
+                    $"HR terminated this worker (termination {hr.TerminationId}): kept deactivated whatever the identity provider sends, until HR rehires or rescinds or an admin overrides.");
+            }
+            desired = desired with { Active = false };
         }
         trace.Step(PushTrace.Mapping, mapped.Warnings.Count == 0 ? LogStatuses.Success : LogStatuses.Warning,
             mapped.Warnings.Count == 0 ? $"Mapped to monday.com userType '{desired.UserType}'." : string.Join(" ", mapped.Warnings));
@@ -154,7 +168,7 @@ public sealed class MondayPusher(
         }
         return Outcome(PushStatus.Retry, "monday.com lost the user twice in one push.", code: LogCodes.TargetEntryNotFound);
 
-        async Task<PushOutcome> DeprovisionDeletedAsync()
+        async Task<PushOutcome> DeprovisionDeletedAsync(bool hrDelete)
         {
             if (mondayId is null)
             {
@@ -162,7 +176,7 @@ public sealed class MondayPusher(
             }
             trace.Step(PushTrace.Matching, LogStatuses.Success, $"Linked to monday.com user {mondayId}.");
             var now = time.GetUtcNow();
-            var deleting = snapshot.State.DeleteAt is { } due && due <= now;
+            var deleting = hrDelete || (snapshot.State.DeleteAt is { } due && due <= now);
             if ((deleting || pushed is null || pushed.Active) && await guard.HoldAsync(snapshot.State, dryRun, cancellationToken) is { } held)
             {
                 trace.Action = LogActions.StagedDelete;
@@ -201,7 +215,7 @@ public sealed class MondayPusher(
                 }
                 pushed = (pushed ?? PushedUser.Empty) with { Active = false };
             }
-            var deleteAt = _options.Deprovision == DeprovisionPolicy.DeleteAfterRetention
+            var deleteAt = _options.Deprovision == DeprovisionPolicy.DeleteAfterRetention && !hrDelete
                 ? snapshot.State.DeleteAt ?? now + _options.DeleteRetention
                 : (DateTimeOffset?)null;
             return Outcome(PushStatus.Pushed, deleteAt: deleteAt);
@@ -347,10 +361,15 @@ public sealed class MondayPusher(
             var add = new Dictionary<string, string>(StringComparer.Ordinal);
             var waiting = 0;
             var notInMonday = 0;
+            var hrLeavers = 0;
             foreach (var userId in wanted)
             {
                 var link = links.GetValueOrDefault(userId);
-                if (link?.MondayId is { } memberId)
+                if (link is { HrRemoved: true })
+                {
+                    hrLeavers++;
+                }
+                else if (link?.MondayId is { } memberId)
                 {
                     if (pushed!.Members.GetValueOrDefault(userId) != memberId)
                     {
@@ -366,7 +385,7 @@ public sealed class MondayPusher(
                     notInMonday++;
                 }
             }
-            var remove = pushed!.Members.Where(m => !wanted.Contains(m.Key) || links.GetValueOrDefault(m.Key)?.MondayId is null)
+            var remove = pushed!.Members.Where(m => !wanted.Contains(m.Key) || links.GetValueOrDefault(m.Key) is not { MondayId: not null, HrRemoved: false })
                 .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
 
             if ((add.Count > 0 || remove.Count > 0) && trace.Action == LogActions.Other)
@@ -400,7 +419,7 @@ public sealed class MondayPusher(
             }
 
             trace.Step(PushTrace.Mapping, notInMonday > 0 || snapshot.GroupOtherMembers > 0 ? LogStatuses.Warning : LogStatuses.Success,
-                $"{wanted.Count} member user(s): {wanted.Count - waiting - notInMonday} in monday.com, {waiting} on their way, {notInMonday} not provisioned; {snapshot.GroupOtherMembers} nested group(s).");
+                $"{wanted.Count} member user(s): {wanted.Count - waiting - notInMonday - hrLeavers} in monday.com, {waiting} on their way, {notInMonday} not provisioned, {hrLeavers} HR leaver(s) taken out of their teams; {snapshot.GroupOtherMembers} nested group(s).");
             if (waiting > 0)
             {
                 return Outcome(PushStatus.Wait, $"Waiting for {waiting} member user(s) to reach monday.com first.", LogCodes.MemberPending);

@@ -28,10 +28,18 @@ public sealed record PushSnapshot(
     public string? SourceName { get; init; }
     public int PendingChanges { get; init; }
     public DateTimeOffset? FirstPendingAt { get; init; }
+    /// <summary>An HR termination in force for this user (see <c>HrWorkers</c>), null when none.</summary>
+    public HrHold? Hr { get; init; }
 }
 
-/// <summary>A user a team wants as a member: its monday id once it has one, and whether its own push is still to come.</summary>
-public sealed record MemberLink(string UserId, string? MondayId, bool Pending);
+/// <summary>What an HR termination asks of the push: keep the user deactivated, or delete it (the leaver pipeline's last step).</summary>
+public sealed record HrHold(bool Deactivated, bool Deleted, long? TerminationId);
+
+/// <summary>
+/// A user a team wants as a member: its monday id once it has one, whether its own push is still to come, and whether
+/// an HR leaver step took it out of its teams (then it is not wanted, whatever the group says).
+/// </summary>
+public sealed record MemberLink(string UserId, string? MondayId, bool Pending, bool HrRemoved = false);
 
 /// <summary>
 /// The worker's database side. Claims are leases (owner + expiry) taken with one UPDATE; on PostgreSQL the rows are
@@ -149,8 +157,11 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             if (claimed.ResourceType == ResourceKinds.User)
             {
                 var user = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => new { u.Data, u.UserName }).FirstOrDefaultAsync(cancellationToken);
+                var hr = await db.HrWorkers.Where(w => w.UserId == claimed.ResourceId && (w.Deactivated || w.Deleted))
+                    .Select(w => new HrHold(w.Deactivated, w.Deleted, w.TerminationId)).FirstOrDefaultAsync(cancellationToken);
                 return new PushSnapshot(state, pending?.Newest, user?.Data, null, [], 0)
                 {
+                    Hr = hr,
                     SourceName = user?.UserName ?? PushedUser.Parse(state.Pushed)?.UserName,
                     PendingChanges = pending?.Count ?? 0,
                     FirstPendingAt = pending?.First,
@@ -174,9 +185,10 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             var links = new List<MemberLink>();
             foreach (var chunk in userIds.Chunk(500))
             {
+                var hrRemoved = db.HrWorkers.Where(w => w.RemovedFromTeams).Select(w => w.UserId);
                 links.AddRange(await db.PushStates
                     .Where(p => p.ResourceType == ResourceKinds.User && chunk.Contains(p.ResourceId))
-                    .Select(p => new MemberLink(p.ResourceId, p.MondayId, p.ChangeSeq > p.PushedSeq))
+                    .Select(p => new MemberLink(p.ResourceId, p.MondayId, p.ChangeSeq > p.PushedSeq, hrRemoved.Contains(p.ResourceId)))
                     .ToListAsync(cancellationToken));
             }
             return links;

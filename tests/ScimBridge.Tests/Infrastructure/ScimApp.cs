@@ -53,6 +53,20 @@ public sealed class ScimApp : WebApplicationFactory<Program>
         return _admin;
     }
 
+    private HttpClient? _hr;
+
+    /// <summary>A client for /hr/v1 with an HR-scope bearer token (created on first use).</summary>
+    public async Task<HttpClient> HrAsync()
+    {
+        if (_hr is null)
+        {
+            var created = await WithScopeAsync(s => s.GetRequiredService<TokenService>()
+                .CreateAsync($"test-hr-{Guid.NewGuid():N}", TokenScopes.Hr, CancellationToken.None));
+            _hr = CreateScimClient(created.Token);
+        }
+        return _hr;
+    }
+
     /// <param name="database">An existing database to use (and dispose with the app); a fresh one when null.</param>
     /// <param name="kestrel">Serve on a real socket (Kestrel on 127.0.0.1) instead of the in-memory test server.</param>
     /// <param name="services">Registrations added after the app's own (e.g. a scripted seat source).</param>
