@@ -20,100 +20,122 @@ public sealed class HrLifecycle(PushStore store, HrSignal signal, TimeProvider t
     /// Schedules a termination. A termination of the same worker still pending is superseded by this one (the newer
     /// date wins, as HR systems send corrections); a worker already terminated is a conflict.
     /// </summary>
-    public async Task<HrEventRecord> TerminateAsync(ResolvedWorker worker, EffectiveInstant effective, string? reason, HrActor actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(worker);
-        ArgumentNullException.ThrowIfNull(effective);
-        ArgumentNullException.ThrowIfNull(actor);
-        var recorded = await store.WriteAsync(async db =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var state = await db.HrWorkers.AsNoTracking().FirstOrDefaultAsync(w => w.UserId == worker.UserId, cancellationToken);
-            if (state is { Status: not HrWorkerStatuses.Active })
-            {
-                throw HrException.Conflict(
-                    $"Worker {worker.UserName} is already terminated (termination {state.TerminationId}); rehire or rescind that termination first.");
-            }
-            var now = time.GetUtcNow();
-            var pending = await db.HrEvents
-                .Where(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Terminate && HrEventStates.Pending.Contains(e.State))
-                .ToListAsync(cancellationToken);
-            var note = effective.Note;
-            foreach (var old in pending)
-            {
-                old.State = HrEventStates.Superseded;
-                old.ClosedAt = now;
-                old.ClosedBy = actor.Name;
-            }
-            if (pending.Count > 0)
-            {
-                var replaced = $"Replaces termination {string.Join(", ", pending.Select(p => p.Id))} (was due {pending[0].EffectiveLocal} {pending[0].TimeZone}).";
-                note = note is null ? replaced : $"{note} {replaced}";
-            }
-            var record = NewEvent(HrEventKinds.Terminate, worker, effective, reason, actor, now, note, details: null);
-            db.HrEvents.Add(record);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return record;
-        }, cancellationToken);
-        WakeIfDue(recorded);
-        return recorded;
-    }
+    public async Task<HrEventRecord> TerminateAsync(ResolvedWorker worker, EffectiveInstant effective, string? reason, HrActor actor, CancellationToken cancellationToken) =>
+        (await RecordAsync([new PlannedEvent(HrEventKinds.Terminate, worker, effective, reason)], actor, cancellationToken))[0];
 
     /// <summary>
     /// Schedules a rehire: the same monday.com account is reactivated and its teams restored from the termination's
     /// snapshot. Refused (409) for a worker who is not terminated; a termination still pending is rescinded instead.
     /// </summary>
-    public async Task<HrEventRecord> RehireAsync(ResolvedWorker worker, EffectiveInstant effective, string? reason, HrActor actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(worker);
-        ArgumentNullException.ThrowIfNull(effective);
-        ArgumentNullException.ThrowIfNull(actor);
-        var recorded = await store.WriteAsync(async db =>
-        {
-            var state = await db.HrWorkers.AsNoTracking().FirstOrDefaultAsync(w => w.UserId == worker.UserId, cancellationToken);
-            if (state is null or { Status: HrWorkerStatuses.Active })
-            {
-                var pending = await db.HrEvents.Where(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Terminate && HrEventStates.Pending.Contains(e.State))
-                    .Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
-                throw HrException.Conflict(pending is { } id
-                    ? $"Worker {worker.UserName} has not been terminated yet (termination {id} is pending): rescind it instead of rehiring."
-                    : $"Worker {worker.UserName} has no termination in force: there is nothing to rehire from.");
-            }
-            if (await db.HrEvents.AnyAsync(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Rehire && HrEventStates.Pending.Contains(e.State), cancellationToken))
-            {
-                throw HrException.Conflict($"Worker {worker.UserName} already has a rehire pending.");
-            }
-            var record = NewEvent(HrEventKinds.Rehire, worker, effective, reason, actor, time.GetUtcNow(), effective.Note, details: null);
-            db.HrEvents.Add(record);
-            await db.SaveChangesAsync(cancellationToken);
-            return record;
-        }, cancellationToken);
-        WakeIfDue(recorded);
-        return recorded;
-    }
+    public async Task<HrEventRecord> RehireAsync(ResolvedWorker worker, EffectiveInstant effective, string? reason, HrActor actor, CancellationToken cancellationToken) =>
+        (await RecordAsync([new PlannedEvent(HrEventKinds.Rehire, worker, effective, reason)], actor, cancellationToken))[0];
 
     /// <summary>Schedules a move: title, department, manager or seat type change on the inbound user, and so in monday.com.</summary>
-    public async Task<HrEventRecord> MoveAsync(ResolvedWorker worker, MoveChanges changes, EffectiveInstant effective, string? reason, HrActor actor, CancellationToken cancellationToken)
+    public async Task<HrEventRecord> MoveAsync(ResolvedWorker worker, MoveChanges changes, EffectiveInstant effective, string? reason, HrActor actor, CancellationToken cancellationToken) =>
+        (await RecordAsync([new PlannedEvent(HrEventKinds.Move, worker, effective, reason, changes)], actor, cancellationToken))[0];
+
+    /// <summary>
+    /// Records several events in one transaction, in order, each checked as the single-event commands check it (and
+    /// against the ones before it): all are recorded or none (the first refusal is thrown, with its position).
+    /// A roster row, a roster in all-or-nothing mode, or a bulk upload's terminations.
+    /// </summary>
+    public async Task<IReadOnlyList<HrEventRecord>> RecordAsync(IReadOnlyList<PlannedEvent> events, HrActor actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(worker);
-        ArgumentNullException.ThrowIfNull(changes);
-        ArgumentNullException.ThrowIfNull(effective);
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(actor);
-        if (changes.IsEmpty)
+        if (events.Count == 0)
         {
-            throw HrException.Invalid("title", "A move changes at least one of title, department, manager or seatType.");
+            return [];
         }
         var recorded = await store.WriteAsync(async db =>
         {
-            var record = NewEvent(HrEventKinds.Move, worker, effective, reason, actor, time.GetUtcNow(), effective.Note,
-                JsonSerializer.Serialize(changes, JsonSerializerOptions.Web));
-            db.HrEvents.Add(record);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var added = new List<HrEventRecord>();
+            for (var i = 0; i < events.Count; i++)
+            {
+                try
+                {
+                    added.Add(await PlanAsync(db, events[i], actor, now, added, cancellationToken));
+                }
+                catch (HrException ex) when (events.Count > 1)
+                {
+                    throw new HrException(ex.Status, ex.Title, $"Event {i + 1} of {events.Count} ({events[i].Kind} of {events[i].Worker.UserName}): {ex.Detail}", ex.Field);
+                }
+            }
+            db.HrEvents.AddRange(added);
             await db.SaveChangesAsync(cancellationToken);
-            return record;
+            await transaction.CommitAsync(cancellationToken);
+            return added;
         }, cancellationToken);
-        WakeIfDue(recorded);
+        if (recorded.Any(r => r.EffectiveAt <= time.GetUtcNow()))
+        {
+            signal.Pulse();
+        }
         return recorded;
+    }
+
+    private static async Task<HrEventRecord> PlanAsync(ScimBridgeDbContext db, PlannedEvent planned, HrActor actor, DateTimeOffset now,
+        List<HrEventRecord> earlier, CancellationToken cancellationToken)
+    {
+        var worker = planned.Worker ?? throw new ArgumentException("An event names its worker.", nameof(planned));
+        var effective = planned.Effective ?? throw new ArgumentException("An event has its effective instant.", nameof(planned));
+        var status = await db.HrWorkers.Where(w => w.UserId == worker.UserId).Select(w => new { w.Status, w.TerminationId }).FirstOrDefaultAsync(cancellationToken);
+        var pendingTerminations = await db.HrEvents
+            .Where(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Terminate && HrEventStates.Pending.Contains(e.State))
+            .ToListAsync(cancellationToken);
+        var terminatedInBatch = earlier.Any(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Terminate);
+        string? note = effective.Note;
+        string? details = null;
+        switch (planned.Kind)
+        {
+            case HrEventKinds.Terminate:
+                if (status is { Status: not HrWorkerStatuses.Active })
+                {
+                    throw HrException.Conflict(
+                        $"Worker {worker.UserName} is already terminated (termination {status.TerminationId}); rehire or rescind that termination first.");
+                }
+                if (terminatedInBatch)
+                {
+                    throw HrException.Conflict($"Worker {worker.UserName} is terminated twice in one request.");
+                }
+                foreach (var old in pendingTerminations)
+                {
+                    old.State = HrEventStates.Superseded;
+                    old.ClosedAt = now;
+                    old.ClosedBy = actor.Name;
+                }
+                if (pendingTerminations.Count > 0)
+                {
+                    var first = pendingTerminations[0];
+                    var replaced = $"Replaces termination {string.Join(", ", pendingTerminations.Select(p => p.Id))} (was due {first.EffectiveLocal} {first.TimeZone}).";
+                    note = note is null ? replaced : $"{note} {replaced}";
+                }
+                break;
+            case HrEventKinds.Rehire:
+                if (status is null or { Status: HrWorkerStatuses.Active })
+                {
+                    throw HrException.Conflict(pendingTerminations.Count > 0 || terminatedInBatch
+                        ? $"Worker {worker.UserName} has not been terminated yet (a termination is pending): rescind it instead of rehiring."
+                        : $"Worker {worker.UserName} has no termination in force: there is nothing to rehire from.");
+                }
+                if (await db.HrEvents.AnyAsync(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Rehire && HrEventStates.Pending.Contains(e.State), cancellationToken)
+                    || earlier.Any(e => e.UserId == worker.UserId && e.Kind == HrEventKinds.Rehire))
+                {
+                    throw HrException.Conflict($"Worker {worker.UserName} already has a rehire pending.");
+                }
+                break;
+            case HrEventKinds.Move:
+                if (planned.Move is not { IsEmpty: false } move)
+                {
+                    throw HrException.Invalid("title", "A move changes at least one of title, department, manager or seatType.");
+                }
+                details = JsonSerializer.Serialize(move, JsonSerializerOptions.Web);
+                break;
+            default:
+                throw new ArgumentException($"Unknown HR event kind '{planned.Kind}'.", nameof(planned));
+        }
+        return NewEvent(planned.Kind, worker, effective, planned.Reason, actor, now, note, details);
     }
 
     public Task<HrEventRecord?> GetAsync(long id, CancellationToken cancellationToken) =>
@@ -167,14 +189,10 @@ public sealed class HrLifecycle(PushStore store, HrSignal signal, TimeProvider t
             CreatedAt = now,
         };
 
-    private void WakeIfDue(HrEventRecord recorded)
-    {
-        if (recorded.EffectiveAt <= time.GetUtcNow())
-        {
-            signal.Pulse();
-        }
-    }
 }
+
+/// <summary>One event to record: a termination, a rehire, or a move with its <see cref="Move"/> changes.</summary>
+public sealed record PlannedEvent(string Kind, ResolvedWorker Worker, EffectiveInstant Effective, string? Reason, MoveChanges? Move = null);
 
 /// <summary>Queues users or teams for a push on behalf of HR, so the provisioning log names the initiator Hr.</summary>
 public static class HrQueue
