@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
@@ -53,7 +55,7 @@ public static class HrApi
         api.MapPost("/events/{id}/rescind", RescindEvent).WithName("RescindEvent")
             .WithSummary("Rescind one event by id (the body, with a reason, is optional).")
             .WithDescription("As POST /hr/v1/rescissions with eventId. " + IdempotencyText)
-            .Command<RescindEventRequest>(StatusCodes.Status200OK);
+            .Command<RescindEventRequest>(StatusCodes.Status200OK, optionalBody: true);
         api.MapPost("/rehires", Rehire).WithName("RehireWorker")
             .WithSummary("Rehire a terminated worker: the same monday.com account is reactivated and its teams restored.")
             .WithDescription(
@@ -79,8 +81,16 @@ public static class HrApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static RouteHandlerBuilder Command<TRequest>(this RouteHandlerBuilder builder, int success) where TRequest : notnull => builder
-        .Accepts<TRequest>("application/json")
+    private static RouteHandlerBuilder Command<TRequest>(this RouteHandlerBuilder builder, int success, bool optionalBody = false) => builder
+        // Described here rather than with Accepts, whose content-type matching would answer a wrong type (415) before the handler could explain.
+        .AddOpenApiOperationTransformer(async (operation, context, ct) => operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = !optionalBody,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TRequest), null, ct) },
+            },
+        })
         .Produces<HrEventView>(success)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)

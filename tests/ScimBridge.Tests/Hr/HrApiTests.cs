@@ -506,7 +506,7 @@ public sealed class HrApiTests
             Assert.False(string.IsNullOrEmpty(post["summary"]?.GetValue<string>()));
             Assert.Contains("Idempotency-Key", post["description"]!.GetValue<string>());
             Assert.Contains(post["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
-            Assert.NotNull(post["requestBody"]!["content"]!["application/json"]);
+            Assert.NotNull(post["requestBody"]!["content"]!["application/json"]!["schema"]);
         }
         Assert.Contains("Hr:DefaultTerminationTime", paths["/hr/v1/terminations"]!["post"]!["description"]!.GetValue<string>());
         Assert.Contains("DST", paths["/hr/v1/terminations"]!["post"]!["description"]!.GetValue<string>());
@@ -516,7 +516,8 @@ public sealed class HrApiTests
             Assert.NotNull(paths[path]?["get"]);
         }
         Assert.DoesNotContain(paths, p => p.Key.StartsWith("/scim", StringComparison.Ordinal) || p.Key.StartsWith("/admin", StringComparison.Ordinal));
-        Assert.NotNull(document.Object["components"]!["schemas"]!["TerminationRequest"]);
+        var termination = paths["/hr/v1/terminations"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!.ToJsonString();
+        Assert.Contains("effective", termination);
         Assert.NotNull(document.Object["components"]!["schemas"]!["HrEventView"]);
 
         (await app.Scim.GetHrAsync("/hr/v1/openapi/hr.json")).AssertStatus(HttpStatusCode.Unauthorized);
