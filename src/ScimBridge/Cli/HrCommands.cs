@@ -119,7 +119,7 @@ public static class RosterText
             }
             foreach (var change in row.Status == RosterRowResult.Error ? [] : row.Changes)
             {
-                var notes = string.Join(" ", new[] { change.Detail, change.Note }.Concat(row.Notes).Where(n => !string.IsNullOrEmpty(n)));
+                var notes = string.Join("; ", new[] { change.Detail, change.Note }.Concat(row.Notes).Where(n => !string.IsNullOrEmpty(n)));
                 yield return string.Create(CultureInfo.InvariantCulture,
                     $"{row.Row,5}  {worker,-28} {change.Action,-11} {$"{change.EffectiveLocal} {change.TimeZone}",-40} {change.EffectiveAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {notes}").TrimEnd();
             }

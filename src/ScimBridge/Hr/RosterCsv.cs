@@ -98,6 +98,11 @@ public static class RosterCsv
             while (csv.Read())
             {
                 var row = (int)csv.LineNumber;
+                if (Blank(csv))
+                {
+                    // Spreadsheets save trailing rows of empty cells (",,,,"): nothing asked there.
+                    continue;
+                }
                 if (rows.Count >= MaxRows)
                 {
                     throw new HrException(StatusCodes.Status413PayloadTooLarge, "Roster too large",
@@ -127,6 +132,18 @@ public static class RosterCsv
             errors.Add(new RosterError((int)e.LineNumber, null, $"the file cannot be read as CSV: {e.Message.Split('\n')[0]}"));
         }
         return new RosterFile(rows, errors.OrderBy(e => e.Row).ToList(), ignored, separator);
+    }
+
+    private static bool Blank(CsvReader csv)
+    {
+        for (var i = 0; i < csv.FieldCount; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(csv.GetString(i)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The index of each known column; the header names no column twice and names every required one.</summary>

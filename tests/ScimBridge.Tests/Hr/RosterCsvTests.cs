@@ -18,6 +18,15 @@ public sealed class RosterCsvTests
     }
 
     [Fact]
+    public void RowsOfEmptyCells_AreSkipped_AndRowsKeepTheirNumberInTheFile()
+    {
+        var file = RosterCsv.Parse(Encoding.UTF8.GetBytes("employeeId,status,department\r\n,,\r\n\r\nE1,active,\" Sales, EMEA \"\r\n,,\r\n"));
+        Assert.Empty(file.Errors);
+        var row = Assert.Single(file.Rows);
+        Assert.Equal((4, "Sales, EMEA"), (row.Row, row.Get(RosterColumns.Department)));
+    }
+
+    [Fact]
     public void AColumnNamedTwice_OrTooManyRows_RefuseTheFile()
     {
         var twice = Assert.Throws<HrException>(() => RosterCsv.Parse(Encoding.UTF8.GetBytes("employeeId,employee number,status\n")));
