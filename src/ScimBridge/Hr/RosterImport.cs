@@ -388,7 +388,16 @@ public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle,
     [GeneratedRegex(@"^Event (\d+) of \d+ \([^)]*\): ")]
     private static partial Regex EventNumber();
 
-    private static string Message(bool dryRun, string mode, bool refused, RosterTotals t)
+    private string Message(bool dryRun, string mode, bool refused, RosterTotals t)
+    {
+        var guard = options.Value.Guard;
+        var held = guard.Enabled && !refused && t.Terminations + t.Reschedules > guard.MaxPerBatch
+            ? $" {t.Terminations + t.Reschedules} terminations are more than Hr:Guard:MaxPerBatch ({guard.MaxPerBatch}): the mass-termination guard holds them for an admin's approval."
+            : "";
+        return MessageOf(dryRun, mode, refused, t) + held;
+    }
+
+    private static string MessageOf(bool dryRun, string mode, bool refused, RosterTotals t)
     {
         var counts = $"{t.Rows} rows: {t.Changed} {(dryRun ? "would change" : "with changes")} ({t.Terminations} terminations, {t.Reschedules} reschedules, {t.Rehires} rehires, {t.Moves} moves), "
             + $"{t.Unchanged} unchanged, {t.Errors} with errors";

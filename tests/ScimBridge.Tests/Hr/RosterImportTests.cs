@@ -15,7 +15,7 @@ public sealed class RosterImportTests
     [Theory, AllDatabases]
     public async Task DryRun_ShowsEveryChange_WritesNothing_Apply_RecordsThem_InEachZone_AndReimportIsANoOp(DatabaseProvider provider)
     {
-        var (app, _) = await RosterKit.StartAsync(provider);
+        var (app, _) = await RosterKit.StartAsync(provider, new() { ["Hr:Guard:MaxPerBatch"] = "1" });
         await using var _app = app;
         var alice = await app.WorkerAsync("E1", "alice@example.com", timezone: "Europe/Paris");
         var bob = await app.WorkerAsync("E2", "bob@example.com", timezone: "Europe/Paris");
@@ -33,6 +33,7 @@ public sealed class RosterImportTests
         var preview = await app.RosterAsync(csv, dryRun: true);
         preview.AssertStatus(HttpStatusCode.OK);
         Assert.Equal("rows 4, changed 3, unchanged 1, errors 0, terminations 2, reschedules 0, rehires 0, moves 1, applied 0", preview.Totals());
+        Assert.Contains("more than Hr:Guard:MaxPerBatch (1): the mass-termination guard holds them", preview.String("message"), StringComparison.Ordinal);
         Assert.Equal(["Cost centre"], preview.Object["ignoredColumns"]!.AsArray().Select(c => c!.GetValue<string>()));
         var first = preview.Row(2).Change();
         Assert.Equal(("Terminate", "2027-03-28T19:00:00", "Europe/Paris"), (first["action"]!.GetValue<string>(), first["effectiveLocal"]!.GetValue<string>(), first["timeZone"]!.GetValue<string>()));
@@ -201,6 +202,14 @@ public sealed class RosterImportTests
         var duplicate = await app.RosterAsync("employeeId,status\nE1,active\nE1,active\n", dryRun: true);
         Assert.Contains(duplicate.Errors(), e => e is (3, "employeeId", _) && e.Message.Contains("also on row 2", StringComparison.Ordinal));
         Assert.Equal(0, await app.DbAsync(db => db.HrEvents.CountAsync()));
+
+        using var form = new MultipartFormDataContent();
+        using var file = new ByteArrayContent("employeeId,status,department\nE1,active,Ops\n"u8.ToArray());
+        form.Add(file, "file", "roster.csv");
+        using var multipart = await (await app.HrAsync()).PostAsync(new Uri("/hr/v1/rosters?dryRun=true", UriKind.Relative), form);
+        var uploaded = await ScimResponse.ReadAsync(multipart);
+        uploaded.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal("Move", uploaded.Row(2).Change()["action"]!.GetValue<string>());
 
         // Rosters go to /hr/v1 with an HR token only.
         using var content = new StringContent("employeeId,status\n", System.Text.Encoding.UTF8, "text/csv");
