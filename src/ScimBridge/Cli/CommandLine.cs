@@ -76,7 +76,14 @@ public static class CommandLine
             ReclaimCommands.Command(),
             HrCommands.Command(),
         };
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        // hr import documents exit code 2 for bad usage (1 is an error in the roster).
+        if (parsed.Errors.Count > 0 && args[0] == "hr")
+        {
+            await parsed.InvokeAsync();
+            return 2;
+        }
+        return await parsed.InvokeAsync();
     }
 
     private static Command AdminCommand()
