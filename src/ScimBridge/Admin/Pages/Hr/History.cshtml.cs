@@ -1,0 +1,31 @@
+using System.Globalization;
+using ScimBridge.Data;
+using ScimBridge.Hr;
+
+namespace ScimBridge.Admin.Pages.Hr;
+
+/// <summary>Every HR event in any state, newest recorded first, with the admin API's filters.</summary>
+public sealed class HistoryModel(ScimBridgeDbContext db) : HrPageModel
+{
+    public HrEventPage? Events { get; private set; }
+    public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var requested = HrEventFilter.Parse(new HrEventListQuery(Query("kind"), Query("state"), Query("source"), Query("q"), Query("userId"),
+                Query("from"), Query("to"), Query("page"), ConsolePaging.DefaultPageSize.ToString(CultureInfo.InvariantCulture)));
+            Events = await HrQueries.HistoryAsync(db, requested, cancellationToken);
+            Paging = ConsolePaging.For(requested.Page, Events.Total, requested.PageSize);
+            if (Paging.Page != requested.Page)
+            {
+                Events = await HrQueries.HistoryAsync(db, requested with { Page = Paging.Page }, cancellationToken);
+            }
+        }
+        catch (AdminException ex)
+        {
+            Fail(ex.Status, ex.Detail ?? ex.Title);
+        }
+    }
+}
