@@ -65,6 +65,7 @@ public static class HrAdminApi
     private static async Task<Ok<HrEventView>> Rescind(string id, HrLifecycle lifecycle, HttpContext context, CancellationToken ct)
     {
         var eventId = EventId(id);
+        _ = await lifecycle.GetAsync(eventId, ct) ?? throw AdminException.NotFound($"There is no HR event {eventId}.");
         var rescinded = await CallAsync(() => lifecycle.RescindAsync(eventId, null, new HrActor(AdminApi.ActorName(context), HrSources.Console), ct));
         return TypedResults.Ok(HrEventView.Of(rescinded));
     }
