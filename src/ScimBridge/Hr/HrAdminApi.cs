@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Data;
@@ -32,7 +34,9 @@ public static class HrAdminApi
         hr.MapPost("/held/reject-all", RejectAll).WithName("RejectAllHrHeld").WithSummary("Refuse every held termination: closed as Rescinded, nothing sent to monday.com.");
         hr.MapPost("/held/{id}/approve", Approve).WithName("ApproveHrHeld").WithSummary("Let one held termination fire.");
         hr.MapPost("/held/{id}/reject", Reject).WithName("RejectHrHeld").WithSummary("Refuse one held termination.");
-        hr.MapGet("/history", History).WithName("ListHrHistory").WithSummary("Every HR event in any state, newest recorded first, filtered and paged.");
+        hr.MapGet("/history", History).WithName("ListHrHistory")
+            .WithSummary("Every HR event in any state, newest recorded first, filtered and paged; format=csv streams every event the filter selects.")
+            .Produces<HrEventPage>(StatusCodes.Status200OK, "application/json", "text/csv");
         hr.MapGet("/events/{id}", Event).WithName("GetHrEvent").WithSummary("One HR event.");
         hr.MapPost("/events/{id}/rescind", Rescind).WithName("RescindHrEvent")
             .WithSummary("Rescind an event as the admin: a pending one is closed; a fired termination is undone.");
@@ -56,8 +60,19 @@ public static class HrAdminApi
             string.IsNullOrWhiteSpace(page) ? 1 : MirrorQuery.Number("page", page.Trim(), 1, 100_000),
             string.IsNullOrWhiteSpace(pageSize) ? HrEventFilter.DefaultPageSize : MirrorQuery.Number("pageSize", pageSize.Trim(), 1, MaxHeldPageSize), ct));
 
-    private static async Task<Ok<HrEventPage>> History([AsParameters] HrEventListQuery query, ScimBridgeDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await HrQueries.HistoryAsync(db, HrEventFilter.Parse(query), ct));
+    private static async Task<Results<Ok<HrEventPage>, HistoryCsv>> History(
+        [AsParameters] HrEventListQuery query,
+        [Description("json (default) or csv: every event the filter selects (not one page), newest recorded first.")] string? format,
+        ScimBridgeDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var filter = HrEventFilter.Parse(query);
+        return (format?.Trim().ToLowerInvariant()) switch
+        {
+            null or "" or "json" => TypedResults.Ok(await HrQueries.HistoryAsync(db, filter, ct)),
+            "csv" => new HistoryCsv(filter, time.GetUtcNow()),
+            _ => throw AdminException.Invalid("format", "format must be json or csv."),
+        };
+    }
 
     private static async Task<Ok<HrEventView>> Event(string id, HrLifecycle lifecycle, CancellationToken ct) =>
         TypedResults.Ok(HrEventView.Of(await lifecycle.GetAsync(EventId(id), ct) ?? throw AdminException.NotFound($"There is no HR event {id}.")));
@@ -161,4 +176,62 @@ public static class HrAdminApi
 
     private static int NotDecided(int count, long eventId) =>
         count > 0 ? count : throw new AdminException(StatusCodes.Status409Conflict, "Not held", $"HR event {eventId} is no longer held: someone may have decided on it already.");
+
+    /// <summary>Columns of the history export.</summary>
+    public static readonly string[] CsvColumns =
+    [
+        "id", "kind", "state", "userId", "userName", "employeeNumber", "effectiveAt", "effectiveLocal", "timeZone", "reason", "note", "details",
+        "source", "actor", "clientRequestId", "batchId", "createdAt", "firedAt", "closedAt", "closedBy", "error", "approved",
+    ];
+
+    /// <summary>
+    /// Every event the filter selects, newest recorded (highest id) first, read in keyset chunks and written as they come;
+    /// cells a spreadsheet would run as a formula get a leading apostrophe.
+    /// </summary>
+    public sealed class HistoryCsv(HrEventFilter filter, DateTimeOffset now) : IResult
+    {
+        private const int ChunkSize = 5_000;
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            var ct = httpContext.RequestAborted;
+            var response = httpContext.Response;
+            response.StartAttachment("text/csv; charset=utf-8", string.Create(CultureInfo.InvariantCulture, $"hr-events-{now:yyyyMMdd-HHmmss}.csv"));
+            var db = httpContext.RequestServices.GetRequiredService<ScimBridgeDbContext>();
+            await using var csv = CsvWriter.Create(response.Body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+            foreach (var column in CsvColumns)
+            {
+                csv.WriteField(column);
+            }
+            await csv.EndRecordAsync(ct);
+            var events = HrQueries.Filtered(db, filter);
+            var before = long.MaxValue;
+            while (true)
+            {
+                var chunk = await events.Where(e => e.Id < before).OrderByDescending(e => e.Id).Take(ChunkSize).ToListAsync(ct);
+                foreach (var e in chunk)
+                {
+                    foreach (var field in new[]
+                    {
+                        e.Id.ToString(CultureInfo.InvariantCulture), e.Kind, e.State, e.UserId, e.UserName, e.EmployeeNumber, Time(e.EffectiveAt),
+                        e.EffectiveLocal, e.TimeZone, e.Reason, e.Note, e.Details, e.Source, e.Actor, e.ClientRequestId, e.BatchId, Time(e.CreatedAt),
+                        Time(e.FiredAt), Time(e.ClosedAt), e.ClosedBy, e.Error, e.Approved ? "true" : "false",
+                    })
+                    {
+                        csv.WriteField(field);
+                    }
+                    await csv.EndRecordAsync(ct);
+                }
+                await csv.FlushAsync(ct);
+                if (chunk.Count < ChunkSize)
+                {
+                    break;
+                }
+                before = chunk[^1].Id;
+            }
+        }
+
+        private static string? Time(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
 }

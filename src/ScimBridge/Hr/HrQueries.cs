@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
@@ -145,7 +146,38 @@ public sealed record HrEventView(
             e.Error, e.Approved);
     }
 
+    /// <summary>A move's changes as "title: Lead; department: (cleared)"; null for none or unreadable details.</summary>
+    [JsonIgnore]
+    public string? ChangesDisplay
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(Details))
+            {
+                return null;
+            }
+            try
+            {
+                var changes = JsonSerializer.Deserialize<MoveChanges>(Details, JsonSerializerOptions.Web);
+                if (changes is null)
+                {
+                    return null;
+                }
+                var parts = new[] { ("title", changes.Title), ("department", changes.Department), ("manager", changes.Manager), ("seatType", changes.SeatType) }
+                    .Where(p => p.Item2 is not null)
+                    .Select(p => $"{p.Item1}: {(p.Item2!.Length == 0 ? "(cleared)" : p.Item2)}")
+                    .ToList();
+                return parts.Count == 0 ? null : string.Join("; ", parts);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>"2027-03-31 19:00 Europe/Paris": the wall-clock time it was asked for, in its zone.</summary>
+    [JsonIgnore]
     public string LocalDisplay => EffectiveLocal is { } local
         ? $"{local.Replace('T', ' ')[..Math.Min(16, local.Length)]} {TimeZone}"
         : TimeZone;
@@ -181,6 +213,7 @@ public sealed record HrWorkerView(
     public bool Terminated => Status != HrWorkerStatuses.Active;
 
     /// <summary>The worker's pending termination (Scheduled or Held), if any.</summary>
+    [JsonIgnore]
     public HrEventView? PendingTermination =>
         Events.Where(e => e.Kind == HrEventKinds.Terminate && HrEventStates.Pending.Contains(e.State)).OrderByDescending(e => e.Id).FirstOrDefault();
 }

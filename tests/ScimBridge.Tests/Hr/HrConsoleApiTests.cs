@@ -90,6 +90,17 @@ public sealed class HrConsoleApiTests
         Assert.Equal("workday", superseded["items"]![0]!["closedBy"]!.GetValue<string>());
         Assert.NotNull(superseded["items"]![0]!["closedAt"]);
         Assert.Equal(["dee@example.com"], Users(await admin.JsonAsync("/admin/api/hr/history?kind=move")));
+        using (var csv = await admin.GetAsync("/admin/api/hr/history?kind=Terminate&format=csv"))
+        {
+            Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+            Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("attachment", csv.Content.Headers.ContentDisposition?.DispositionType);
+            var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("id,kind,state,userId,userName,employeeNumber,effectiveAt,effectiveLocal,timeZone", lines[0], StringComparison.Ordinal);
+            Assert.Equal(6, lines.Length); // 5 terminations: ana twice, ben, cy, eve
+            Assert.Contains(lines, l => l.Contains("ben@example.com", StringComparison.Ordinal) && l.Contains("2031-06-14T16:00:00Z", StringComparison.Ordinal)
+                && l.Contains("America/Los_Angeles", StringComparison.Ordinal));
+        }
         Assert.Equal(2, (await admin.JsonAsync($"/admin/api/hr/history?userId={ana.UserId}"))["total"]!.GetValue<int>());
         Assert.Equal(["cy@example.com", "eve@example.com"], Users(await admin.JsonAsync("/admin/api/hr/history?state=Fired,Held&kind=Terminate")).Order());
 
@@ -221,6 +232,7 @@ public sealed class HrConsoleApiTests
             ("/admin/api/hr/history?state=Done", "state"),
             ("/admin/api/hr/history?q=" + new string('x', 300), "q"),
             ("/admin/api/hr/held?pageSize=0", "pageSize"),
+            ("/admin/api/hr/history?format=xml", "format"),
             ("/admin/api/hr/sla?from=2031-02-30", "from"),
             ("/admin/api/hr/sla?from=2031-06-15&to=2031-06-01", "to"),
         })

@@ -46,6 +46,7 @@ public sealed class HrConsolePagesTests
         Assert.Contains("Saturday 14 June 2031 (UTC)", page, StringComparison.Ordinal);
         Assert.Contains("Pending rehires and moves", page, StringComparison.Ordinal);
         Assert.Contains("dee@example.com", page, StringComparison.Ordinal);
+        Assert.Contains("title: Lead", page, StringComparison.Ordinal);
         Assert.DoesNotContain("eve@example.com", page, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"col\">Effective (UTC)</th>", page, StringComparison.Ordinal);
 

@@ -7,7 +7,13 @@ namespace ScimBridge.Admin.Pages.Hr;
 /// <summary>Every HR event in any state, newest recorded first, with the admin API's filters.</summary>
 public sealed class HistoryModel(ScimBridgeDbContext db) : HrPageModel
 {
+    public static readonly string[] FilterFields = ["kind", "state", "source", "q", "userId", "from", "to"];
+
     public HrEventPage? Events { get; private set; }
+
+    /// <summary>The current filter as the export link's query string.</summary>
+    public string FilterQuery() =>
+        string.Join('&', Route(FilterFields).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}").Append("format=csv"));
     public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
