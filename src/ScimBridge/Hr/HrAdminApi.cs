@@ -36,7 +36,7 @@ public static class HrAdminApi
         hr.MapPost("/held/{id}/reject", Reject).WithName("RejectHrHeld").WithSummary("Refuse one held termination.");
         hr.MapGet("/history", History).WithName("ListHrHistory")
             .WithSummary("Every HR event in any state, newest recorded first, filtered and paged; format=csv streams every event the filter selects.")
-            .Produces<HrEventPage>(StatusCodes.Status200OK, "application/json", "text/csv");
+            .Produces<HrAdminEventPage>(StatusCodes.Status200OK, "application/json", "text/csv");
         hr.MapGet("/events/{id}", Event).WithName("GetHrEvent").WithSummary("One HR event.");
         hr.MapPost("/events/{id}/rescind", Rescind).WithName("RescindHrEvent")
             .WithSummary("Rescind an event as the admin: a pending one is closed; a fired termination is undone.");
@@ -49,10 +49,10 @@ public static class HrAdminApi
         return api;
     }
 
-    private static async Task<Ok<HrEventPage>> Pending([AsParameters] HrEventListQuery query, ScimBridgeDbContext db, CancellationToken ct) =>
+    private static async Task<Ok<HrAdminEventPage>> Pending([AsParameters] HrEventListQuery query, ScimBridgeDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await HrQueries.PendingAsync(db, HrEventFilter.Parse(query), ct));
 
-    private static async Task<Ok<HrEventPage>> Held(
+    private static async Task<Ok<HrAdminEventPage>> Held(
         [Description("1-based page number.")] string? page,
         [Description("Rows per page, 1 to 500 (default 100).")] string? pageSize,
         ScimBridgeDbContext db, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public static class HrAdminApi
             string.IsNullOrWhiteSpace(page) ? 1 : MirrorQuery.Number("page", page.Trim(), 1, 100_000),
             string.IsNullOrWhiteSpace(pageSize) ? HrEventFilter.DefaultPageSize : MirrorQuery.Number("pageSize", pageSize.Trim(), 1, MaxHeldPageSize), ct));
 
-    private static async Task<Results<Ok<HrEventPage>, HistoryCsv>> History(
+    private static async Task<Results<Ok<HrAdminEventPage>, HistoryCsv>> History(
         [AsParameters] HrEventListQuery query,
         [Description("json (default) or csv: every event the filter selects (not one page), newest recorded first.")] string? format,
         ScimBridgeDbContext db, TimeProvider time, CancellationToken ct)
@@ -74,15 +74,15 @@ public static class HrAdminApi
         };
     }
 
-    private static async Task<Ok<HrEventView>> Event(string id, HrLifecycle lifecycle, CancellationToken ct) =>
-        TypedResults.Ok(HrEventView.Of(await lifecycle.GetAsync(EventId(id), ct) ?? throw AdminException.NotFound($"There is no HR event {id}.")));
+    private static async Task<Ok<HrAdminEvent>> Event(string id, HrLifecycle lifecycle, CancellationToken ct) =>
+        TypedResults.Ok(HrAdminEvent.Of(await lifecycle.GetAsync(EventId(id), ct) ?? throw AdminException.NotFound($"There is no HR event {id}.")));
 
-    private static async Task<Ok<HrEventView>> Rescind(string id, HrLifecycle lifecycle, HttpContext context, CancellationToken ct)
+    private static async Task<Ok<HrAdminEvent>> Rescind(string id, HrLifecycle lifecycle, HttpContext context, CancellationToken ct)
     {
         var eventId = EventId(id);
         _ = await lifecycle.GetAsync(eventId, ct) ?? throw AdminException.NotFound($"There is no HR event {eventId}.");
         var rescinded = await CallAsync(() => lifecycle.RescindAsync(eventId, null, new HrActor(AdminApi.ActorName(context), HrSources.Console), ct));
-        return TypedResults.Ok(HrEventView.Of(rescinded));
+        return TypedResults.Ok(HrAdminEvent.Of(rescinded));
     }
 
     private static async Task<Ok<HrDecision>> ApproveAll(HrLifecycle lifecycle, HttpContext context, CancellationToken ct) =>
@@ -112,7 +112,7 @@ public static class HrAdminApi
         return TypedResults.Ok(await HrQueries.SlaAsync(db, start, end, mirror.Value, ct));
     }
 
-    private static async Task<Ok<HrWorkerView>> Worker(string userId, ScimBridgeDbContext db, CancellationToken ct) =>
+    private static async Task<Ok<HrAdminWorker>> Worker(string userId, ScimBridgeDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await HrQueries.WorkerAsync(db, UserId(userId), ct) ?? throw AdminException.NotFound($"There is no worker '{MirrorQuery.Shorten(userId)}'."));
 
     private static async Task<Ok<HrOverrideResult>> Override(string userId, ScimBridgeDbContext db, HrLifecycle lifecycle, HttpContext context, CancellationToken ct)

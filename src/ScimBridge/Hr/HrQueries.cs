@@ -113,7 +113,7 @@ public sealed record HrEventFilter(
 }
 
 /// <summary>One HR event as the admin API and the console show it.</summary>
-public sealed record HrEventView(
+public sealed record HrAdminEvent(
     long Id,
     [property: Description("Terminate, Rehire or Move.")] string Kind,
     [property: Description("Scheduled, Held, Fired, Rescinded, Superseded or Failed.")] string State,
@@ -138,7 +138,7 @@ public sealed record HrEventView(
     [property: Description("Why the mass-termination guard holds it, or why it failed.")] string? Error,
     bool Approved)
 {
-    public static HrEventView Of(HrEventRecord e)
+    public static HrAdminEvent Of(HrEventRecord e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(e.Id, e.Kind, e.State, e.UserId, e.UserName, e.EmployeeNumber, e.MatchedBy, e.EffectiveAt, e.EffectiveLocal, e.TimeZone,
@@ -183,23 +183,23 @@ public sealed record HrEventView(
         : TimeZone;
 }
 
-public sealed record HrEventPage(IReadOnlyList<HrEventView> Items, int Page, int PageSize, int Total);
+public sealed record HrAdminEventPage(IReadOnlyList<HrAdminEvent> Items, int Page, int PageSize, int Total);
 
 /// <summary>A group a worker was in when the termination fired (for a rehire to restore).</summary>
-public sealed record HrMembership(string Id, string? DisplayName);
+public sealed record HrAdminTeam(string Id, string? DisplayName);
 
 /// <summary>One worker's HR state, the termination in force, the membership snapshot and every event.</summary>
-public sealed record HrWorkerView(
+public sealed record HrAdminWorker(
     string UserId,
     string? UserName,
     string? EmployeeNumber,
     [property: Description("The inbound user's active flag (what the identity provider says); null when the user is gone.")] bool? IdpActive,
     string? TimeZone,
     [property: Description("Active, Leaving or Left.")] string Status,
-    HrEventView? Termination,
+    HrAdminEvent? Termination,
     [property: Description("The next leaver step, null when none is left.")] string? Step,
     DateTimeOffset? StepDueAt,
-    IReadOnlyList<HrMembership> Memberships,
+    IReadOnlyList<HrAdminTeam> Memberships,
     DateTimeOffset? SnapshotAt,
     bool Deactivated,
     bool RemovedFromTeams,
@@ -207,14 +207,14 @@ public sealed record HrWorkerView(
     DateTimeOffset? EffectiveAt,
     DateTimeOffset? DeactivatedAt,
     DateTimeOffset? UpdatedAt,
-    IReadOnlyList<HrEventView> Events)
+    IReadOnlyList<HrAdminEvent> Events)
 {
     /// <summary>A termination is in force (its precedence can be overridden).</summary>
     public bool Terminated => Status != HrWorkerStatuses.Active;
 
     /// <summary>The worker's pending termination (Scheduled or Held), if any.</summary>
     [JsonIgnore]
-    public HrEventView? PendingTermination =>
+    public HrAdminEvent? PendingTermination =>
         Events.Where(e => e.Kind == HrEventKinds.Terminate && HrEventStates.Pending.Contains(e.State)).OrderByDescending(e => e.Id).FirstOrDefault();
 }
 
@@ -292,14 +292,14 @@ public static class HrQueries
     }
 
     /// <summary>Pending events (Scheduled or Held) by effective time, soonest first; the filter's states are ignored.</summary>
-    public static Task<HrEventPage> PendingAsync(ScimBridgeDbContext db, HrEventFilter filter, CancellationToken ct)
+    public static Task<HrAdminEventPage> PendingAsync(ScimBridgeDbContext db, HrEventFilter filter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
         return PageAsync(Filtered(db, filter with { States = HrEventStates.Pending }).OrderBy(e => e.EffectiveAt).ThenBy(e => e.Id), filter, ct);
     }
 
     /// <summary>Terminations the mass-termination guard holds, by effective time.</summary>
-    public static Task<HrEventPage> HeldAsync(ScimBridgeDbContext db, int page, int pageSize, CancellationToken ct) =>
+    public static Task<HrAdminEventPage> HeldAsync(ScimBridgeDbContext db, int page, int pageSize, CancellationToken ct) =>
         PageAsync(Held(db).OrderBy(e => e.EffectiveAt).ThenBy(e => e.Id), HrEventFilter.None with { Page = page, PageSize = pageSize }, ct);
 
     public static Task<int> HeldCountAsync(ScimBridgeDbContext db, CancellationToken ct) => Held(db).CountAsync(ct);
@@ -311,18 +311,18 @@ public static class HrQueries
     }
 
     /// <summary>Every event, newest recorded first.</summary>
-    public static Task<HrEventPage> HistoryAsync(ScimBridgeDbContext db, HrEventFilter filter, CancellationToken ct) =>
+    public static Task<HrAdminEventPage> HistoryAsync(ScimBridgeDbContext db, HrEventFilter filter, CancellationToken ct) =>
         PageAsync(Filtered(db, filter).OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id), filter, ct);
 
-    private static async Task<HrEventPage> PageAsync(IOrderedQueryable<HrEventRecord> events, HrEventFilter filter, CancellationToken ct)
+    private static async Task<HrAdminEventPage> PageAsync(IOrderedQueryable<HrEventRecord> events, HrEventFilter filter, CancellationToken ct)
     {
         var total = await events.CountAsync(ct);
         var rows = await events.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToListAsync(ct);
-        return new HrEventPage([.. rows.Select(HrEventView.Of)], filter.Page, filter.PageSize, total);
+        return new HrAdminEventPage([.. rows.Select(HrAdminEvent.Of)], filter.Page, filter.PageSize, total);
     }
 
     /// <summary>A worker by user id: its HR row (if any), the inbound user (if not deleted) and its events; null when none of them exists.</summary>
-    public static async Task<HrWorkerView?> WorkerAsync(ScimBridgeDbContext db, string userId, CancellationToken ct)
+    public static async Task<HrAdminWorker?> WorkerAsync(ScimBridgeDbContext db, string userId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
@@ -341,14 +341,14 @@ public static class HrQueries
                 ?? await db.HrEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == terminationId, ct);
         }
         var latest = events.FirstOrDefault();
-        return new HrWorkerView(
+        return new HrAdminWorker(
             userId,
             user?.UserName ?? latest?.UserName,
             user?.EmployeeNumber ?? latest?.EmployeeNumber,
             user?.Active,
             user?.Timezone,
             worker?.Status ?? HrWorkerStatuses.Active,
-            termination is null ? null : HrEventView.Of(termination),
+            termination is null ? null : HrAdminEvent.Of(termination),
             worker?.Step,
             worker?.StepDueAt,
             Memberships(worker?.Memberships),
@@ -359,11 +359,11 @@ public static class HrQueries
             worker?.EffectiveAt,
             worker?.DeactivatedAt,
             worker?.UpdatedAt,
-            [.. events.Select(HrEventView.Of)]);
+            [.. events.Select(HrAdminEvent.Of)]);
     }
 
     /// <summary>The snapshot's groups; an unreadable snapshot shows as none rather than failing the page.</summary>
-    public static IReadOnlyList<HrMembership> Memberships(string? json)
+    public static IReadOnlyList<HrAdminTeam> Memberships(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -371,7 +371,7 @@ public static class HrQueries
         }
         try
         {
-            return JsonSerializer.Deserialize<List<HrMembership>>(json, JsonSerializerOptions.Web)?.Where(m => m.Id is not null).ToList() ?? [];
+            return JsonSerializer.Deserialize<List<HrAdminTeam>>(json, JsonSerializerOptions.Web)?.Where(m => m.Id is not null).ToList() ?? [];
         }
         catch (JsonException)
         {

@@ -52,9 +52,9 @@ public sealed class HrBrowserTests(ConsoleBrowser browser) : IClassFixture<Conso
         foreach (var i in Enumerable.Range(1, 5))
         {
             var leaver = new ResolvedWorker($"u-{i}", $"leaver{i}@example.com", $"L{i}", WorkerKey.EmployeeNumber, null, false);
-            var termination = await app.EventAsync(leaver, HrEventStates.Fired, start.AddHours(i), firedAt: start.AddHours(i));
-            await app.LeaverAsync(leaver, termination, i == 5 ? null : start.AddHours(i).AddSeconds(i * 30));
-            await app.SeatAsync(leaver, i <= 2 ? ScimBridge.Mirror.SeatTypes.Admin : ScimBridge.Mirror.SeatTypes.Member);
+            var termination = await app.SeedEventAsync(leaver, HrEventStates.Fired, start.AddHours(i), firedAt: start.AddHours(i));
+            await app.SeedLeaverAsync(leaver, termination, i == 5 ? null : start.AddHours(i).AddSeconds(i * 30));
+            await app.SeedSeatAsync(leaver, i <= 2 ? ScimBridge.Mirror.SeatTypes.Admin : ScimBridge.Mirror.SeatTypes.Member);
         }
         await session.LoginAsync();
         var page = session.Page;
@@ -86,10 +86,10 @@ public sealed class HrBrowserTests(ConsoleBrowser browser) : IClassFixture<Conso
     {
         await using var session = await ConsoleSession.StartAsync(browser, HrConsoleSeed.Settings());
         var app = session.App;
-        var left = await app.WorkerAsync("lee@example.com", "E800", "Europe/Berlin");
-        var termination = await app.EventAsync(left, HrEventStates.Fired, DateTimeOffset.UtcNow.AddDays(-1), firedAt: DateTimeOffset.UtcNow.AddDays(-1));
-        await app.LeaverAsync(left, termination, DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(1), memberships: """[{"id":"g1","displayName":"Marketing"}]""");
-        var stays = await app.WorkerAsync("may@example.com", "E900");
+        var left = await app.SeedWorkerAsync("lee@example.com", "E800", "Europe/Berlin");
+        var termination = await app.SeedEventAsync(left, HrEventStates.Fired, DateTimeOffset.UtcNow.AddDays(-1), firedAt: DateTimeOffset.UtcNow.AddDays(-1));
+        await app.SeedLeaverAsync(left, termination, DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(1), memberships: """[{"id":"g1","displayName":"Marketing"}]""");
+        var stays = await app.SeedWorkerAsync("may@example.com", "E900");
         await session.LoginAsync();
         var page = session.Page;
 

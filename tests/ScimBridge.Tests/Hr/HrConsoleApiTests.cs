@@ -21,17 +21,17 @@ public sealed class HrConsoleApiTests
     /// <summary>ana (Paris, replaced once), ben (Los Angeles, by roster), cy (held by the guard), dee (a move), eve (fired).</summary>
     internal static async Task<(ResolvedWorker Ana, ResolvedWorker Ben, ResolvedWorker Cy, ResolvedWorker Dee, ResolvedWorker Eve)> SeedAsync(ScimApp app)
     {
-        var ana = await app.WorkerAsync("ana@example.com", "E100", "Europe/Paris");
-        var ben = await app.WorkerAsync("ben@example.com", "E200", "America/Los_Angeles");
-        var cy = await app.WorkerAsync("cy@example.com", "E300");
-        var dee = await app.WorkerAsync("dee@example.com", "E400");
-        var eve = await app.WorkerAsync("eve@example.com", "E500");
-        await app.TerminateAsync(ana, "2031-06-30", "Europe/Paris");
-        await app.TerminateAsync(ana, "2031-06-15", "Europe/Paris");
-        await app.TerminateAsync(ben, "2031-06-14T09:00", "America/Los_Angeles", HrSources.Roster);
-        await app.EventAsync(cy, HrEventStates.Held, Utc("2031-06-20T00:00:00Z"), error: "More than 50 terminations in batch b1 (Hr:Guard:MaxPerBatch).", batchId: "b1");
-        await app.MoveAsync(dee, "2031-07-01", "UTC", "Lead");
-        await app.EventAsync(eve, HrEventStates.Fired, Utc("2026-01-10T17:00:00Z"), firedAt: Utc("2026-01-10T17:00:01Z"));
+        var ana = await app.SeedWorkerAsync("ana@example.com", "E100", "Europe/Paris");
+        var ben = await app.SeedWorkerAsync("ben@example.com", "E200", "America/Los_Angeles");
+        var cy = await app.SeedWorkerAsync("cy@example.com", "E300");
+        var dee = await app.SeedWorkerAsync("dee@example.com", "E400");
+        var eve = await app.SeedWorkerAsync("eve@example.com", "E500");
+        await app.SeedTerminationAsync(ana, "2031-06-30", "Europe/Paris");
+        await app.SeedTerminationAsync(ana, "2031-06-15", "Europe/Paris");
+        await app.SeedTerminationAsync(ben, "2031-06-14T09:00", "America/Los_Angeles", HrSources.Roster);
+        await app.SeedEventAsync(cy, HrEventStates.Held, Utc("2031-06-20T00:00:00Z"), error: "More than 50 terminations in batch b1 (Hr:Guard:MaxPerBatch).", batchId: "b1");
+        await app.SeedMoveAsync(dee, "2031-07-01", "UTC", "Lead");
+        await app.SeedEventAsync(eve, HrEventStates.Fired, Utc("2026-01-10T17:00:00Z"), firedAt: Utc("2026-01-10T17:00:01Z"));
         return (ana, ben, cy, dee, eve);
     }
 
@@ -42,7 +42,7 @@ public sealed class HrConsoleApiTests
         await SeedAsync(app);
         var admin = await app.AdminAsync();
 
-        var terminations = await admin.JsonAsync("/admin/api/hr/pending?kind=Terminate");
+        var terminations = await admin.AdminJsonAsync("/admin/api/hr/pending?kind=Terminate");
         Assert.Equal(["ben@example.com", "ana@example.com", "cy@example.com"], Users(terminations));
         Assert.Equal(3, terminations["total"]!.GetValue<int>());
         var ana = terminations["items"]![1]!;
@@ -57,14 +57,14 @@ public sealed class HrConsoleApiTests
         Assert.Equal("2031-06-14T09:00:00", ben["effectiveLocal"]!.GetValue<string>());
         Assert.Equal(HrEventStates.Held, terminations["items"]![2]!["state"]!.GetValue<string>());
 
-        Assert.Equal(["ben@example.com", "ana@example.com", "cy@example.com", "dee@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending")));
-        Assert.Equal(["ben@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending?source=roster")));
-        Assert.Equal(["ana@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending?q=e100")));
-        Assert.Equal(["cy@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending?q=CY%40")));
-        Assert.Equal(["ana@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending?from=2031-06-15&to=2031-06-15")));
-        Assert.Equal(["ana@example.com", "cy@example.com", "dee@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending?from=2031-06-15")));
-        Assert.Equal(["ben@example.com"], Users(await admin.JsonAsync("/admin/api/hr/pending?to=2031-06-15T16:59:59Z")));
-        var paged = await admin.JsonAsync("/admin/api/hr/pending?pageSize=2&page=2");
+        Assert.Equal(["ben@example.com", "ana@example.com", "cy@example.com", "dee@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending")));
+        Assert.Equal(["ben@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending?source=roster")));
+        Assert.Equal(["ana@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending?q=e100")));
+        Assert.Equal(["cy@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending?q=CY%40")));
+        Assert.Equal(["ana@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending?from=2031-06-15&to=2031-06-15")));
+        Assert.Equal(["ana@example.com", "cy@example.com", "dee@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending?from=2031-06-15")));
+        Assert.Equal(["ben@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/pending?to=2031-06-15T16:59:59Z")));
+        var paged = await admin.AdminJsonAsync("/admin/api/hr/pending?pageSize=2&page=2");
         Assert.Equal(["cy@example.com", "dee@example.com"], Users(paged));
         Assert.Equal(4, paged["total"]!.GetValue<int>());
     }
@@ -76,20 +76,20 @@ public sealed class HrConsoleApiTests
         var (ana, _, cy, _, eve) = await SeedAsync(app);
         var admin = await app.AdminAsync();
 
-        var held = await admin.JsonAsync("/admin/api/hr/held");
+        var held = await admin.AdminJsonAsync("/admin/api/hr/held");
         Assert.Equal(["cy@example.com"], Users(held));
         Assert.Contains("MaxPerBatch", held["items"]![0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("b1", held["items"]![0]!["batchId"]!.GetValue<string>());
 
-        var history = await admin.JsonAsync("/admin/api/hr/history");
+        var history = await admin.AdminJsonAsync("/admin/api/hr/history");
         Assert.Equal(6, history["total"]!.GetValue<int>());
         var created = history["items"]!.AsArray().Select(i => (i!["createdAt"]!.GetValue<DateTimeOffset>(), i["id"]!.GetValue<long>())).ToList();
         Assert.Equal(created.OrderByDescending(c => c.Item1).ThenByDescending(c => c.Item2), created);
-        var superseded = await admin.JsonAsync("/admin/api/hr/history?state=Superseded");
+        var superseded = await admin.AdminJsonAsync("/admin/api/hr/history?state=Superseded");
         Assert.Equal(["ana@example.com"], Users(superseded));
         Assert.Equal("workday", superseded["items"]![0]!["closedBy"]!.GetValue<string>());
         Assert.NotNull(superseded["items"]![0]!["closedAt"]);
-        Assert.Equal(["dee@example.com"], Users(await admin.JsonAsync("/admin/api/hr/history?kind=move")));
+        Assert.Equal(["dee@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/history?kind=move")));
         using (var csv = await admin.GetAsync("/admin/api/hr/history?kind=Terminate&format=csv"))
         {
             Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
@@ -101,20 +101,20 @@ public sealed class HrConsoleApiTests
             Assert.Contains(lines, l => l.Contains("ben@example.com", StringComparison.Ordinal) && l.Contains("2031-06-14T16:00:00Z", StringComparison.Ordinal)
                 && l.Contains("America/Los_Angeles", StringComparison.Ordinal));
         }
-        Assert.Equal(2, (await admin.JsonAsync($"/admin/api/hr/history?userId={ana.UserId}"))["total"]!.GetValue<int>());
-        Assert.Equal(["cy@example.com", "eve@example.com"], Users(await admin.JsonAsync("/admin/api/hr/history?state=Fired,Held&kind=Terminate")).Order());
+        Assert.Equal(2, (await admin.AdminJsonAsync($"/admin/api/hr/history?userId={ana.UserId}"))["total"]!.GetValue<int>());
+        Assert.Equal(["cy@example.com", "eve@example.com"], Users(await admin.AdminJsonAsync("/admin/api/hr/history?state=Fired,Held&kind=Terminate")).Order());
 
         // eve's termination fired: the leaver pipeline holds her before the removal from teams.
-        var fired = (await admin.JsonAsync($"/admin/api/hr/history?userId={eve.UserId}"))["items"]![0]!;
+        var fired = (await admin.AdminJsonAsync($"/admin/api/hr/history?userId={eve.UserId}"))["items"]![0]!;
         var firedId = fired["id"]!.GetValue<long>();
         var due = Utc("2026-01-17T17:00:00Z");
-        await app.LeaverAsync(eve, new HrEventRecord
+        await app.SeedLeaverAsync(eve, new HrEventRecord
         {
             Id = firedId, Kind = HrEventKinds.Terminate, State = HrEventStates.Fired, UserId = eve.UserId, MatchedBy = "employeeNumber", TimeZone = "UTC",
             Source = HrSources.Bulk, Actor = "workday", EffectiveAt = Utc("2026-01-10T17:00:00Z"), FiredAt = Utc("2026-01-10T17:00:01Z"),
         }, Utc("2026-01-10T17:00:42Z"), step: LeaverSteps.RemoveFromTeams, stepDueAt: due,
             memberships: """[{"id":"g1","displayName":"Sales"},{"id":"g2","displayName":"Support"}]""");
-        var worker = await admin.JsonAsync($"/admin/api/hr/workers/{eve.UserId}");
+        var worker = await admin.AdminJsonAsync($"/admin/api/hr/workers/{eve.UserId}");
         Assert.Equal(HrWorkerStatuses.Leaving, worker["status"]!.GetValue<string>());
         Assert.Equal(firedId, worker["termination"]!["id"]!.GetValue<long>());
         Assert.Equal(LeaverSteps.RemoveFromTeams, worker["step"]!.GetValue<string>());
@@ -124,7 +124,7 @@ public sealed class HrConsoleApiTests
         Assert.True(worker["deactivated"]!.GetValue<bool>());
         Assert.Single(worker["events"]!.AsArray());
 
-        var active = await admin.JsonAsync($"/admin/api/hr/workers/{cy.UserId}");
+        var active = await admin.AdminJsonAsync($"/admin/api/hr/workers/{cy.UserId}");
         Assert.Equal(HrWorkerStatuses.Active, active["status"]!.GetValue<string>());
         Assert.Null(active["termination"]);
         Assert.True(active["idpActive"]!.GetValue<bool>());
@@ -142,31 +142,31 @@ public sealed class HrConsoleApiTests
         foreach (var i in Enumerable.Range(1, 20).OrderBy(i => (i * 7) % 20))
         {
             var effective = start.AddHours(i);
-            var termination = await app.EventAsync(Leaver(i), HrEventStates.Fired, effective, firedAt: effective.AddSeconds(1));
-            await app.LeaverAsync(Leaver(i), termination, effective.AddMinutes(i), deleted: i <= 2);
+            var termination = await app.SeedEventAsync(Leaver(i), HrEventStates.Fired, effective, firedAt: effective.AddSeconds(1));
+            await app.SeedLeaverAsync(Leaver(i), termination, effective.AddMinutes(i), deleted: i <= 2);
             var seat = i switch { <= 10 => SeatTypes.Member, <= 12 => SeatTypes.Admin, 13 => SeatTypes.Viewer, 14 => SeatTypes.Guest, _ => null };
             if (seat is not null)
             {
-                await app.SeatAsync(Leaver(i), seat);
+                await app.SeedSeatAsync(Leaver(i), seat);
             }
         }
         // Three still waiting for monday.com to confirm.
         foreach (var i in Enumerable.Range(21, 3))
         {
             var effective = start.AddDays(5).AddHours(i);
-            var termination = await app.EventAsync(Leaver(i), HrEventStates.Fired, effective, firedAt: effective);
-            await app.LeaverAsync(Leaver(i), termination, null, step: LeaverSteps.ConfirmDeactivated, stepDueAt: effective);
+            var termination = await app.SeedEventAsync(Leaver(i), HrEventStates.Fired, effective, firedAt: effective);
+            await app.SeedLeaverAsync(Leaver(i), termination, null, step: LeaverSteps.ConfirmDeactivated, stepDueAt: effective);
         }
         // One from 40 days ago, 100 minutes: outside the default period.
         var old = now.AddDays(-40);
-        var oldTermination = await app.EventAsync(Leaver(30), HrEventStates.Fired, old, firedAt: old);
-        await app.LeaverAsync(Leaver(30), oldTermination, old.AddMinutes(100));
-        await app.SeatAsync(Leaver(30), SeatTypes.Member);
+        var oldTermination = await app.SeedEventAsync(Leaver(30), HrEventStates.Fired, old, firedAt: old);
+        await app.SeedLeaverAsync(Leaver(30), oldTermination, old.AddMinutes(100));
+        await app.SeedSeatAsync(Leaver(30), SeatTypes.Member);
         // A termination rescinded after firing is no leaver.
-        await app.EventAsync(Leaver(31), HrEventStates.Rescinded, start, firedAt: start);
+        await app.SeedEventAsync(Leaver(31), HrEventStates.Rescinded, start, firedAt: start);
 
         var admin = await app.AdminAsync();
-        var sla = await admin.JsonAsync("/admin/api/hr/sla");
+        var sla = await admin.AdminJsonAsync("/admin/api/hr/sla");
         Assert.Equal(23, sla["fired"]!.GetValue<int>());
         Assert.Equal(20, sla["confirmed"]!.GetValue<int>());
         Assert.Equal(3, sla["waiting"]!.GetValue<int>());
@@ -189,12 +189,12 @@ public sealed class HrConsoleApiTests
         Assert.Null(byType[SeatTypes.Guest]["monthlyCost"]);
         Assert.Equal(6, byType["(no mirrored seat)"]["count"]!.GetValue<int>());
 
-        var wider = await admin.JsonAsync($"/admin/api/hr/sla?from={now.AddDays(-45):yyyy-MM-dd}&to={now:yyyy-MM-dd}");
+        var wider = await admin.AdminJsonAsync($"/admin/api/hr/sla?from={now.AddDays(-45):yyyy-MM-dd}&to={now:yyyy-MM-dd}");
         Assert.Equal(24, wider["fired"]!.GetValue<int>());
         Assert.Equal(6000, wider["worst"]!["seconds"]!.GetValue<double>(), 3);
         Assert.Equal(192m, wider["seatsFreed"]!["monthlyCost"]!.GetValue<decimal>());
 
-        var empty = await admin.JsonAsync("/admin/api/hr/sla?from=2020-01-01&to=2020-01-31");
+        var empty = await admin.AdminJsonAsync("/admin/api/hr/sla?from=2020-01-01&to=2020-01-31");
         Assert.Equal(0, empty["fired"]!.GetValue<int>());
         Assert.Null(empty["medianSeconds"]);
         Assert.Null(empty["worst"]);
@@ -257,26 +257,26 @@ public sealed class HrConsoleApiTests
         foreach (var path in new[] { "/admin/api/hr/held/999999/approve", "/admin/api/hr/held/999999/reject", "/admin/api/hr/held/x/approve",
                      "/admin/api/hr/workers/nobody/override", "/admin/api/hr/events/999999/rescind" })
         {
-            using var response = await admin.PostEmptyAsync(path);
+            using var response = await admin.AdminPostAsync(path);
             await MirrorApiTests.AssertProblemAsync(response, HttpStatusCode.NotFound, null);
         }
         // A scheduled termination is not held: approving it is a conflict, and nothing changes.
-        var pending = (await admin.JsonAsync($"/admin/api/hr/pending?userId={ana.UserId}"))["items"]![0]!["id"]!.GetValue<long>();
-        using (var notHeld = await admin.PostEmptyAsync($"/admin/api/hr/held/{pending}/approve"))
+        var pending = (await admin.AdminJsonAsync($"/admin/api/hr/pending?userId={ana.UserId}"))["items"]![0]!["id"]!.GetValue<long>();
+        using (var notHeld = await admin.AdminPostAsync($"/admin/api/hr/held/{pending}/approve"))
         {
             await MirrorApiTests.AssertProblemAsync(notHeld, HttpStatusCode.Conflict, "Scheduled");
         }
-        Assert.Equal(HrEventStates.Scheduled, (await admin.JsonAsync($"/admin/api/hr/events/{pending}"))["state"]!.GetValue<string>());
+        Assert.Equal(HrEventStates.Scheduled, (await admin.AdminJsonAsync($"/admin/api/hr/events/{pending}"))["state"]!.GetValue<string>());
     }
 
     [Theory, AllDatabases]
     public async Task HrAdminApi_NeedsAnAdminToken(DatabaseProvider provider)
     {
         await using var app = await HrConsoleSeed.StartAsync(provider);
-        var worker = await app.WorkerAsync("ana@example.com", "E100");
+        var worker = await app.SeedWorkerAsync("ana@example.com", "E100");
         var admin = await app.AdminAsync();
-        Assert.Equal(0, (await admin.JsonAsync("/admin/api/hr/pending"))["total"]!.GetValue<int>());
-        Assert.Equal(HrWorkerStatuses.Active, (await admin.JsonAsync($"/admin/api/hr/workers/{worker.UserId}"))["status"]!.GetValue<string>());
+        Assert.Equal(0, (await admin.AdminJsonAsync("/admin/api/hr/pending"))["total"]!.GetValue<int>());
+        Assert.Equal(HrWorkerStatuses.Active, (await admin.AdminJsonAsync($"/admin/api/hr/workers/{worker.UserId}"))["status"]!.GetValue<string>());
 
         var hr = await app.HrAsync();
         var hrToken = hr.DefaultRequestHeaders.Authorization!.Parameter;
@@ -298,7 +298,7 @@ public sealed class HrConsoleApiTests
     public async Task HrAdminApi_IsInTheAdminOpenApiDocument(DatabaseProvider provider)
     {
         await using var app = await HrConsoleSeed.StartAsync(provider);
-        var doc = await (await app.AdminAsync()).JsonAsync("/admin/api/openapi/admin.json");
+        var doc = await (await app.AdminAsync()).AdminJsonAsync("/admin/api/openapi/admin.json");
         var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
         foreach (var path in new[] { "/admin/api/hr/pending", "/admin/api/hr/held", "/admin/api/hr/held/{id}/approve", "/admin/api/hr/held/{id}/reject",
                      "/admin/api/hr/held/approve-all", "/admin/api/hr/history", "/admin/api/hr/sla", "/admin/api/hr/workers/{userId}", "/admin/api/hr/workers/{userId}/override" })

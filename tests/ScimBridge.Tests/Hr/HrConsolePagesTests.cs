@@ -104,8 +104,8 @@ public sealed class HrConsolePagesTests
         var (app, browser) = await SignedInAsync(provider);
         await using var _ = app;
         using var __ = browser;
-        var fay = await app.WorkerAsync("fay@example.com", "E600", "Asia/Tokyo");
-        var gus = await app.WorkerAsync("gus@example.com", "E700");
+        var fay = await app.SeedWorkerAsync("fay@example.com", "E600", "Asia/Tokyo");
+        var gus = await app.SeedWorkerAsync("gus@example.com", "E700");
         var path = $"/admin/hr/workers/{fay.UserId}";
 
         var page = await PageAsync(browser, path);
@@ -152,8 +152,8 @@ public sealed class HrConsolePagesTests
         Assert.InRange(immediate.EffectiveAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
 
         // Terminated (the leaver pipeline ran): the override asks first, without script.
-        var termination = await app.EventAsync(fay, HrEventStates.Fired, HrConsoleApiTests.Utc("2026-01-10T10:00:00Z"), firedAt: HrConsoleApiTests.Utc("2026-01-10T10:00:00Z"));
-        await app.LeaverAsync(fay, termination, HrConsoleApiTests.Utc("2026-01-10T10:01:00Z"));
+        var termination = await app.SeedEventAsync(fay, HrEventStates.Fired, HrConsoleApiTests.Utc("2026-01-10T10:00:00Z"), firedAt: HrConsoleApiTests.Utc("2026-01-10T10:00:00Z"));
+        await app.SeedLeaverAsync(fay, termination, HrConsoleApiTests.Utc("2026-01-10T10:01:00Z"));
         page = await PageAsync(browser, path);
         Assert.Contains("Override…", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"confirm-override\"", page, StringComparison.Ordinal);
@@ -176,11 +176,11 @@ public sealed class HrConsolePagesTests
         foreach (var i in Enumerable.Range(1, 4))
         {
             var leaver = new ResolvedWorker($"u-{i}", $"leaver{i}@example.com", $"L{i}", WorkerKey.EmployeeNumber, null, false);
-            var termination = await app.EventAsync(leaver, HrEventStates.Fired, start.AddHours(i), firedAt: start.AddHours(i));
-            await app.LeaverAsync(leaver, termination, i == 4 ? null : start.AddHours(i).AddMinutes(i * 2));
+            var termination = await app.SeedEventAsync(leaver, HrEventStates.Fired, start.AddHours(i), firedAt: start.AddHours(i));
+            await app.SeedLeaverAsync(leaver, termination, i == 4 ? null : start.AddHours(i).AddMinutes(i * 2));
             if (i == 1)
             {
-                await app.SeatAsync(leaver, ScimBridge.Mirror.SeatTypes.Member);
+                await app.SeedSeatAsync(leaver, ScimBridge.Mirror.SeatTypes.Member);
             }
         }
 

@@ -28,7 +28,7 @@ public static class HrConsoleSeed
         ScimApp.StartAsync(provider, Settings(), kestrel: kestrel);
 
     /// <summary>An inbound user with an employee number (and a time zone), as Entra would send it; returns the worker.</summary>
-    public static async Task<ResolvedWorker> WorkerAsync(this ScimApp app, string userName, string employeeNumber, string? timeZone = null, bool active = true)
+    public static async Task<ResolvedWorker> SeedWorkerAsync(this ScimApp app, string userName, string employeeNumber, string? timeZone = null, bool active = true)
     {
         var body = Bodies.User(userName, active: active);
         body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] = new JsonObject { ["employeeNumber"] = employeeNumber };
@@ -42,19 +42,19 @@ public static class HrConsoleSeed
     }
 
     /// <summary>Records a termination as the HR API does (<paramref name="effective"/> read in <paramref name="zone"/>).</summary>
-    public static Task<HrEventRecord> TerminateAsync(this ScimApp app, ResolvedWorker worker, string effective, string zone, string source = HrSources.Api,
+    public static Task<HrEventRecord> SeedTerminationAsync(this ScimApp app, ResolvedWorker worker, string effective, string zone, string source = HrSources.Api,
         string? reason = "Resignation", string actor = "workday") =>
         app.WithScopeAsync(s => s.GetRequiredService<HrLifecycle>().TerminateAsync(worker,
             EffectiveTime.Resolve(effective, EffectiveTime.Zone(zone, "timeZone"), new TimeOnly(19, 0), DateTimeOffset.UtcNow),
             reason, new HrActor(actor, source), CancellationToken.None));
 
-    public static Task<HrEventRecord> MoveAsync(this ScimApp app, ResolvedWorker worker, string effective, string zone, string title) =>
+    public static Task<HrEventRecord> SeedMoveAsync(this ScimApp app, ResolvedWorker worker, string effective, string zone, string title) =>
         app.WithScopeAsync(s => s.GetRequiredService<HrLifecycle>().MoveAsync(worker, new MoveChanges(title, null, null, null),
             EffectiveTime.Resolve(effective, EffectiveTime.Zone(zone, "timeZone"), new TimeOnly(9, 0), DateTimeOffset.UtcNow),
             "Promotion", new HrActor("workday", HrSources.Api), CancellationToken.None));
 
     /// <summary>A termination row written as the scheduler leaves it (held by the guard, fired, …).</summary>
-    public static async Task<HrEventRecord> EventAsync(this ScimApp app, ResolvedWorker worker, string state, DateTimeOffset effectiveAt,
+    public static async Task<HrEventRecord> SeedEventAsync(this ScimApp app, ResolvedWorker worker, string state, DateTimeOffset effectiveAt,
         string? error = null, DateTimeOffset? firedAt = null, string source = HrSources.Bulk, string? batchId = null, string kind = HrEventKinds.Terminate)
     {
         var record = new HrEventRecord
@@ -85,7 +85,7 @@ public static class HrConsoleSeed
     }
 
     /// <summary>The worker's HR row as the leaver pipeline leaves it after a fired termination.</summary>
-    public static Task<int> LeaverAsync(this ScimApp app, ResolvedWorker worker, HrEventRecord termination, DateTimeOffset? deactivatedAt,
+    public static Task<int> SeedLeaverAsync(this ScimApp app, ResolvedWorker worker, HrEventRecord termination, DateTimeOffset? deactivatedAt,
         bool deleted = false, string? step = null, DateTimeOffset? stepDueAt = null, string? memberships = null) =>
         app.DbAsync(db =>
         {
@@ -109,7 +109,7 @@ public static class HrConsoleSeed
         });
 
     /// <summary>The monday.com seat the mirror saw for the user.</summary>
-    public static Task<int> SeatAsync(this ScimApp app, ResolvedWorker worker, string seatType, string status = SeatStatuses.Inactive) =>
+    public static Task<int> SeedSeatAsync(this ScimApp app, ResolvedWorker worker, string seatType, string status = SeatStatuses.Inactive) =>
         app.DbAsync(db =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -132,7 +132,7 @@ public static class HrConsoleSeed
             return db.SaveChangesAsync();
         });
 
-    public static async Task<JsonNode> JsonAsync(this HttpClient client, string path)
+    public static async Task<JsonNode> AdminJsonAsync(this HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
@@ -140,6 +140,6 @@ public static class HrConsoleSeed
         return JsonNode.Parse(body)!;
     }
 
-    public static async Task<HttpResponseMessage> PostEmptyAsync(this HttpClient client, string path) =>
+    public static async Task<HttpResponseMessage> AdminPostAsync(this HttpClient client, string path) =>
         await client.PostAsJsonAsync(path, new { });
 }

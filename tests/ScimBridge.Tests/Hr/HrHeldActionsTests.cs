@@ -25,8 +25,8 @@ public sealed class HrHeldActionsTests
         var ids = new List<long>();
         for (var i = 1; i <= count; i++)
         {
-            var worker = await app.WorkerAsync($"held{i}@example.com", $"H{i}");
-            ids.Add((await app.EventAsync(worker, HrEventStates.Held, DateTimeOffset.UtcNow.AddDays(3 + i), error: "More than 2 terminations in one batch.", batchId: "b1")).Id);
+            var worker = await app.SeedWorkerAsync($"held{i}@example.com", $"H{i}");
+            ids.Add((await app.SeedEventAsync(worker, HrEventStates.Held, DateTimeOffset.UtcNow.AddDays(3 + i), error: "More than 2 terminations in one batch.", batchId: "b1")).Id);
         }
         return ids;
     }
@@ -38,12 +38,12 @@ public sealed class HrHeldActionsTests
         var ids = await HoldAsync(app, 4);
         var admin = await app.AdminAsync();
 
-        using (var approved = await admin.PostEmptyAsync($"/admin/api/hr/held/{ids[0]}/approve"))
+        using (var approved = await admin.AdminPostAsync($"/admin/api/hr/held/{ids[0]}/approve"))
         {
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
             Assert.Equal(1, JsonNode.Parse(await approved.Content.ReadAsStringAsync())!["count"]!.GetValue<int>());
         }
-        using (var rejected = await admin.PostEmptyAsync($"/admin/api/hr/held/{ids[1]}/reject"))
+        using (var rejected = await admin.AdminPostAsync($"/admin/api/hr/held/{ids[1]}/reject"))
         {
             Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
         }
@@ -52,17 +52,17 @@ public sealed class HrHeldActionsTests
         Assert.NotEqual(HrEventStates.Held, states[0].State);
         Assert.Equal(HrEventStates.Rescinded, states[1].State);
         Assert.NotNull(states[1].ClosedBy);
-        using (var again = await admin.PostEmptyAsync($"/admin/api/hr/held/{ids[1]}/reject"))
+        using (var again = await admin.AdminPostAsync($"/admin/api/hr/held/{ids[1]}/reject"))
         {
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         }
 
-        using (var all = await admin.PostEmptyAsync("/admin/api/hr/held/approve-all"))
+        using (var all = await admin.AdminPostAsync("/admin/api/hr/held/approve-all"))
         {
             Assert.Equal(HttpStatusCode.OK, all.StatusCode);
             Assert.Equal(2, JsonNode.Parse(await all.Content.ReadAsStringAsync())!["count"]!.GetValue<int>());
         }
-        Assert.Equal(0, (await admin.JsonAsync("/admin/api/hr/held"))["total"]!.GetValue<int>());
+        Assert.Equal(0, (await admin.AdminJsonAsync("/admin/api/hr/held"))["total"]!.GetValue<int>());
     }
 
     [Theory, AllDatabases]
@@ -93,8 +93,8 @@ public sealed class HrHeldActionsTests
     public async Task PendingPage_Rescinds_AsTheAdmin(DatabaseProvider provider)
     {
         await using var app = await HrConsoleSeed.StartAsync(provider);
-        var ana = await app.WorkerAsync("ana@example.com", "E100", "Europe/Paris");
-        var termination = await app.TerminateAsync(ana, "2031-06-15", "Europe/Paris");
+        var ana = await app.SeedWorkerAsync("ana@example.com", "E100", "Europe/Paris");
+        var termination = await app.SeedTerminationAsync(ana, "2031-06-15", "Europe/Paris");
         await app.CreateAdminAsync();
         using var browser = app.Browser();
         await browser.SignInAsync();
@@ -110,16 +110,16 @@ public sealed class HrHeldActionsTests
     public async Task Override_LetsTheIdentityProviderDecideAgain_FromTheApiAndTheConsole(DatabaseProvider provider)
     {
         await using var app = await HrConsoleSeed.StartAsync(provider);
-        var lee = await app.WorkerAsync("lee@example.com", "E800");
-        var may = await app.WorkerAsync("may@example.com", "E900");
+        var lee = await app.SeedWorkerAsync("lee@example.com", "E800");
+        var may = await app.SeedWorkerAsync("may@example.com", "E900");
         foreach (var worker in new[] { lee, may })
         {
-            var fired = await app.EventAsync(worker, HrEventStates.Fired, DateTimeOffset.UtcNow.AddDays(-1), firedAt: DateTimeOffset.UtcNow.AddDays(-1));
-            await app.LeaverAsync(worker, fired, DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(1), step: LeaverSteps.RemoveFromTeams, stepDueAt: DateTimeOffset.UtcNow.AddDays(5));
+            var fired = await app.SeedEventAsync(worker, HrEventStates.Fired, DateTimeOffset.UtcNow.AddDays(-1), firedAt: DateTimeOffset.UtcNow.AddDays(-1));
+            await app.SeedLeaverAsync(worker, fired, DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(1), step: LeaverSteps.RemoveFromTeams, stepDueAt: DateTimeOffset.UtcNow.AddDays(5));
         }
 
         var admin = await app.AdminAsync();
-        using (var overridden = await admin.PostEmptyAsync($"/admin/api/hr/workers/{lee.UserId}/override"))
+        using (var overridden = await admin.AdminPostAsync($"/admin/api/hr/workers/{lee.UserId}/override"))
         {
             Assert.Equal(HttpStatusCode.OK, overridden.StatusCode);
             Assert.Equal(HrWorkerStatuses.Active, JsonNode.Parse(await overridden.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());

@@ -11,7 +11,7 @@ namespace ScimBridge.Admin.Pages.Hr;
 /// </summary>
 public sealed class HeldModel(ScimBridgeDbContext db, HrLifecycle lifecycle) : HrPageModel
 {
-    public HrEventPage? Held { get; private set; }
+    public HrAdminEventPage? Held { get; private set; }
     public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
 
     public Task OnGetAsync(int? page, CancellationToken cancellationToken) => LoadAsync(page, cancellationToken);

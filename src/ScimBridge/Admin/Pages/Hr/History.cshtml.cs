@@ -9,7 +9,7 @@ public sealed class HistoryModel(ScimBridgeDbContext db) : HrPageModel
 {
     public static readonly string[] FilterFields = ["kind", "state", "source", "q", "userId", "from", "to"];
 
-    public HrEventPage? Events { get; private set; }
+    public HrAdminEventPage? Events { get; private set; }
 
     /// <summary>The current filter as the export link's query string.</summary>
     public string FilterQuery() =>

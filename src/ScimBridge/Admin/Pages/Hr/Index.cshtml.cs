@@ -15,8 +15,8 @@ public sealed class PendingModel(ScimBridgeDbContext db, HrLifecycle lifecycle) 
     public const int OtherRows = 50;
     public static readonly string[] FilterFields = ["from", "to", "source", "q"];
 
-    public HrEventPage? Terminations { get; private set; }
-    public HrEventPage? Others { get; private set; }
+    public HrAdminEventPage? Terminations { get; private set; }
+    public HrAdminEventPage? Others { get; private set; }
     public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
 
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);

@@ -13,7 +13,7 @@ namespace ScimBridge.Admin.Pages.Hr;
 public sealed class WorkerModel(ScimBridgeDbContext db, HrLifecycle lifecycle, WorkerDirectory directory, IOptions<HrOptions> options, TimeProvider time)
     : HrPageModel
 {
-    public HrWorkerView? Worker { get; private set; }
+    public HrAdminWorker? Worker { get; private set; }
     public bool ConfirmOverride { get; private set; }
     public string DefaultTimeZone => options.Value.DefaultTimeZone;
 
