@@ -26,25 +26,25 @@ public static class HrAdminApi
     {
         ArgumentNullException.ThrowIfNull(api);
         var hr = api.MapGroup("/hr").WithTags("HR lifecycle");
-        hr.MapGet("/pending", Pending).WithName("ListHrPending")
+        hr.MapGet("/pending", Pending).WithName("AdminListHrPending")
             .WithSummary("Scheduled and held events (terminations, rehires, moves), soonest effective first; the state filter is ignored.");
-        hr.MapGet("/held", Held).WithName("ListHrHeld")
+        hr.MapGet("/held", Held).WithName("AdminListHrHeld")
             .WithSummary("Terminations the mass-termination guard holds for an admin, with the reason (error), soonest effective first.");
-        hr.MapPost("/held/approve-all", ApproveAll).WithName("ApproveAllHrHeld").WithSummary("Let every held termination fire.");
-        hr.MapPost("/held/reject-all", RejectAll).WithName("RejectAllHrHeld").WithSummary("Refuse every held termination: closed as Rescinded, nothing sent to monday.com.");
-        hr.MapPost("/held/{id}/approve", Approve).WithName("ApproveHrHeld").WithSummary("Let one held termination fire.");
-        hr.MapPost("/held/{id}/reject", Reject).WithName("RejectHrHeld").WithSummary("Refuse one held termination.");
-        hr.MapGet("/history", History).WithName("ListHrHistory")
+        hr.MapPost("/held/approve-all", ApproveAll).WithName("AdminApproveAllHrHeld").WithSummary("Let every held termination fire.");
+        hr.MapPost("/held/reject-all", RejectAll).WithName("AdminRejectAllHrHeld").WithSummary("Refuse every held termination: closed as Rescinded, nothing sent to monday.com.");
+        hr.MapPost("/held/{id}/approve", Approve).WithName("AdminApproveHrHeld").WithSummary("Let one held termination fire.");
+        hr.MapPost("/held/{id}/reject", Reject).WithName("AdminRejectHrHeld").WithSummary("Refuse one held termination.");
+        hr.MapGet("/history", History).WithName("AdminListHrHistory")
             .WithSummary("Every HR event in any state, newest recorded first, filtered and paged; format=csv streams every event the filter selects.")
             .Produces<HrAdminEventPage>(StatusCodes.Status200OK, "application/json", "text/csv");
-        hr.MapGet("/events/{id}", Event).WithName("GetHrEvent").WithSummary("One HR event.");
-        hr.MapPost("/events/{id}/rescind", Rescind).WithName("RescindHrEvent")
+        hr.MapGet("/events/{id}", Event).WithName("AdminGetHrEvent").WithSummary("One HR event.");
+        hr.MapPost("/events/{id}/rescind", Rescind).WithName("AdminRescindHrEvent")
             .WithSummary("Rescind an event as the admin: a pending one is closed; a fired termination is undone.");
-        hr.MapGet("/sla", Sla).WithName("GetHrLeaverSla")
+        hr.MapGet("/sla", Sla).WithName("AdminGetHrLeaverSla")
             .WithSummary("Leaver SLA for terminations fired in the period (default: the last 30 days): effective time to deactivation confirmed in monday.com, and the seats freed.");
-        hr.MapGet("/workers/{userId}", Worker).WithName("GetHrWorker")
+        hr.MapGet("/workers/{userId}", Worker).WithName("AdminGetHrWorker")
             .WithSummary("A worker's HR status, termination in force, leaver step, membership snapshot and events.");
-        hr.MapPost("/workers/{userId}/override", Override).WithName("OverrideHrWorker")
+        hr.MapPost("/workers/{userId}/override", Override).WithName("AdminOverrideHrWorker")
             .WithSummary("End the termination's precedence for the worker: the identity provider decides again, the pending leaver steps stop.");
         return api;
     }
