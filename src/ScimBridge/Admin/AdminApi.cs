@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScimBridge.Data;
+using ScimBridge.Hr;
 using ScimBridge.Logs;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
@@ -37,6 +38,7 @@ public static class AdminApi
         api.MapReclamationRules();
         api.MapCandidatesApi();
         api.MapSavingsApi();
+        api.MapHrAdmin();
 
         app.MapOpenApi("/admin/api/openapi/{documentName}.json").RequireAuthorization(AdminAuthentication.Policy);
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ScimBridge.Data;
+using ScimBridge.Hr;
 using ScimBridge.Push;
 
 namespace ScimBridge.Admin.Pages;
@@ -8,8 +10,11 @@ namespace ScimBridge.Admin.Pages;
 /// Disables and deletes the deletion guard holds: approve or reject each, or all at once. Deciding for all needs the
 /// count the admin saw, so holds that arrived since the page was loaded are never approved unseen.
 /// </summary>
-public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time) : PageModel
+public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time, ScimBridgeDbContext db) : PageModel
 {
+    /// <summary>HR terminations the mass-termination guard holds (decided on the HR Held page).</summary>
+    public int HrHeld { get; private set; }
+
     public IReadOnlyList<StagedDelete> Staged { get; private set; } = [];
     public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
 
@@ -91,5 +96,6 @@ public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time) : Page
     {
         Paging = ConsolePaging.For(page, await push.StagedCountAsync(cancellationToken));
         Staged = await push.StagedAsync(Paging.Skip, Paging.PageSize, cancellationToken);
+        HrHeld = await HrQueries.HeldCountAsync(db, cancellationToken);
     }
 }
