@@ -92,6 +92,10 @@ public sealed partial class LeaverPipeline(
             while (worker.Step is not null && worker.StepDueAt <= now && await RunStepAsync(context, cancellationToken))
             {
                 ran++;
+                if (worker is { Step: null, Status: HrWorkerStatuses.Leaving })
+                {
+                    Finish(context);
+                }
             }
             worker.LeaseOwner = null;
             worker.LeaseUntil = null;
@@ -227,11 +231,11 @@ public sealed partial class LeaverPipeline(
                 Log(c, LogActions.HrDelete, LogStatuses.Success,
                     $"{steps.DeleteAfterDays} day(s) after the deactivation: the monday.com user is deleted (a rehire then creates a new account).",
                     [HrLog.Change("deleted", false, true)]);
-                Finish(c);
+                Next(worker, null, null);
                 return true;
             default:
                 LogUnknownStep(logger, worker.UserId, worker.Step);
-                Finish(c);
+                Next(worker, null, null);
                 return true;
         }
     }
@@ -269,7 +273,6 @@ public sealed partial class LeaverPipeline(
 
     private void Finish(StepContext c)
     {
-        Next(c.Worker, null, null);
         c.Worker.Status = HrWorkerStatuses.Left;
         Log(c, LogActions.HrLeft, LogStatuses.Success, "Every leaver step is done: the worker has left.", [HrLog.Change("status", HrWorkerStatuses.Leaving, HrWorkerStatuses.Left)]);
     }
