@@ -12,7 +12,7 @@ public sealed class EngineConcurrencyTests
     [Theory, AllDatabases]
     public async Task TwoInstances_OverOneDatabase_FireEveryEventExactlyOnce(DatabaseProvider provider)
     {
-        var off = new Dictionary<string, string?> { ["Hr:Guard:Enabled"] = "false", ["Hr:BatchSize"] = "7" };
+        var off = new Dictionary<string, string?> { ["Hr:Guard:Enabled"] = "false", ["Push:DeletionGuard:Enabled"] = "false", ["Hr:BatchSize"] = "7" };
         await using var a = await EngineBed.StartAsync(provider, off, instance: "hr-a");
         await a.FreeTokenNameAsync();
         await using var b = await EngineBed.StartAsync(provider, off, a.Sim, a.Borrow(), a.Clock, instance: "hr-b");
