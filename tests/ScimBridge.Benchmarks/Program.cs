@@ -28,6 +28,9 @@
 //
 // Licence reclamation of 10,000 monday.com seats within the simulator's rate limit, cold and warm (ReclaimBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60]
+//
+// HR mass termination: 10,000 terminations due at one instant, to every user deactivated in monday.com (HrFireBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- hr-fire [--provider sqlite|postgres|both] [--users 10000]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -53,6 +56,11 @@ if (args is ["logs", ..])
 if (args is ["mirror", ..])
 {
     return await MirrorBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["hr-fire", ..])
+{
+    return await HrFireBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["reclaim-evaluate", ..])

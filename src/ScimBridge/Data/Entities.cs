@@ -260,10 +260,29 @@ public static class LogActions
     public const string SeatChanged = "SeatChanged";
     public const string SeatGone = "SeatGone";
     public const string MirrorRun = "MirrorRun";
+    /// <summary>The HR lifecycle: a termination fired or held by the mass-termination guard, then each leaver step.</summary>
+    public const string HrTerminate = "HrTerminate";
+    public const string HrHeld = "HrHeld";
+    public const string HrSnapshot = "HrSnapshot";
+    public const string HrDeactivate = "HrDeactivate";
+    public const string HrDeactivated = "HrDeactivated";
+    public const string HrHold = "HrHold";
+    public const string HrTeamRemoval = "HrTeamRemoval";
+    public const string HrDelete = "HrDelete";
+    public const string HrLeft = "HrLeft";
+    /// <summary>A rehire, a move, a rescinded event, an admin's approval or rejection of a held termination, and an admin's override.</summary>
+    public const string HrRehire = "HrRehire";
+    public const string HrMove = "HrMove";
+    public const string HrRescind = "HrRescind";
+    public const string HrApprove = "HrApprove";
+    public const string HrReject = "HrReject";
+    public const string HrOverride = "HrOverride";
     public const string Other = "Other";
 
     public static readonly IReadOnlyList<string> All =
-        [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, ReclaimUndo, SeatAdded, SeatChanged, SeatGone, MirrorRun, Other];
+        [Create, Update, Disable, Enable, Delete, StagedDelete, GroupMembership, Reclaim, ReclaimUndo, SeatAdded, SeatChanged, SeatGone, MirrorRun,
+         HrTerminate, HrHeld, HrSnapshot, HrDeactivate, HrDeactivated, HrHold, HrTeamRemoval, HrDelete, HrLeft,
+         HrRehire, HrMove, HrRescind, HrApprove, HrReject, HrOverride, Other];
 }
 
 public static class LogStatuses

@@ -25,6 +25,8 @@ public static class HrFeature
         services.AddSingleton<HrSignal>();
         services.AddSingleton<WorkerDirectory>();
         services.AddSingleton<HrLifecycle>();
+        services.AddSingleton<HrGuard>();
+        services.AddSingleton<LeaverPipeline>();
         services.AddSingleton<HrScheduler>();
         services.AddHostedService<HrTicker>();
         services.AddSingleton<HrJobs>();

@@ -1,0 +1,350 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using ScimBridge.Data;
+using ScimBridge.Push;
+using ScimBridge.Scim;
+using ScimBridge.Scim.Patch;
+
+namespace ScimBridge.Hr;
+
+/// <summary>A group the worker belonged to when the termination fired (the snapshot a rehire or rescind restores).</summary>
+public sealed record HrMembership(string Id, string DisplayName)
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public static string Serialize(IEnumerable<HrMembership> memberships) => JsonSerializer.Serialize(memberships, Json);
+
+    public static List<HrMembership> Parse(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<HrMembership>>(json, Json) ?? [];
+}
+
+/// <summary>
+/// The leaver pipeline, one worker at a time under a lease: snapshot → deactivate → confirm the deactivation reached
+/// monday.com → (hold) → remove from teams → (delete) → Left. Every step that is due runs in one transaction with the
+/// worker's state (the Step concurrency token), so a step never runs twice and a crash leaves the worker claimable
+/// once its lease expires. The steps only set HR flags and queue pushes: the push changes monday.com.
+/// </summary>
+public sealed partial class LeaverPipeline(
+    PushStore store, PushSignal pushSignal, TimeProvider time, IOptions<HrOptions> options, IOptions<PushOptions> push, ILogger<LeaverPipeline> logger)
+{
+    private string Owner => push.Value.InstanceId;
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    /// <summary>
+    /// Takes the lease on workers with a step due. A worker waiting for monday.com to confirm its deactivation is only
+    /// taken once the push got past the deactivation (or the user was never in monday.com and no push is running).
+    /// </summary>
+    public Task<List<string>> ClaimAsync(int max, CancellationToken cancellationToken) =>
+        store.WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            var sql = $"""
+                UPDATE "HrWorkers" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+                WHERE "UserId" IN (
+                    SELECT w."UserId" FROM "HrWorkers" w
+                    WHERE w."Step" IS NOT NULL AND w."StepDueAt" <= @now
+                      AND (w."LeaseUntil" IS NULL OR w."LeaseUntil" < @now)
+                      AND (w."Step" <> @confirm OR NOT EXISTS (
+                          SELECT 1 FROM "PushStates" p
+                          WHERE p."ResourceType" = @user AND p."ResourceId" = w."UserId" AND p."PushedSeq" < w."DeactivateSeq"
+                            AND (p."MondayId" IS NOT NULL OR p."LeaseOwner" IS NOT NULL)))
+                    ORDER BY w."StepDueAt"
+                    LIMIT @max{(db.IsPostgres ? " FOR UPDATE OF w SKIP LOCKED" : "")})
+                RETURNING "UserId"
+                """;
+            await using var command = await HrSql.CommandAsync(db, sql, cancellationToken,
+                ("owner", Owner), ("until", (now + Lease).UtcTicks), ("now", now.UtcTicks), ("max", max),
+                ("confirm", LeaverSteps.ConfirmDeactivated), ("user", ResourceKinds.User));
+            var claimed = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(reader.GetString(0));
+            }
+            return claimed;
+        }, cancellationToken);
+
+    /// <summary>Runs the worker's due steps, in order, and gives its lease back. Returns how many steps ran.</summary>
+    public async Task<int> RunAsync(string userId, CancellationToken cancellationToken)
+    {
+        var (ran, queued) = await store.WriteAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var worker = await db.HrWorkers.FirstOrDefaultAsync(w => w.UserId == userId && w.LeaseOwner == Owner, cancellationToken);
+            if (worker is null)
+            {
+                return (0, false);
+            }
+            var termination = worker.TerminationId is { } id
+                ? await db.HrEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken)
+                : null;
+            var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
+                ?? termination?.UserName;
+            var context = new StepContext(db, worker, termination?.Id ?? 0, termination?.Actor ?? "hr", userName, now);
+            var ran = 0;
+            while (worker.Step is not null && worker.StepDueAt <= now && await RunStepAsync(context, cancellationToken))
+            {
+                ran++;
+                if (worker is { Step: null, Status: HrWorkerStatuses.Leaving })
+                {
+                    Finish(context);
+                }
+            }
+            worker.LeaseOwner = null;
+            worker.LeaseUntil = null;
+            worker.UpdatedAt = now;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A rescind, a rehire or an admin's override changed the worker meanwhile: theirs stands.
+                return (0, false);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return (ran, context.Queued);
+        }, cancellationToken);
+        if (queued)
+        {
+            pushSignal.Pulse();
+        }
+        return ran;
+    }
+
+    private sealed class StepContext(ScimBridgeDbContext db, HrWorkerRecord worker, long eventId, string actor, string? userName, DateTimeOffset now)
+    {
+        public ScimBridgeDbContext Db { get; } = db;
+        public HrWorkerRecord Worker { get; } = worker;
+        public long EventId { get; } = eventId;
+        public string Actor { get; } = actor;
+        public string? UserName { get; } = userName;
+        public DateTimeOffset Now { get; } = now;
+        public bool Queued { get; set; }
+    }
+
+    /// <summary>Runs the worker's current step; false when it has to wait (the push has not confirmed yet).</summary>
+    private async Task<bool> RunStepAsync(StepContext c, CancellationToken cancellationToken)
+    {
+        var worker = c.Worker;
+        var db = c.Db;
+        var steps = options.Value.LeaverSteps;
+        switch (worker.Step)
+        {
+            case LeaverSteps.Snapshot:
+            {
+                var groups = await db.GroupMembers.Where(m => m.MemberId == worker.UserId)
+                    .Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new HrMembership(g.Id, g.DisplayName))
+                    .ToListAsync(cancellationToken);
+                worker.Memberships = HrMembership.Serialize(groups.OrderBy(g => g.DisplayName, StringComparer.Ordinal));
+                worker.SnapshotAt = c.Now;
+                Log(c, LogActions.HrSnapshot, LogStatuses.Success, groups.Count == 0
+                    ? "Snapshot taken: the user is in no group."
+                    : $"Snapshot taken of the user's {groups.Count} group(s), for a rehire or rescind to restore: {string.Join(", ", groups.Select(g => g.DisplayName))}.",
+                    [HrLog.Change("memberships", null, groups.Count)]);
+                Next(worker, LeaverSteps.Deactivate, c.Now);
+                return true;
+            }
+            case LeaverSteps.Deactivate:
+            {
+                worker.Deactivated = true;
+                await HrQueue.QueueAsync(db, ResourceKinds.User, [worker.UserId], c.Actor, c.Now, cancellationToken);
+                worker.DeactivateSeq = await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
+                    .Select(p => (long?)p.ChangeSeq).FirstOrDefaultAsync(cancellationToken);
+                c.Queued = true;
+                Log(c, LogActions.HrDeactivate, LogStatuses.Success,
+                    "Deactivation queued: the user is pushed to monday.com as inactive, whatever the identity provider sends, until HR rehires or rescinds or an admin overrides.",
+                    [HrLog.Change("active", true, false)]);
+                Next(worker, LeaverSteps.ConfirmDeactivated, c.Now);
+                return true;
+            }
+            case LeaverSteps.ConfirmDeactivated:
+            {
+                var state = await db.PushStates.AsNoTracking()
+                    .Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
+                    .Select(p => new { p.PushedSeq, p.MondayId, p.PushedAt, p.LeaseOwner })
+                    .FirstOrDefaultAsync(cancellationToken);
+                string message;
+                if (state is null || worker.DeactivateSeq is null || (state.MondayId is null && (state.PushedSeq >= worker.DeactivateSeq || state.LeaseOwner is null)))
+                {
+                    worker.DeactivatedAt = c.Now;
+                    message = "The user was never provisioned to monday.com: there is no account to deactivate (no seat will be created for it).";
+                }
+                else if (state.PushedSeq >= worker.DeactivateSeq)
+                {
+                    worker.DeactivatedAt = state.PushedAt ?? c.Now;
+                    message = $"monday.com has the deactivation (user {state.MondayId}) since {Format(worker.DeactivatedAt)}";
+                    if (worker.EffectiveAt is { } effective)
+                    {
+                        message += $", {Math.Max(0, (worker.DeactivatedAt.Value - effective).TotalSeconds):0.#} s after the termination's effective time";
+                    }
+                    message += ".";
+                }
+                else
+                {
+                    return false;
+                }
+                if (steps.HoldDays > 0)
+                {
+                    message += $" Teams are kept for {steps.HoldDays} day(s), until {Format(worker.DeactivatedAt.Value.AddDays(steps.HoldDays))}.";
+                }
+                Log(c, LogActions.HrDeactivated, LogStatuses.Success, message, [HrLog.Change("deactivatedAt", null, worker.DeactivatedAt)]);
+                if (steps.HoldDays > 0)
+                {
+                    Next(worker, LeaverSteps.Hold, worker.DeactivatedAt.Value.AddDays(steps.HoldDays));
+                }
+                else
+                {
+                    AfterHold(worker, steps, c.Now);
+                }
+                return true;
+            }
+            case LeaverSteps.Hold:
+                Log(c, LogActions.HrHold, LogStatuses.Success, $"The {steps.HoldDays}-day hold after the deactivation is over.", []);
+                AfterHold(worker, steps, c.Now);
+                return true;
+            case LeaverSteps.RemoveFromTeams:
+            {
+                worker.RemovedFromTeams = true;
+                var snapshot = HrMembership.Parse(worker.Memberships).Select(m => m.Id).ToList();
+                var teams = await db.Groups.Where(g => snapshot.Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken);
+                await HrQueue.QueueAsync(db, ResourceKinds.Group, teams, c.Actor, c.Now, cancellationToken);
+                c.Queued |= teams.Count > 0;
+                Log(c, LogActions.HrTeamRemoval, LogStatuses.Success, teams.Count == 0
+                    ? "Removed from teams: the user was in no team."
+                    : $"Removed from teams: {teams.Count} team(s) are pushed without the user (its groups in the bridge are left as they are).",
+                    [HrLog.Change("removedFromTeams", false, true)]);
+                AfterTeams(worker, steps, c.Now);
+                return true;
+            }
+            case LeaverSteps.Delete:
+                worker.Deleted = true;
+                await HrQueue.QueueAsync(db, ResourceKinds.User, [worker.UserId], c.Actor, c.Now, cancellationToken);
+                c.Queued = true;
+                Log(c, LogActions.HrDelete, LogStatuses.Success,
+                    $"{steps.DeleteAfterDays} day(s) after the deactivation: the monday.com user is deleted (a rehire then creates a new account).",
+                    [HrLog.Change("deleted", false, true)]);
+                Next(worker, null, null);
+                return true;
+            default:
+                LogUnknownStep(logger, worker.UserId, worker.Step);
+                Next(worker, null, null);
+                return true;
+        }
+    }
+
+    private void AfterHold(HrWorkerRecord worker, LeaverStepOptions steps, DateTimeOffset now)
+    {
+        if (steps.RemoveFromTeams)
+        {
+            Next(worker, LeaverSteps.RemoveFromTeams, now);
+        }
+        else
+        {
+            AfterTeams(worker, steps, now);
+        }
+    }
+
+    private static void AfterTeams(HrWorkerRecord worker, LeaverStepOptions steps, DateTimeOffset now)
+    {
+        if (steps.DeleteAfterDays is { } days)
+        {
+            var due = (worker.DeactivatedAt ?? now).AddDays(days);
+            Next(worker, LeaverSteps.Delete, due);
+        }
+        else
+        {
+            Next(worker, null, null);
+        }
+    }
+
+    private static void Next(HrWorkerRecord worker, string? step, DateTimeOffset? due)
+    {
+        worker.Step = step;
+        worker.StepDueAt = due;
+    }
+
+    private void Finish(StepContext c)
+    {
+        c.Worker.Status = HrWorkerStatuses.Left;
+        Log(c, LogActions.HrLeft, LogStatuses.Success, "Every leaver step is done: the worker has left.", [HrLog.Change("status", HrWorkerStatuses.Leaving, HrWorkerStatuses.Left)]);
+    }
+
+    private void Log(StepContext c, string action, string status, string message, IReadOnlyList<PropertyChange> changes) =>
+        c.Db.LogEntries.Add(HrLog.Entry(c.EventId, c.Worker.UserId, c.UserName, action, status, message, c.Now, Owner, c.Actor, changes));
+
+    private static string Format(DateTimeOffset? at) => at?.UtcDateTime.ToString("u", CultureInfo.InvariantCulture) ?? "";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "HR worker {UserId} is at an unknown leaver step '{Step}'; it is closed as left.")]
+    private static partial void LogUnknownStep(ILogger logger, string userId, string? step);
+}
+
+/// <summary>What rehire and rescind do in the bridge itself: put the worker back in the groups the snapshot had.</summary>
+public static class HrRestore
+{
+    /// <summary>
+    /// Adds the user back to each snapshot group that still exists and no longer has it (the identity provider may have
+    /// taken it out after the termination), as HR. Returns the ids of every snapshot group that still exists.
+    /// </summary>
+    public static async Task<List<string>> MembershipsAsync(IServiceScopeFactory scopes, string userId, string? snapshot, string actor,
+        CancellationToken cancellationToken)
+    {
+        var wanted = HrMembership.Parse(snapshot).Select(m => m.Id).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var existing = await db.Groups.Where(g => wanted.Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken);
+        var having = await db.GroupMembers.Where(m => m.MemberId == userId && existing.Contains(m.GroupId)).Select(m => m.GroupId).ToListAsync(cancellationToken);
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
+        {
+            return existing;
+        }
+        var groups = scope.ServiceProvider.GetRequiredService<GroupService>();
+        var patch = new PatchRequest([new PatchOperation(PatchOperationType.Add, "members", new JsonArray(new JsonObject { ["value"] = userId }))]);
+        foreach (var id in existing.Except(having, StringComparer.Ordinal))
+        {
+            try
+            {
+                await groups.PatchAsync(id, patch, null, new ChangeActor(actor, null, Initiators.Hr), cancellationToken);
+            }
+            catch (ScimException e) when (e.Status == StatusCodes.Status404NotFound)
+            {
+                // Deleted meanwhile: nothing to restore.
+            }
+        }
+        return existing;
+    }
+}
+
+internal static class HrSql
+{
+    public static async Task<DbCommand> CommandAsync(
+        ScimBridgeDbContext db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            command.Transaction = transaction.GetDbTransaction();
+        }
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}
