@@ -28,6 +28,9 @@
 //
 // Licence reclamation of 10,000 monday.com seats within the simulator's rate limit, cold and warm (ReclaimBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60]
+//
+// SCIM /Bulk: 50,000 user creates in requests of maxOperations and of 50, until all reached monday.com (BulkBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- bulk [--provider sqlite|postgres|both] [--users 50000] [--batch N] [--entra-batch 50]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -63,6 +66,11 @@ if (args is ["reclaim-evaluate", ..])
 if (args is ["reclaim", ..])
 {
     return await ReclaimBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["bulk", ..])
+{
+    return await BulkBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["manyvalues" or "bigpages", ..])
