@@ -93,6 +93,14 @@ public sealed partial class HrJobs(
         {
             LogLeaseLost(logger, job.Id);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the job stays Running, but its lease ends now, so the next instance (or this one restarted)
+            // resumes it at once rather than after the lease.
+            await store.WriteAsync(db => db.HrJobs.Where(j => j.Id == job.Id && j.LeaseOwner == _owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, time.GetUtcNow()), CancellationToken.None), CancellationToken.None);
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException && !StoreFailures.IsUnavailable(ex))
         {
             LogJobFailed(logger, ex, job.Id);

@@ -116,6 +116,27 @@ public sealed class BulkUploadTests
     }
 
     [Theory, AllDatabases]
+    public async Task ActiveTrue_OnAWorkerHrTerminated_RecordsARehire_Once(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        await CreateWorkerAsync(app, "mira.okafor@contoso.example", EntraInbound.JoinerId);
+        var leaver = await CreateWorkerAsync(app, "tomas.lind@contoso.example", EntraInbound.LeaverId);
+        await app.DbAsync(db =>
+        {
+            db.HrWorkers.Add(new HrWorkerRecord { UserId = leaver, Status = HrWorkerStatuses.Left, Deactivated = true, UpdatedAt = DateTimeOffset.UtcNow });
+            return db.SaveChangesAsync();
+        });
+        var hr = await app.HrAsync();
+
+        var jobId = await UploadAsync(hr, EntraInbound.Request(active: true, leaverActive: true));
+        Assert.Equal(HrJobStatuses.Completed, (await WaitForJobAsync(hr, jobId))["status"]!.GetValue<string>());
+        await WaitForJobAsync(hr, await UploadAsync(hr, EntraInbound.Request(active: true, leaverActive: true)));
+
+        var rehire = Assert.Single(await app.DbAsync(db => db.HrEvents.ToListAsync()));
+        Assert.Equal((HrEventKinds.Rehire, leaver, HrSources.Bulk, jobId), (rehire.Kind, rehire.UserId, rehire.Source, rehire.BatchId));
+    }
+
+    [Theory, AllDatabases]
     public async Task NewWorkers_AreCreated_AndPerOperationErrorsReported(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);
