@@ -289,6 +289,21 @@ public sealed class BulkTests
         Assert.Equal(await app.DbAsync(db => db.Users.Where(u => u.ExternalId == EntraInbound.JoinerId).Select(u => u.Id).SingleAsync()), users[1].ManagerId);
     }
 
+    [Theory]
+    [InlineData("Scim:Bulk:MaxOperations", "0")]
+    [InlineData("Scim:Bulk:MaxPayloadBytes", "100")]
+    public async Task ABadBulkLimit_StopsTheStart_NamingTheKey(string key, string value)
+    {
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, new() { [key] = value });
+        });
+
+        var validation = Exceptions.Flatten(error).OfType<Microsoft.Extensions.Options.OptionsValidationException>().FirstOrDefault();
+        Assert.NotNull(validation);
+        Assert.Contains(key, validation.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Content without a length: sent chunked.</summary>
     private sealed class PushStreamContent(byte[] bytes) : HttpContent
     {
