@@ -258,7 +258,7 @@ internal static class BulkBenchmark
             $"{Environment.ProcessorCount} cores; .NET {Environment.Version}; bridge, simulator and client share the machine. " +
             $"× Entra: accepted records/s over the ~{EntraRecordsPerSecond:0} records/s Microsoft documents for API-driven inbound provisioning. " +
             $"In monday.com: from the first request sent until the simulator had applied every create; latency per user from its request's 200 to its create downstream. " +
-            "Server CPU: the bridge process's CPU time (inbound and push) from the first request until every create was downstream, per record: less sensitive than rates to a busy machine."));
+            $"Server CPU: the bridge process's CPU time (inbound and push) from the first request until every create was downstream, per record: less sensitive than rates to a busy machine."));
         md.AppendLine();
         md.AppendLine("| provider | per request | requests | records | accepted/s | × Entra | accept s | request p50 ms | request p99 ms | all in monday.com s | end-to-end/s | backlog at last ack | latency p50 s | latency p99 s | server CPU ms/record |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
