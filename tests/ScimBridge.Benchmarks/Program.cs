@@ -31,6 +31,9 @@
 //
 // HR mass termination: 10,000 terminations due at one instant, to every user deactivated in monday.com (HrFireBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- hr-fire [--provider sqlite|postgres|both] [--users 10000]
+//
+// SCIM /Bulk: 50,000 user creates in requests of maxOperations and of 50, until all reached monday.com (BulkBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- bulk [--provider sqlite|postgres|both] [--users 50000] [--batch N] [--entra-batch 50]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -71,6 +74,11 @@ if (args is ["reclaim-evaluate", ..])
 if (args is ["reclaim", ..])
 {
     return await ReclaimBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["bulk", ..])
+{
+    return await BulkBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["manyvalues" or "bigpages", ..])

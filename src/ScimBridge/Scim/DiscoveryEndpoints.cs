@@ -32,7 +32,10 @@ public static class DiscoveryEndpoints
             ["schemas"] = new JsonArray(SchemaUrns.ServiceProviderConfig),
             ["documentationUri"] = "https://www.rfc-editor.org/rfc/rfc7644",
             ["patch"] = new JsonObject { ["supported"] = true },
-            ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 },
+            ["bulk"] = new JsonObject
+            {
+                ["supported"] = true, ["maxOperations"] = options.Value.Bulk.MaxOperations, ["maxPayloadSize"] = options.Value.Bulk.MaxPayloadBytes,
+            },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.Value.MaxPageSize },
             ["changePassword"] = new JsonObject { ["supported"] = false },
             ["sort"] = new JsonObject { ["supported"] = true },

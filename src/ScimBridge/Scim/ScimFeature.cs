@@ -17,6 +17,7 @@ public static class ScimFeature
         services.AddScoped<UserService>();
         services.AddScoped<GroupService>();
         services.AddScoped<ChangeLog>();
+        services.AddSingleton<BulkProcessor>();
         services.AddSingleton<ResourceLocks>();
         services.TryAddSingleton<ForegroundActivity>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScimAuthorizationResultHandler>();
@@ -40,7 +41,7 @@ public static class ScimFeature
             scim.MapUsers();
             scim.MapGroups();
             scim.MapPost("/.search", RootSearch);
-            scim.MapPost("/Bulk", () => DiscoveryEndpoints.NotImplemented("Bulk operations are not supported (see /ServiceProviderConfig)."));
+            scim.MapBulk();
             scim.MapMethods("/Me", ["GET", "POST", "PUT", "PATCH", "DELETE"], () => DiscoveryEndpoints.NotImplemented("/Me is not supported."));
         }
 

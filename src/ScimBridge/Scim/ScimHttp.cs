@@ -17,13 +17,19 @@ public static class ScimHttp
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowTrailingCommas = false, AllowDuplicateProperties = false };
 
     /// <summary>Reads the body as JSON, enforcing the configured size limit (413) and reporting bad JSON as invalidSyntax.</summary>
-    public static async Task<JsonNode> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<JsonNode> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value;
-        var limit = options.MaxRequestBytes;
+        return ReadJsonAsync(request, options.MaxRequestBytes, "Scim:MaxRequestBytes", cancellationToken);
+    }
+
+    /// <summary>As above, with another body limit (<paramref name="limitKey"/> names its setting in the 413).</summary>
+    public static async Task<JsonNode> ReadJsonAsync(HttpRequest request, int limit, string limitKey, CancellationToken cancellationToken)
+    {
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value;
         if (request.ContentLength > limit)
         {
-            throw TooLarge(limit);
+            throw TooLarge(limit, limitKey);
         }
 
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
@@ -36,7 +42,7 @@ public static class ScimHttp
                 if (buffer.WrittenCount + segment.Length > limit)
                 {
                     reader.AdvanceTo(result.Buffer.End);
-                    throw TooLarge(limit);
+                    throw TooLarge(limit, limitKey);
                 }
 
                 buffer.Write(segment.Span);
@@ -197,8 +203,8 @@ public static class ScimHttp
         await response.BodyWriter.FlushAsync();
     }
 
-    private static ScimException TooLarge(int limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {limit} bytes this server accepts (Scim:MaxRequestBytes).");
+    private static ScimException TooLarge(int limit, string limitKey) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {limit} bytes this server accepts ({limitKey}).");
 
     private sealed class ScimJsonResult(JsonNode body, int status, string? etag, string? location) : IResult
     {

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ScimBridge.Scim;
 
-public sealed class ScimOptions
+public sealed class ScimOptions : IValidatableObject
 {
     public const string Section = "Scim";
 
@@ -34,4 +34,28 @@ public sealed class ScimOptions
     /// <summary>Absolute base URL used in meta.location, e.g. https://bridge.example.com/scim/v2, when behind a proxy.</summary>
     [Url(ErrorMessage = "Scim:PublicBaseUrl must be an absolute URL.")]
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Section <c>Scim:Bulk</c>: the limits of POST /Bulk (and /hr/v1/bulkUpload), advertised in /ServiceProviderConfig.</summary>
+    public BulkOptions Bulk { get; set; } = new();
+
+    // Data annotations do not look inside nested sections by themselves.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Bulk, new ValidationContext(Bulk), results, validateAllProperties: true);
+        return results;
+    }
+}
+
+/// <summary>
+/// Limits of one bulk request. The defaults take a whole Entra inbound batch (50 users of a few KB) many times over, and
+/// 1,000 small operations; the body limit applies instead of <c>Scim:MaxRequestBytes</c>.
+/// </summary>
+public sealed class BulkOptions
+{
+    [Range(1, 100_000, ErrorMessage = "Scim:Bulk:MaxOperations must be between 1 and 100000.")]
+    public int MaxOperations { get; set; } = 1000;
+
+    [Range(1024, 100 * 1024 * 1024, ErrorMessage = "Scim:Bulk:MaxPayloadBytes must be between 1024 and 104857600.")]
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 }

@@ -30,7 +30,9 @@ public sealed class DiscoveryTests
             var config = response.Object;
             Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", config["schemas"]![0]!.GetValue<string>());
             Assert.True(config["patch"]!["supported"]!.GetValue<bool>());
-            Assert.False(config["bulk"]!["supported"]!.GetValue<bool>());
+            Assert.True(config["bulk"]!["supported"]!.GetValue<bool>());
+            Assert.Equal(1000, config["bulk"]!["maxOperations"]!.GetValue<int>());
+            Assert.Equal(1024 * 1024, config["bulk"]!["maxPayloadSize"]!.GetValue<int>());
             Assert.True(config["filter"]!["supported"]!.GetValue<bool>());
             Assert.True(config["filter"]!["maxResults"]!.GetValue<int>() > 0);
             Assert.False(config["changePassword"]!["supported"]!.GetValue<bool>());
@@ -171,23 +173,24 @@ public sealed class DiscoveryTests
     }
 
     [Theory, AllDatabases]
-    public async Task Bulk_NotImplemented(DatabaseProvider provider)
+    public async Task Bulk_AtEveryPrefix_CreatesTheUser(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);
-        var bulk = new JsonObject
-        {
-            ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:BulkRequest"),
-            ["Operations"] = new JsonArray(new JsonObject { ["method"] = "POST", ["path"] = "/Users", ["bulkId"] = "q1", ["data"] = Bodies.User("bulk@contoso.example") }),
-        };
-
         foreach (var prefix in new[] { "/scim/v2", "/scim" })
         {
+            var bulk = new JsonObject
+            {
+                ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:BulkRequest"),
+                ["Operations"] = new JsonArray(new JsonObject { ["method"] = "POST", ["path"] = "/Users", ["bulkId"] = "q1", ["data"] = Bodies.User($"bulk{prefix.Length}@contoso.example") }),
+            };
             var response = await app.PostAsync($"{prefix}/Bulk", bulk);
-            response.AssertScimError(HttpStatusCode.NotImplemented);
+            response.AssertStatus(HttpStatusCode.OK);
             Assert.Equal(ScimApp.Media, response.ContentType);
+            Assert.Equal("201", response.Object["Operations"]![0]!["status"]!.GetValue<string>());
+            Assert.StartsWith($"http://localhost{prefix}/Users/", response.Object["Operations"]![0]!["location"]!.GetValue<string>());
         }
 
-        Assert.Equal(0, await app.DbAsync(db => Task.FromResult(db.Users.Count())));
+        Assert.Equal(2, await app.DbAsync(db => Task.FromResult(db.Users.Count())));
     }
 
     [Theory, AllDatabases]
