@@ -35,7 +35,7 @@ public sealed class EngineConcurrencyTests
         await a.UntilAsync(async () => await a.App.DbAsync(db => db.HrWorkers.CountAsync(w => w.Status == HrWorkerStatuses.Left)) == count, "every leaver done");
 
         var fired = await a.App.DbAsync(db => db.HrEvents.AsNoTracking().ToListAsync());
-        Assert.All(fired, e => Assert.Equal((HrEventStates.Fired, due, (string?)null), (e.State, e.FiredAt, e.LeaseOwner)));
+        Assert.All(fired, e => Assert.True(e is { State: HrEventStates.Fired, LeaseOwner: null, FiredAt: { } at } && at >= due, $"event {e.Id}: {e.State} at {e.FiredAt:O}"));
         var log = await a.App.DbAsync(db => db.LogEntries.AsNoTracking().Where(l => l.Action.StartsWith("Hr")).ToListAsync());
         foreach (var action in new[] { LogActions.HrTerminate, LogActions.HrSnapshot, LogActions.HrDeactivate, LogActions.HrDeactivated, LogActions.HrLeft })
         {
@@ -53,11 +53,19 @@ public sealed class EngineConcurrencyTests
         var names = new[] { "g1@example.com", "g2@example.com", "g3@example.com" };
         var ids = await bed.UsersAsync(names);
         var batch = new HrActor("workday", HrSources.Bulk, null, "upload-1");
-        var events = new List<HrEventRecord>();
-        foreach (var name in names)
+        // One upload: recorded in one transaction, as the bulk upload does.
+        var events = await bed.App.WithScopeAsync(async s =>
         {
-            events.Add(await bed.TerminateAsync(name, null, actor: batch));
-        }
+            var directory = s.GetRequiredService<WorkerDirectory>();
+            var planned = new List<PlannedEvent>();
+            foreach (var name in names)
+            {
+                var worker = await directory.FindAsync(new WorkerKey(WorkerKey.UserName, name), CancellationToken.None);
+                planned.Add(new PlannedEvent(HrEventKinds.Terminate, worker,
+                    EffectiveTime.Resolve(null, EffectiveTime.Zone("UTC", "timeZone"), new TimeOnly(19, 0), bed.Clock.GetUtcNow()), "restructuring"));
+            }
+            return await s.GetRequiredService<HrLifecycle>().RecordAsync(planned, batch, CancellationToken.None);
+        });
         await bed.UntilAsync(async () => await bed.App.DbAsync(db => db.HrEvents.CountAsync(e => e.State == HrEventStates.Held)) == 3, "the batch held");
         var held = await bed.EventAsync(events[0].Id);
         Assert.Contains("Hr:Guard:MaxPerBatch (2)", held.Error);
