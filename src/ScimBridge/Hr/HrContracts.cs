@@ -91,6 +91,7 @@ public sealed record ResolvedWorker(string UserId, string UserName, string? Empl
 /// <summary>A move's changes; null leaves an attribute as it is, an empty string clears it.</summary>
 public sealed record MoveChanges(string? Title, string? Department, string? Manager, string? SeatType)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => Title is null && Department is null && Manager is null && SeatType is null;
 }
 

@@ -87,7 +87,7 @@ public sealed partial class LeaverPipeline(
                 : null;
             var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
                 ?? termination?.UserName;
-            var context = new StepContext(db, worker, termination?.Id ?? 0, termination?.Actor ?? "hr", userName, now);
+            var context = new StepContext(db, worker, termination?.Id ?? 0, termination?.Actor ?? "hr", userName, now) { Approved = termination?.Approved == true };
             var ran = 0;
             while (worker.Step is not null && worker.StepDueAt <= now && await RunStepAsync(context, cancellationToken))
             {
@@ -128,6 +128,8 @@ public sealed partial class LeaverPipeline(
         public string? UserName { get; } = userName;
         public DateTimeOffset Now { get; } = now;
         public bool Queued { get; set; }
+        /// <summary>An admin let the termination past the mass-termination guard: the push's deletion guard does not ask again.</summary>
+        public bool Approved { get; init; }
     }
 
     /// <summary>Runs the worker's current step; false when it has to wait (the push has not confirmed yet).</summary>
@@ -156,6 +158,11 @@ public sealed partial class LeaverPipeline(
             {
                 worker.Deactivated = true;
                 await HrQueue.QueueAsync(db, ResourceKinds.User, [worker.UserId], c.Actor, c.Now, cancellationToken);
+                if (c.Approved)
+                {
+                    await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(p => p.DeprovisionApproved, true), cancellationToken);
+                }
                 worker.DeactivateSeq = await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
                     .Select(p => (long?)p.ChangeSeq).FirstOrDefaultAsync(cancellationToken);
                 c.Queued = true;
@@ -169,13 +176,22 @@ public sealed partial class LeaverPipeline(
             {
                 var state = await db.PushStates.AsNoTracking()
                     .Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
-                    .Select(p => new { p.PushedSeq, p.MondayId, p.PushedAt, p.LeaseOwner })
+                    .Select(p => new { p.PushedSeq, p.MondayId, p.PushedAt, p.LeaseOwner, p.Pushed })
                     .FirstOrDefaultAsync(cancellationToken);
                 string message;
                 if (state is null || worker.DeactivateSeq is null || (state.MondayId is null && (state.PushedSeq >= worker.DeactivateSeq || state.LeaseOwner is null)))
                 {
                     worker.DeactivatedAt = c.Now;
                     message = "The user was never provisioned to monday.com: there is no account to deactivate (no seat will be created for it).";
+                }
+                else if (state.PushedSeq >= worker.DeactivateSeq && PushedUser.Parse(state.Pushed) is { Active: true })
+                {
+                    // The push settled without deactivating (it failed): look again once it may have been retried.
+                    Log(c, LogActions.HrDeactivate, LogStatuses.Warning,
+                        "monday.com has not confirmed the deactivation: the push of this user failed (see its entry in the provisioning log). "
+                        + "Checked again every hour; retry the push from the console once the cause is fixed.", []);
+                    worker.StepDueAt = c.Now.AddHours(1);
+                    return false;
                 }
                 else if (state.PushedSeq >= worker.DeactivateSeq)
                 {

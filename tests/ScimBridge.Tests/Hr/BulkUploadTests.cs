@@ -92,10 +92,13 @@ public sealed class BulkUploadTests
         Assert.Equal(joiner, users[1].ManagerId);
         var termination = Assert.Single(await app.DbAsync(db => db.HrEvents.ToListAsync()));
         Assert.Equal((HrEventKinds.Terminate, leaver, HrSources.Bulk, jobId), (termination.Kind, termination.UserId, termination.Source, termination.BatchId));
-        Assert.Equal(HrEventStates.Scheduled, termination.State);
         Assert.Equal(WorkerKey.ExternalId, termination.MatchedBy);
         Assert.StartsWith("test-hr-", termination.Actor, StringComparison.Ordinal);
         Assert.True(termination.EffectiveAt <= DateTimeOffset.UtcNow);
+
+        // Effective now: the scheduler fires it, and the worker is HR-terminated.
+        await Mirror.ProvisioningLogPolling.UntilAsync(async () => await app.DbAsync(db => db.HrEvents.AnyAsync(e => e.Id == termination.Id && e.State == HrEventStates.Fired))
+            && await app.DbAsync(db => db.HrWorkers.AnyAsync(w => w.UserId == leaver && w.Status != HrWorkerStatuses.Active)), "the bulk upload's termination to fire");
 
         // The writes are the HR token's, and queued for the push with initiator Hr.
         var change = await app.DbAsync(db => db.Changes.Where(c => c.ResourceId == leaver).OrderByDescending(c => c.Id).FirstAsync());

@@ -17,7 +17,9 @@ public static class RosterKit
     public static async Task<(ScimApp App, FakeTimeProvider Clock)> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? settings = null)
     {
         var clock = new FakeTimeProvider(Now);
-        var app = await ScimApp.StartAsync(provider, settings, services: s => s.AddSingleton<TimeProvider>(clock));
+        // The roster only records events: the scheduler stays off so that what a test asserts is what the import wrote.
+        var all = new Dictionary<string, string?>(settings ?? []) { ["Hr:Enabled"] = "false" };
+        var app = await ScimApp.StartAsync(provider, all, services: s => s.AddSingleton<TimeProvider>(clock));
         return (app, clock);
     }
 
