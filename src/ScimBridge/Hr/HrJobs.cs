@@ -19,6 +19,7 @@ public sealed partial class HrJobs(
     BulkProcessor processor,
     HrLifecycle lifecycle,
     WorkerDirectory directory,
+    HrSignal hrSignal,
     TimeProvider time,
     IOptions<HrOptions> options,
     IOptions<PushOptions> pushOptions,
@@ -190,8 +191,10 @@ public sealed partial class HrJobs(
         }
     }
 
-    private Task FinishAsync(string id, string status, string? error, CancellationToken cancellationToken) =>
-        store.WriteAsync(db =>
+    /// <summary>Ends the job; the terminations it recorded wait for this (the guard counts the whole batch), so the scheduler is woken.</summary>
+    private async Task FinishAsync(string id, string status, string? error, CancellationToken cancellationToken)
+    {
+        await store.WriteAsync(db =>
         {
             var now = time.GetUtcNow();
             return db.HrJobs
@@ -204,6 +207,8 @@ public sealed partial class HrJobs(
                     .SetProperty(j => j.LeaseOwner, (string?)null)
                     .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         }, cancellationToken);
+        hrSignal.Pulse();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "HR job {JobId}: another instance took the job over (this instance's lease expired); it stopped here")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);

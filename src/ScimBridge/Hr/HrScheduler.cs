@@ -91,12 +91,16 @@ public sealed partial class HrScheduler(
                     SELECT "Id" FROM "HrEvents"
                     WHERE "State" = @scheduled AND "EffectiveAt" <= @now
                       AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now)
+                      AND ("BatchId" IS NULL OR NOT EXISTS (
+                          SELECT 1 FROM "HrJobs" j WHERE j."Id" = "HrEvents"."BatchId"
+                            AND (j."Status" = @queued OR (j."Status" = @running AND j."LeaseUntil" >= @now))))
                     ORDER BY "EffectiveAt", "Id"
                     LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")})
                 RETURNING "Id"
                 """;
             await using var command = await HrSql.CommandAsync(db, sql, cancellationToken,
-                ("owner", Owner), ("until", (now + Lease).UtcTicks), ("now", now.UtcTicks), ("max", max), ("scheduled", HrEventStates.Scheduled));
+                ("owner", Owner), ("until", (now + Lease).UtcTicks), ("now", now.UtcTicks), ("max", max), ("scheduled", HrEventStates.Scheduled),
+                ("queued", HrJobStatuses.Queued), ("running", HrJobStatuses.Running));
             var claimed = new List<long>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

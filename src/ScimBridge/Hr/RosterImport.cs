@@ -64,7 +64,7 @@ public sealed record RosterResult(string JobId, bool DryRun, string Mode, bool R
 /// an apply records them through <see cref="HrLifecycle.RecordAsync"/> (a row whole or not at all). Every import is kept
 /// as an HrJobs row (Kind Roster) for the history.
 /// </summary>
-public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle, IOptions<HrOptions> options, TimeProvider time)
+public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle, HrSignal signal, IOptions<HrOptions> options, TimeProvider time)
 {
     public async Task<RosterResult> ImportAsync(ReadOnlyMemory<byte> csv, bool dryRun, string? mode, HrActor actor, CancellationToken cancellationToken,
         bool keepInput = false)
@@ -99,12 +99,29 @@ public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle,
             }
             else
             {
-                foreach (var plan in plans.Where(p => p.Errors.Count == 0 && p.Events.Count > 0))
+                var good = plans.Where(p => p.Errors.Count == 0 && p.Events.Count > 0).ToList();
+                // All good rows in one transaction when none is refused; otherwise row by row, the roster's job open
+                // meanwhile so that its terminations wait for the whole batch (the guard counts it at once).
+                if (good.Count > 0 && await RecordTogetherAsync(good, actor, cancellationToken) is not null)
                 {
-                    if (await RecordRowAsync(plan, actor, cancellationToken))
+                    await OpenJobAsync(jobId, actor.Name, started, cancellationToken);
+                    var renewed = time.GetUtcNow();
+                    foreach (var plan in good)
                     {
-                        applied.Add(plan.Row);
+                        if (await RecordRowAsync(plan, actor, cancellationToken))
+                        {
+                            applied.Add(plan.Row);
+                        }
+                        if (time.GetUtcNow() - renewed > Lease / 3)
+                        {
+                            renewed = time.GetUtcNow();
+                            await RenewJobAsync(jobId, cancellationToken);
+                        }
                     }
+                }
+                else
+                {
+                    applied.UnionWith(good.Select(p => p.Row));
                 }
             }
         }
@@ -356,19 +373,10 @@ public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle,
     private async Task<bool> RecordAllAsync(List<RowPlan> plans, HrActor actor, List<RosterError> fileErrors, CancellationToken cancellationToken)
     {
         var rows = plans.Where(p => p.Events.Count > 0).ToList();
-        var events = rows.SelectMany(p => p.Events).ToList();
-        try
+        if (await RecordTogetherAsync(rows, actor, cancellationToken) is not { } e)
         {
-            var recorded = await lifecycle.RecordAsync(events, actor, cancellationToken);
-            var at = 0;
-            foreach (var plan in rows)
-            {
-                plan.Recorded(recorded.Skip(at).Take(plan.Events.Count).ToList());
-                at += plan.Events.Count;
-            }
             return true;
         }
-        catch (HrException e)
         {
             var index = EventNumber().Match(e.Detail) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1 : 0;
             var at = 0;
@@ -406,27 +414,70 @@ public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle,
             : $"Applied ({mode}), {counts}; {t.Applied} rows applied.";
     }
 
-    private Task SaveJobAsync(RosterResult result, string actor, DateTimeOffset started, string? input, CancellationToken cancellationToken) =>
+    /// <summary>The rows' events in one transaction; null when recorded, else the refusal (nothing recorded).</summary>
+    private async Task<HrException?> RecordTogetherAsync(List<RowPlan> rows, HrActor actor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recorded = await lifecycle.RecordAsync(rows.SelectMany(p => p.Events).ToList(), actor, cancellationToken);
+            var at = 0;
+            foreach (var plan in rows)
+            {
+                plan.Recorded(recorded.Skip(at).Take(plan.Events.Count).ToList());
+                at += plan.Events.Count;
+            }
+            return null;
+        }
+        catch (HrException e)
+        {
+            return e;
+        }
+    }
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    /// <summary>The import's job row, Running under a lease while rows are recorded one by one (a crash lets the lease lapse).</summary>
+    private Task OpenJobAsync(string jobId, string actor, DateTimeOffset started, CancellationToken cancellationToken) =>
         store.WriteAsync(async db =>
         {
             db.HrJobs.Add(new HrJobRecord
             {
-                Id = result.JobId,
-                Kind = HrJobKinds.Roster,
-                Status = HrJobStatuses.Completed,
-                Actor = actor,
-                CreatedAt = started,
-                StartedAt = started,
-                CompletedAt = time.GetUtcNow(),
-                Input = input,
-                Result = JsonSerializer.Serialize(result, JsonSerializerOptions.Web),
-                Total = result.Totals.Rows,
-                Succeeded = result.DryRun ? result.Totals.Rows - result.Totals.Errors : result.Totals.Applied,
-                Failed = result.Totals.Errors,
-                Error = result.Refused ? result.Message : null,
+                Id = jobId, Kind = HrJobKinds.Roster, Status = HrJobStatuses.Running, Actor = actor, CreatedAt = started, StartedAt = started,
+                LeaseOwner = "roster", LeaseUntil = time.GetUtcNow() + Lease,
             });
             return await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
+
+    private Task RenewJobAsync(string jobId, CancellationToken cancellationToken) =>
+        store.WriteAsync(db => db.HrJobs.Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, time.GetUtcNow() + Lease), cancellationToken), cancellationToken);
+
+    private async Task SaveJobAsync(RosterResult result, string actor, DateTimeOffset started, string? input, CancellationToken cancellationToken)
+    {
+        await store.WriteAsync(async db =>
+        {
+            var job = await db.HrJobs.FirstOrDefaultAsync(j => j.Id == result.JobId, cancellationToken);
+            if (job is null)
+            {
+                job = new HrJobRecord { Id = result.JobId, Kind = HrJobKinds.Roster, Status = HrJobStatuses.Completed, Actor = actor };
+                db.HrJobs.Add(job);
+            }
+            job.Status = HrJobStatuses.Completed;
+            job.CreatedAt = started;
+            job.StartedAt = started;
+            job.CompletedAt = time.GetUtcNow();
+            job.Input = input;
+            job.Result = JsonSerializer.Serialize(result, JsonSerializerOptions.Web);
+            job.Total = result.Totals.Rows;
+            job.Succeeded = result.DryRun ? result.Totals.Rows - result.Totals.Errors : result.Totals.Applied;
+            job.Failed = result.Totals.Errors;
+            job.Error = result.Refused ? result.Message : null;
+            job.LeaseOwner = null;
+            job.LeaseUntil = null;
+            return await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+        signal.Pulse();
+    }
 
     private sealed class RowPlan(int row, string? employeeId)
     {

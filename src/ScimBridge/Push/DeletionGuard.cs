@@ -15,6 +15,7 @@ public sealed class DeletionGuard(PushStore store, TimeProvider time, IOptions<P
     private const long PostgresLockKey = 0x5C1B_0002;
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private readonly DeletionGuardOptions _options = options.Value.DeletionGuard;
+    private long _purgedAt;
 
     /// <summary>
     /// Null when the disable or delete may go ahead (and it is counted, unless <paramref name="dryRun"/>);
@@ -43,7 +44,12 @@ public sealed class DeletionGuard(PushStore store, TimeProvider time, IOptions<P
             {
                 db.DeprovisionGrants.Add(new DeprovisionGrantRecord { At = now, ResourceType = state.ResourceType, ResourceId = state.ResourceId });
                 await db.SaveChangesAsync(cancellationToken);
-                await db.DeprovisionGrants.Where(g => g.At < now - (2 * Window)).ExecuteDeleteAsync(cancellationToken);
+                // Old grants only cost space: cleared once a minute, not by every disable of a mass leaver date.
+                if (now.UtcTicks - Interlocked.Read(ref _purgedAt) > TimeSpan.TicksPerMinute)
+                {
+                    await db.DeprovisionGrants.Where(g => g.At < now - (2 * Window)).ExecuteDeleteAsync(cancellationToken);
+                    Interlocked.Exchange(ref _purgedAt, now.UtcTicks);
+                }
                 await transaction.CommitAsync(cancellationToken);
             }
             return null;

@@ -119,6 +119,33 @@ public sealed class BulkUploadTests
     }
 
     [Theory, AllDatabases]
+    public async Task AnUploadAboveTheGuardsBatchLimit_IsHeldWhole_NoneFiresWhileTheJobRuns(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider, new() { ["Hr:Guard:MaxPerBatch"] = "3", ["Hr:Guard:MaxPerHour"] = "1000", ["Hr:TickSeconds"] = "1" });
+        const int leavers = 8;
+        var ids = new List<string>();
+        var operations = new JsonArray();
+        for (var i = 0; i < leavers; i++)
+        {
+            var user = Bodies.User($"leaver{i}@contoso.example");
+            user["externalId"] = $"E9{i:000}";
+            ids.Add(await CreateWorkerAsync(app, user["userName"]!.GetValue<string>(), $"E9{i:000}"));
+            user["active"] = false;
+            operations.Add(new JsonObject { ["method"] = "POST", ["bulkId"] = $"b{i}", ["path"] = "/Users", ["data"] = user });
+        }
+        var hr = await app.HrAsync();
+
+        var job = await WaitForJobAsync(hr, await UploadAsync(hr, new JsonObject { ["schemas"] = new JsonArray(BulkTests.BulkRequestUrn), ["Operations"] = operations }));
+        Assert.Equal((leavers, 0), (job["succeeded"]!.GetValue<int>(), job["failed"]!.GetValue<int>()));
+
+        // The scheduler fires each termination as soon as it is due, yet none got out before the guard saw the whole batch.
+        await Mirror.ProvisioningLogPolling.UntilAsync(async () => await app.DbAsync(db => db.HrEvents.CountAsync(e => e.State == HrEventStates.Held)) == leavers,
+            "every termination of the upload held");
+        Assert.Equal(0, await app.DbAsync(db => db.HrEvents.CountAsync(e => e.State == HrEventStates.Fired)));
+        Assert.Equal(0, await app.DbAsync(db => db.HrWorkers.CountAsync(w => w.Status != HrWorkerStatuses.Active)));
+    }
+
+    [Theory, AllDatabases]
     public async Task ActiveTrue_OnAWorkerHrTerminated_RecordsARehire_Once(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider);
