@@ -148,15 +148,25 @@ public sealed partial class HrScheduler(
                 var events = await db.HrEvents
                     .Where(e => ids.Contains(e.Id) && e.LeaseOwner == Owner && e.State == HrEventStates.Scheduled && e.Kind == HrEventKinds.Terminate)
                     .OrderBy(e => e.Id).ToListAsync(cancellationToken);
+                var userIds = events.Select(e => e.UserId).ToList();
+                var names = await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.UserName })
+                    .ToDictionaryAsync(u => u.Id, u => u.UserName, StringComparer.Ordinal, cancellationToken);
+                var workers = await db.HrWorkers.Where(w => userIds.Contains(w.UserId)).ToDictionaryAsync(w => w.UserId, StringComparer.Ordinal, cancellationToken);
                 foreach (var e in events)
                 {
-                    await ApplyTerminationAsync(db, e, now, cancellationToken);
+                    if (guard.Applies(e))
+                    {
+                        // The guard counts what is saved: the ones fired before this one go first.
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+                    await ApplyTerminationAsync(db, e, now, names.GetValueOrDefault(e.UserId), workers.GetValueOrDefault(e.UserId), cancellationToken);
                     e.LeaseOwner = null;
                     e.LeaseUntil = null;
-                    await db.SaveChangesAsync(cancellationToken);
                 }
+                await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return events.Select(e => e.Id).ToHashSet();
+                var fired = events.Select(e => e.Id).ToHashSet();
+                return fired;
             }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -167,11 +177,15 @@ public sealed partial class HrScheduler(
     }
 
     private Task<bool> TerminateAsync(long id, CancellationToken cancellationToken) =>
-        ConcludeAsync(id, (db, termination, now) => ApplyTerminationAsync(db, termination, now, cancellationToken), cancellationToken);
+        ConcludeAsync(id, async (db, termination, now) => await ApplyTerminationAsync(db, termination, now,
+            await db.Users.Where(u => u.Id == termination.UserId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken),
+            await db.HrWorkers.FirstOrDefaultAsync(w => w.UserId == termination.UserId, cancellationToken),
+            cancellationToken), cancellationToken);
 
-    private async Task ApplyTerminationAsync(ScimBridgeDbContext db, HrEventRecord termination, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Fires one termination; <paramref name="userName"/> null when the user is gone, <paramref name="worker"/> null when HR never saw it.</summary>
+    private async Task ApplyTerminationAsync(ScimBridgeDbContext db, HrEventRecord termination, DateTimeOffset now, string? userName, HrWorkerRecord? worker,
+        CancellationToken cancellationToken)
     {
-        var userName = await db.Users.Where(u => u.Id == termination.UserId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken);
         if (userName is null)
         {
             Fail(db, termination, now, "The user was deleted before the termination fired: there is nobody left to terminate.");
@@ -185,7 +199,6 @@ public sealed partial class HrScheduler(
                 termination.Actor));
             return;
         }
-        var worker = await db.HrWorkers.FirstOrDefaultAsync(w => w.UserId == termination.UserId, cancellationToken);
         if (worker is { Status: not HrWorkerStatuses.Active })
         {
             Fail(db, termination, now, $"The worker is already terminated (termination {worker.TerminationId}).");
