@@ -45,7 +45,10 @@ public sealed partial class HrScheduler(
         var batch = options.Value.BatchSize;
         var handled = 0;
         var events = await ClaimEventsAsync(batch, cancellationToken);
-        foreach (var id in events)
+        // Terminations due together (a mass leaver date) fire in one transaction: one commit, not one per event.
+        var fired = await FireTerminationsAsync(events, cancellationToken);
+        handled += fired.Count;
+        foreach (var id in events.Where(e => !fired.Contains(e)))
         {
             try
             {
@@ -58,6 +61,10 @@ public sealed partial class HrScheduler(
             }
         }
         var workers = await leavers.ClaimAsync(batch, cancellationToken);
+        if (workers.Count > 1 && await leavers.RunManyAsync(workers, cancellationToken) is { } together)
+        {
+            return (handled + together, events.Count == batch || workers.Count == batch);
+        }
         foreach (var userId in workers)
         {
             try
@@ -125,58 +132,111 @@ public sealed partial class HrScheduler(
         };
     }
 
-    private Task<bool> TerminateAsync(long id, CancellationToken cancellationToken) =>
-        ConcludeAsync(id, async (db, termination, now) =>
+    /// <summary>
+    /// Fires the claimed terminations in one transaction, each checked and logged as alone (the guard's counts see the
+    /// ones before it, saved in the same transaction). Any conflict (a rescind got there first) rolls the batch back and
+    /// leaves every event to the one-at-a-time path. Returns the events it settled.
+    /// </summary>
+    private async Task<HashSet<long>> FireTerminationsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count < 2)
         {
-            var userName = await db.Users.Where(u => u.Id == termination.UserId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken);
-            if (userName is null)
+            return [];
+        }
+        try
+        {
+            return await store.WriteAsync(async db =>
             {
-                Fail(db, termination, now, "The user was deleted before the termination fired: there is nobody left to terminate.");
-                return;
-            }
-            if (await guard.HoldReasonAsync(db, termination, now, cancellationToken) is { } reason)
-            {
-                termination.State = HrEventStates.Held;
-                termination.Error = reason;
-                db.LogEntries.Add(HrLog.Entry(termination.Id, termination.UserId, userName, LogActions.HrHeld, LogStatuses.Warning, reason, now, Owner,
-                    termination.Actor));
-                return;
-            }
-            var worker = await db.HrWorkers.FirstOrDefaultAsync(w => w.UserId == termination.UserId, cancellationToken);
-            if (worker is { Status: not HrWorkerStatuses.Active })
-            {
-                Fail(db, termination, now, $"The worker is already terminated (termination {worker.TerminationId}).");
-                return;
-            }
-            if (worker is null)
-            {
-                worker = new HrWorkerRecord { UserId = termination.UserId, Status = HrWorkerStatuses.Leaving };
-                db.HrWorkers.Add(worker);
-            }
-            worker.Status = HrWorkerStatuses.Leaving;
-            worker.TerminationId = termination.Id;
-            worker.Step = LeaverSteps.Snapshot;
-            worker.StepDueAt = now;
-            worker.Memberships = null;
-            worker.SnapshotAt = null;
-            worker.Deactivated = false;
-            worker.RemovedFromTeams = false;
-            worker.Deleted = false;
-            worker.DeactivateSeq = null;
-            worker.EffectiveAt = termination.EffectiveAt;
-            worker.DeactivatedAt = null;
-            worker.UpdatedAt = now;
-            termination.State = HrEventStates.Fired;
-            termination.FiredAt = now;
-            termination.Error = null;
-            var late = now - termination.EffectiveAt;
-            var message = $"Termination {termination.Id} fired (effective {termination.EffectiveLocal} {termination.TimeZone}, {Format(termination.EffectiveAt)})"
-                + (late > TimeSpan.FromMinutes(1) ? $", {late.TotalMinutes:0} min after its effective time" : "")
-                + (termination.Reason is { } why ? $". Reason: {why}" : "")
-                + ". The leaver pipeline starts: snapshot, deactivate, remove from teams.";
-            db.LogEntries.Add(HrLog.Entry(termination.Id, termination.UserId, userName, LogActions.HrTerminate, LogStatuses.Success, message, now, Owner,
-                termination.Actor, [HrLog.Change("hrStatus", HrWorkerStatuses.Active, HrWorkerStatuses.Leaving)]));
-        }, cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var now = time.GetUtcNow();
+                var events = await db.HrEvents
+                    .Where(e => ids.Contains(e.Id) && e.LeaseOwner == Owner && e.State == HrEventStates.Scheduled && e.Kind == HrEventKinds.Terminate)
+                    .OrderBy(e => e.Id).ToListAsync(cancellationToken);
+                var userIds = events.Select(e => e.UserId).ToList();
+                var names = await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.UserName })
+                    .ToDictionaryAsync(u => u.Id, u => u.UserName, StringComparer.Ordinal, cancellationToken);
+                var workers = await db.HrWorkers.Where(w => userIds.Contains(w.UserId)).ToDictionaryAsync(w => w.UserId, StringComparer.Ordinal, cancellationToken);
+                foreach (var e in events)
+                {
+                    if (guard.Applies(e))
+                    {
+                        // The guard counts what is saved: the ones fired before this one go first.
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+                    await ApplyTerminationAsync(db, e, now, names.GetValueOrDefault(e.UserId), workers.GetValueOrDefault(e.UserId), cancellationToken);
+                    e.LeaseOwner = null;
+                    e.LeaseUntil = null;
+                }
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                var fired = events.Select(e => e.Id).ToHashSet();
+                return fired;
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A rescind got there first, or one event broke: each goes alone, where its failure is its own.
+            return [];
+        }
+    }
+
+    private Task<bool> TerminateAsync(long id, CancellationToken cancellationToken) =>
+        ConcludeAsync(id, async (db, termination, now) => await ApplyTerminationAsync(db, termination, now,
+            await db.Users.Where(u => u.Id == termination.UserId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken),
+            await db.HrWorkers.FirstOrDefaultAsync(w => w.UserId == termination.UserId, cancellationToken),
+            cancellationToken), cancellationToken);
+
+    /// <summary>Fires one termination; <paramref name="userName"/> null when the user is gone, <paramref name="worker"/> null when HR never saw it.</summary>
+    private async Task ApplyTerminationAsync(ScimBridgeDbContext db, HrEventRecord termination, DateTimeOffset now, string? userName, HrWorkerRecord? worker,
+        CancellationToken cancellationToken)
+    {
+        if (userName is null)
+        {
+            Fail(db, termination, now, "The user was deleted before the termination fired: there is nobody left to terminate.");
+            return;
+        }
+        if (await guard.HoldReasonAsync(db, termination, now, cancellationToken) is { } reason)
+        {
+            termination.State = HrEventStates.Held;
+            termination.Error = reason;
+            db.LogEntries.Add(HrLog.Entry(termination.Id, termination.UserId, userName, LogActions.HrHeld, LogStatuses.Warning, reason, now, Owner,
+                termination.Actor));
+            return;
+        }
+        if (worker is { Status: not HrWorkerStatuses.Active })
+        {
+            Fail(db, termination, now, $"The worker is already terminated (termination {worker.TerminationId}).");
+            return;
+        }
+        if (worker is null)
+        {
+            worker = new HrWorkerRecord { UserId = termination.UserId, Status = HrWorkerStatuses.Leaving };
+            db.HrWorkers.Add(worker);
+        }
+        worker.Status = HrWorkerStatuses.Leaving;
+        worker.TerminationId = termination.Id;
+        worker.Step = LeaverSteps.Snapshot;
+        worker.StepDueAt = now;
+        worker.Memberships = null;
+        worker.SnapshotAt = null;
+        worker.Deactivated = false;
+        worker.RemovedFromTeams = false;
+        worker.Deleted = false;
+        worker.DeactivateSeq = null;
+        worker.EffectiveAt = termination.EffectiveAt;
+        worker.DeactivatedAt = null;
+        worker.UpdatedAt = now;
+        termination.State = HrEventStates.Fired;
+        termination.FiredAt = now;
+        termination.Error = null;
+        var late = now - termination.EffectiveAt;
+        var message = $"Termination {termination.Id} fired (effective {termination.EffectiveLocal} {termination.TimeZone}, {Format(termination.EffectiveAt)})"
+            + (late > TimeSpan.FromMinutes(1) ? $", {late.TotalMinutes:0} min after its effective time" : "")
+            + (termination.Reason is { } why ? $". Reason: {why}" : "")
+            + ". The leaver pipeline starts: snapshot, deactivate, remove from teams.";
+        db.LogEntries.Add(HrLog.Entry(termination.Id, termination.UserId, userName, LogActions.HrTerminate, LogStatuses.Success, message, now, Owner,
+            termination.Actor, [HrLog.Change("hrStatus", HrWorkerStatuses.Active, HrWorkerStatuses.Leaving)]));
+    }
 
     private async Task<bool> RehireAsync(long id, CancellationToken cancellationToken)
     {
