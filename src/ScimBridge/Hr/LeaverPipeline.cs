@@ -78,7 +78,7 @@ public sealed partial class LeaverPipeline(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                var result = await RunInAsync(db, userId, time.GetUtcNow(), cancellationToken);
+                var result = await RunClaimedAsync(db, [userId], time.GetUtcNow(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
@@ -107,21 +107,7 @@ public sealed partial class LeaverPipeline(
             var (ran, queued) = await store.WriteAsync(async db =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var now = time.GetUtcNow();
-                var workers = await db.HrWorkers.Where(w => userIds.Contains(w.UserId) && w.LeaseOwner == Owner).ToListAsync(cancellationToken);
-                var terminationIds = workers.Where(w => w.TerminationId is not null).Select(w => w.TerminationId!.Value).ToList();
-                var terminations = await db.HrEvents.AsNoTracking().Where(e => terminationIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-                var names = await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.UserName })
-                    .ToDictionaryAsync(u => u.Id, u => u.UserName, StringComparer.Ordinal, cancellationToken);
-                var (ran, queued) = (0, false);
-                foreach (var worker in workers)
-                {
-                    var termination = worker.TerminationId is { } id ? terminations.GetValueOrDefault(id) : null;
-                    var (steps, pushed) = await RunStepsAsync(db, worker, termination, names.GetValueOrDefault(worker.UserId), now, cancellationToken);
-                    ran += steps;
-                    queued |= pushed;
-                }
-                await db.SaveChangesAsync(cancellationToken);
+                var (ran, queued) = await RunClaimedAsync(db, userIds, time.GetUtcNow(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return (ran, queued);
             }, cancellationToken);
@@ -137,33 +123,44 @@ public sealed partial class LeaverPipeline(
         }
     }
 
-    /// <summary>One worker's due steps inside the caller's transaction; the Step token makes a concurrent change throw.</summary>
-    private async Task<(int Ran, bool Queued)> RunInAsync(ScimBridgeDbContext db, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The due steps of the claimed workers, inside the caller's transaction, saved once; the Step token makes a
+    /// concurrent change throw. What the steps read is loaded for all of them at once, and their deactivations are
+    /// queued for the push together.
+    /// </summary>
+    private async Task<(int Ran, bool Queued)> RunClaimedAsync(ScimBridgeDbContext db, IReadOnlyList<string> userIds, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        var worker = await db.HrWorkers.FirstOrDefaultAsync(w => w.UserId == userId && w.LeaseOwner == Owner, cancellationToken);
-        if (worker is null)
+        var workers = await db.HrWorkers.Where(w => userIds.Contains(w.UserId) && w.LeaseOwner == Owner).ToListAsync(cancellationToken);
+        var terminationIds = workers.Where(w => w.TerminationId is not null).Select(w => w.TerminationId!.Value).ToList();
+        var terminations = await db.HrEvents.AsNoTracking().Where(e => terminationIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        var names = await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.UserName })
+            .ToDictionaryAsync(u => u.Id, u => u.UserName, StringComparer.Ordinal, cancellationToken);
+        var batch = await StepBatch.LoadAsync(db, workers, now, cancellationToken);
+        var (ran, queued) = (0, false);
+        foreach (var worker in workers)
         {
-            return (0, false);
+            var termination = worker.TerminationId is { } id ? terminations.GetValueOrDefault(id) : null;
+            var (steps, pushed) = await RunStepsAsync(db, batch, worker, termination, names.GetValueOrDefault(worker.UserId), now, cancellationToken);
+            ran += steps;
+            queued |= pushed;
         }
-        var termination = worker.TerminationId is { } id
-            ? await db.HrEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken)
-            : null;
-        var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken);
-        var result = await RunStepsAsync(db, worker, termination, userName, now, cancellationToken);
+        await batch.QueueDeactivationsAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return result;
+        return (ran, queued);
     }
 
     /// <summary>Runs the loaded worker's due steps, in order, and gives its lease back (saved by the caller).</summary>
-    private async Task<(int Ran, bool Queued)> RunStepsAsync(ScimBridgeDbContext db, HrWorkerRecord worker, HrEventRecord? termination, string? userName,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(int Ran, bool Queued)> RunStepsAsync(ScimBridgeDbContext db, StepBatch batch, HrWorkerRecord worker, HrEventRecord? termination,
+        string? userName, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var context = new StepContext(db, worker, termination?.Id ?? 0, termination?.Actor ?? "hr", userName ?? termination?.UserName, now)
+        var context = new StepContext(db, batch, worker, termination?.Id ?? 0, termination?.Actor ?? "hr", userName ?? termination?.UserName, now)
         {
             Approved = termination?.Approved == true,
         };
         var ran = 0;
-        while (worker.Step is not null && worker.StepDueAt <= now && await RunStepAsync(context, cancellationToken))
+        // After a deactivation the next step waits for the push, which cannot have run yet: the worker stops there.
+        while (worker.Step is not null && worker.StepDueAt <= now && !context.Waiting && await RunStepAsync(context, cancellationToken))
         {
             ran++;
             if (worker is { Step: null, Status: HrWorkerStatuses.Leaving })
@@ -177,9 +174,12 @@ public sealed partial class LeaverPipeline(
         return (ran, context.Queued);
     }
 
-    private sealed class StepContext(ScimBridgeDbContext db, HrWorkerRecord worker, long eventId, string actor, string? userName, DateTimeOffset now)
+    private sealed class StepContext(ScimBridgeDbContext db, StepBatch batch, HrWorkerRecord worker, long eventId, string actor, string? userName, DateTimeOffset now)
     {
         public ScimBridgeDbContext Db { get; } = db;
+        public StepBatch Batch { get; } = batch;
+        /// <summary>The worker's deactivation is queued: the confirmation waits for the push.</summary>
+        public bool Waiting { get; set; }
         public HrWorkerRecord Worker { get; } = worker;
         public long EventId { get; } = eventId;
         public string Actor { get; } = actor;
@@ -200,9 +200,7 @@ public sealed partial class LeaverPipeline(
         {
             case LeaverSteps.Snapshot:
             {
-                var groups = await db.GroupMembers.Where(m => m.MemberId == worker.UserId)
-                    .Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new HrMembership(g.Id, g.DisplayName))
-                    .ToListAsync(cancellationToken);
+                var groups = c.Batch.Memberships.GetValueOrDefault(worker.UserId) ?? [];
                 worker.Memberships = HrMembership.Serialize(groups.OrderBy(g => g.DisplayName, StringComparer.Ordinal));
                 worker.SnapshotAt = c.Now;
                 Log(c, LogActions.HrSnapshot, LogStatuses.Success, groups.Count == 0
@@ -215,14 +213,8 @@ public sealed partial class LeaverPipeline(
             case LeaverSteps.Deactivate:
             {
                 worker.Deactivated = true;
-                await HrQueue.QueueAsync(db, ResourceKinds.User, [worker.UserId], c.Actor, c.Now, cancellationToken);
-                if (c.Approved)
-                {
-                    await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
-                        .ExecuteUpdateAsync(s => s.SetProperty(p => p.DeprovisionApproved, true), cancellationToken);
-                }
-                worker.DeactivateSeq = await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
-                    .Select(p => (long?)p.ChangeSeq).FirstOrDefaultAsync(cancellationToken);
+                c.Batch.Deactivate(worker, c.Actor, c.Approved);
+                c.Waiting = true;
                 c.Queued = true;
                 Log(c, LogActions.HrDeactivate, LogStatuses.Success,
                     "Deactivation queued: the user is pushed to monday.com as inactive, whatever the identity provider sends, until HR rehires or rescinds or an admin overrides.",
@@ -232,10 +224,7 @@ public sealed partial class LeaverPipeline(
             }
             case LeaverSteps.ConfirmDeactivated:
             {
-                var state = await db.PushStates.AsNoTracking()
-                    .Where(p => p.ResourceType == ResourceKinds.User && p.ResourceId == worker.UserId)
-                    .Select(p => new { p.PushedSeq, p.MondayId, p.PushedAt, p.LeaseOwner, p.Pushed })
-                    .FirstOrDefaultAsync(cancellationToken);
+                var state = c.Batch.Pushes.GetValueOrDefault(worker.UserId);
                 string message;
                 if (state is null || worker.DeactivateSeq is null || (state.MondayId is null && (state.PushedSeq >= worker.DeactivateSeq || state.LeaseOwner is null)))
                 {
@@ -358,6 +347,77 @@ public sealed partial class LeaverPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "HR worker {UserId} is at an unknown leaver step '{Step}'; it is closed as left.")]
     private static partial void LogUnknownStep(ILogger logger, string userId, string? step);
+}
+
+/// <summary>What a claim's leaver steps read, loaded for all its workers at once, and the deactivations they queue together.</summary>
+internal sealed class StepBatch
+{
+    private readonly List<(HrWorkerRecord Worker, string Actor, bool Approved)> _deactivations = [];
+
+    public Dictionary<string, List<HrMembership>> Memberships { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, PushView> Pushes { get; } = new(StringComparer.Ordinal);
+
+    public sealed record PushView(long PushedSeq, string? MondayId, DateTimeOffset? PushedAt, string? LeaseOwner, string? Pushed);
+
+    public static async Task<StepBatch> LoadAsync(ScimBridgeDbContext db, List<HrWorkerRecord> workers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var batch = new StepBatch();
+        var due = workers.Where(w => w.StepDueAt <= now).ToList();
+        var snapshots = due.Where(w => w.Step == LeaverSteps.Snapshot).Select(w => w.UserId).ToList();
+        if (snapshots.Count > 0)
+        {
+            var rows = await db.GroupMembers.Where(m => snapshots.Contains(m.MemberId))
+                .Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.MemberId, g.Id, g.DisplayName })
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows.GroupBy(r => r.MemberId, StringComparer.Ordinal))
+            {
+                batch.Memberships[row.Key] = [.. row.Select(r => new HrMembership(r.Id, r.DisplayName))];
+            }
+        }
+        var confirms = due.Where(w => w.Step == LeaverSteps.ConfirmDeactivated).Select(w => w.UserId).ToList();
+        if (confirms.Count > 0)
+        {
+            var states = await db.PushStates.AsNoTracking()
+                .Where(p => p.ResourceType == ResourceKinds.User && confirms.Contains(p.ResourceId))
+                .Select(p => new { p.ResourceId, View = new PushView(p.PushedSeq, p.MondayId, p.PushedAt, p.LeaseOwner, p.Pushed) })
+                .ToListAsync(cancellationToken);
+            foreach (var state in states)
+            {
+                batch.Pushes[state.ResourceId] = state.View;
+            }
+        }
+        return batch;
+    }
+
+    public void Deactivate(HrWorkerRecord worker, string actor, bool approved) => _deactivations.Add((worker, actor, approved));
+
+    /// <summary>Queues the deactivations for the push (one update per actor) and notes the change each one waits for.</summary>
+    public async Task QueueDeactivationsAsync(ScimBridgeDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_deactivations.Count == 0)
+        {
+            return;
+        }
+        foreach (var group in _deactivations.GroupBy(d => d.Actor, StringComparer.Ordinal))
+        {
+            await HrQueue.QueueAsync(db, ResourceKinds.User, [.. group.Select(d => d.Worker.UserId)], group.Key, now, cancellationToken);
+        }
+        var approved = _deactivations.Where(d => d.Approved).Select(d => d.Worker.UserId).ToList();
+        if (approved.Count > 0)
+        {
+            await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && approved.Contains(p.ResourceId))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.DeprovisionApproved, true), cancellationToken);
+        }
+        var ids = _deactivations.Select(d => d.Worker.UserId).ToList();
+        var sequences = await db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && ids.Contains(p.ResourceId))
+            .Select(p => new { p.ResourceId, p.ChangeSeq }).ToDictionaryAsync(p => p.ResourceId, p => p.ChangeSeq, StringComparer.Ordinal, cancellationToken);
+        foreach (var (worker, _, _) in _deactivations)
+        {
+            worker.DeactivateSeq = sequences.TryGetValue(worker.UserId, out var seq) ? seq : null;
+        }
+        _deactivations.Clear();
+    }
 }
 
 /// <summary>What rehire and rescind do in the bridge itself: put the worker back in the groups the snapshot had.</summary>
