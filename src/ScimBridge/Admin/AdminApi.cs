@@ -67,7 +67,10 @@ public sealed class AdminException(int status, string title, string? detail = nu
         new(StatusCodes.Status400BadRequest, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
 }
 
-/// <summary>The one place where failures on the admin API become ProblemDetails (store failures: <see cref="StoreUnavailable"/>).</summary>
+/// <summary>
+/// The one place where failures on the admin API and the HR API become ProblemDetails (RFC 9457), the field at fault
+/// named in <c>errors</c> (store failures: <see cref="StoreUnavailable"/>).
+/// </summary>
 public sealed partial class AdminErrorFilter(ILogger<AdminErrorFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -80,6 +83,12 @@ public sealed partial class AdminErrorFilter(ILogger<AdminErrorFilter> logger) :
         {
             return ex.Errors is { } errors
                 ? TypedResults.ValidationProblem(errors, ex.Detail, title: ex.Title)
+                : TypedResults.Problem(ex.Detail, statusCode: ex.Status, title: ex.Title);
+        }
+        catch (HrException ex)
+        {
+            return ex.Field is { } field && ex.Status == StatusCodes.Status400BadRequest
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [ex.Detail] }, ex.Detail, title: ex.Title)
                 : TypedResults.Problem(ex.Detail, statusCode: ex.Status, title: ex.Title);
         }
         catch (BadHttpRequestException ex)

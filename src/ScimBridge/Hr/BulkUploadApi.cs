@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
@@ -18,7 +19,29 @@ public static class BulkUploadApi
     {
         ArgumentNullException.ThrowIfNull(hr);
         hr.MapPost("/bulkUpload", UploadAsync)
-            .WithSummary("Queues a SCIM BulkRequest of users (Entra API-driven inbound provisioning); answers 202 with the job to poll.");
+            .WithSummary("Queues a SCIM BulkRequest of users (Entra API-driven inbound provisioning); answers 202 with the job to poll.")
+            // Described rather than declared with Accepts, whose content-type matching would answer 415 before the handler explains.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                var body = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Description = "A SCIM BulkRequest (RFC 7644 section 3.7): schemas, Operations (POST, PUT, PATCH, DELETE on /Users and /Groups), failOnErrors.",
+                    },
+                };
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/scim+json"] = body, ["application/json"] = body },
+                };
+                return Task.CompletedTask;
+            })
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         hr.MapGet("/jobs/{id}", GetAsync).WithSummary("A bulk upload job: status, counts and per-operation results.");
         hr.MapGet("/jobs", ListAsync).WithSummary("The most recent jobs, newest first.");
     }

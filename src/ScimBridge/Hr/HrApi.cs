@@ -26,8 +26,8 @@ public static class HrApi
         "effective is a date (2027-03-31), a wall-clock date and time (2027-03-31T17:00) in the worker's time zone, or an instant with offset " +
         "(2027-03-31T17:00:00Z). The zone is timeZone (IANA, e.g. America/Los_Angeles; Windows ids are refused), else the user's SCIM " +
         "timezone, else Hr:DefaultTimeZone. A wall-clock time inside a DST gap moves forward by the gap (02:30 → 03:30); one inside a DST " +
-        "overlap takes the first (earlier) instant; the event's note says which instant was chosen. An absent or past time fires now " +
-        "(firesNow: true, and the note says so).";
+        "overlap takes the first (earlier) instant; the event's note says which instant was chosen. No effective fires now; a past time " +
+        "fires now too (firesNow: true, and the note says so).";
 
     private static readonly string[] TerminationFields = ["worker", "effective", "timeZone", "reason"];
     private static readonly string[] RescissionFields = ["worker", "eventId", "reason"];
@@ -104,23 +104,18 @@ public static class HrApi
         [FromHeader(Name = Idempotency.Header), Description("Client request id: a retry with the same id and body replays the first answer.")] string? idempotencyKey,
         [FromHeader(Name = Idempotency.GraphHeader), Description("Microsoft Graph's client request id; the same as Idempotency-Key.")] string? clientRequestId,
         WorkerDirectory directory, HrLifecycle lifecycle, IOptions<HrOptions> options, TimeProvider time) =>
-        CommandAsync(context, idempotencyKey, clientRequestId, optionalBody: false, TerminationFields, async (body, actor, ct) =>
-        {
-            var now = time.GetUtcNow();
-            var key = body.RequiredWorker();
-            var effective = body.Effective(now);
-            var zone = body.TimeZone();
-            var reason = body.Reason();
-            var worker = await directory.FindAsync(key, ct);
-            var instant = EffectiveTime.Resolve(effective, WorkerDirectory.ZoneFor(zone, worker, options.Value), options.Value.TerminationTime, now);
-            return Created(context, await lifecycle.TerminateAsync(worker, instant, reason, actor, ct));
-        });
+        ScheduleAsync(context, idempotencyKey, clientRequestId, directory, options.Value, time, options.Value.TerminationTime, lifecycle.TerminateAsync);
 
     private static Task<IResult> Rehire(
         HttpContext context,
         [FromHeader(Name = Idempotency.Header), Description("Client request id: a retry with the same id and body replays the first answer.")] string? idempotencyKey,
         [FromHeader(Name = Idempotency.GraphHeader), Description("Microsoft Graph's client request id; the same as Idempotency-Key.")] string? clientRequestId,
         WorkerDirectory directory, HrLifecycle lifecycle, IOptions<HrOptions> options, TimeProvider time) =>
+        ScheduleAsync(context, idempotencyKey, clientRequestId, directory, options.Value, time, TimeOnly.MinValue, lifecycle.RehireAsync);
+
+    /// <summary>A termination or rehire: the worker, when (a date alone at <paramref name="dateTime"/> local) and why.</summary>
+    private static Task<IResult> ScheduleAsync(HttpContext context, string? idempotencyKey, string? clientRequestId, WorkerDirectory directory, HrOptions options,
+        TimeProvider time, TimeOnly dateTime, Func<ResolvedWorker, EffectiveInstant, string?, HrActor, CancellationToken, Task<HrEventRecord>> record) =>
         CommandAsync(context, idempotencyKey, clientRequestId, optionalBody: false, TerminationFields, async (body, actor, ct) =>
         {
             var now = time.GetUtcNow();
@@ -129,8 +124,8 @@ public static class HrApi
             var zone = body.TimeZone();
             var reason = body.Reason();
             var worker = await directory.FindAsync(key, ct);
-            var instant = EffectiveTime.Resolve(effective, WorkerDirectory.ZoneFor(zone, worker, options.Value), TimeOnly.MinValue, now);
-            return Created(context, await lifecycle.RehireAsync(worker, instant, reason, actor, ct));
+            var instant = EffectiveTime.Resolve(effective, WorkerDirectory.ZoneFor(zone, worker, options), dateTime, now);
+            return Created(context, await record(worker, instant, reason, actor, ct));
         });
 
     private static Task<IResult> Move(
@@ -385,7 +380,7 @@ public static class HrApi
             .OrderBy(e => e.EffectiveAt).ThenBy(e => e.Id).ToListAsync(ct);
         return TypedResults.Ok(new HrWorkerStateView(
             new HrWorkerView(worker.UserId, worker.UserName, worker.EmployeeNumber, worker.MatchedBy), worker.Active, worker.TimeZone,
-            state?.Status ?? HrWorkerStatuses.Active, state?.TerminationId, state?.Step, state?.StepDueAt?.UtcDateTime, state?.EffectiveAt?.UtcDateTime,
+            state?.Status ?? HrWorkerStatuses.Active, state is { Status: not HrWorkerStatuses.Active } ? state.TerminationId : null, state?.Step, state?.StepDueAt?.UtcDateTime, state?.EffectiveAt?.UtcDateTime,
             state?.DeactivatedAt?.UtcDateTime, state?.Deactivated ?? false, state?.RemovedFromTeams ?? false, state?.Deleted ?? false,
             Teams(state?.Memberships), pending.Select(HrEventView.Of).ToList()));
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScimBridge.Admin;
 using ScimBridge.Auth;
 using ScimBridge.Data;
 
@@ -21,7 +22,11 @@ public static class HrFeature
         services.AddAuthentication().AddScheme<SecretTokenOptions, SecretTokenHandler>(TokenScheme, o => o.Scope = TokenScopes.Hr);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(TokenScheme).RequireAuthenticatedUser());
-        services.AddOpenApi("hr", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("hr/v1", StringComparison.OrdinalIgnoreCase) == true);
+        services.AddOpenApi("hr", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("hr/v1", StringComparison.OrdinalIgnoreCase) == true;
+            HrOpenApi.Configure(options);
+        });
         services.AddSingleton<HrSignal>();
         services.AddSingleton<WorkerDirectory>();
         services.AddSingleton<HrLifecycle>();
@@ -41,7 +46,7 @@ public static class HrFeature
         var hr = app.MapGroup("/hr/v1")
             .RequireAuthorization(Policy)
             .RequireRateLimiting(Operations.InboundRateLimiting.Policy)
-            .AddEndpointFilter<HrErrorFilter>();
+            .AddEndpointFilter<AdminErrorFilter>();
         hr.MapHrApi();
         hr.MapBulkUpload();
         hr.MapRosters();
@@ -60,37 +65,3 @@ public sealed class HrOptionsValidation : IValidateOptions<HrOptions>
     }
 }
 
-/// <summary>The one place where failures on /hr/v1 become ProblemDetails (RFC 9457), the field at fault named in <c>errors</c>.</summary>
-public sealed partial class HrErrorFilter(ILogger<HrErrorFilter> logger) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (HrException ex)
-        {
-            return ex.Field is { } field && ex.Status == StatusCodes.Status400BadRequest
-                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [ex.Detail] }, ex.Detail, title: ex.Title)
-                : TypedResults.Problem(ex.Detail, statusCode: ex.Status, title: ex.Title);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: ex.StatusCode, title: "Invalid request");
-        }
-        catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
-        {
-            return Results.Empty;
-        }
-        catch (Exception ex) when (!StoreFailures.IsUnavailable(ex))
-        {
-            LogUnhandled(logger, ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
-            return TypedResults.Problem($"An unexpected error occurred; it has been logged (trace id {context.HttpContext.TraceIdentifier}).",
-                statusCode: StatusCodes.Status500InternalServerError, title: "Internal error");
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
-}

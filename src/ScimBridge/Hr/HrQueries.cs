@@ -11,17 +11,36 @@ using ScimBridge.Mirror;
 namespace ScimBridge.Hr;
 
 /// <summary>The HR event lists' query string, as sent (checked by <see cref="HrEventFilter.Parse"/>).</summary>
-public sealed record HrEventListQuery(
-    [property: Description("Terminate, Rehire or Move, comma-separated.")] [FromQuery(Name = "kind")] string? Kind,
-    [property: Description("Scheduled, Held, Fired, Rescinded, Superseded or Failed, comma-separated.")] [FromQuery(Name = "state")] string? State,
-    [property: Description("Api, Bulk, Roster or Console.")] [FromQuery(Name = "source")] string? Source,
-    [property: Description("Part of the worker's userName or employee number (case-insensitive).")] [FromQuery(Name = "q")] string? Q,
-    [property: Description("The worker's user id.")] [FromQuery(Name = "userId")] string? UserId,
-    [property: Description("Effective on or after: a date (UTC day) or an instant with offset.")] [FromQuery(Name = "from")] string? From,
-    [property: Description("Effective on or before: a date (the whole UTC day) or an instant with offset.")] [FromQuery(Name = "to")] string? To,
-    [property: Description("1-based page number (default 1).")] [FromQuery(Name = "page")] string? Page,
-    [property: Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] string? PageSize)
+/// <remarks>A parameterless constructor and init properties: bound by the compile-time request delegate generator.</remarks>
+public sealed record HrEventListQuery
 {
+    public HrEventListQuery()
+    {
+    }
+
+    internal HrEventListQuery(string? kind, string? state, string? source, string? q, string? userId, string? from, string? to, string? page, string? pageSize)
+    {
+        Kind = kind;
+        State = state;
+        Source = source;
+        Q = q;
+        UserId = userId;
+        From = from;
+        To = to;
+        Page = page;
+        PageSize = pageSize;
+    }
+
+    [Description("Terminate, Rehire or Move, comma-separated.")] [FromQuery(Name = "kind")] public string? Kind { get; init; }
+    [Description("Scheduled, Held, Fired, Rescinded, Superseded or Failed, comma-separated.")] [FromQuery(Name = "state")] public string? State { get; init; }
+    [Description("Api, Bulk, Roster or Console.")] [FromQuery(Name = "source")] public string? Source { get; init; }
+    [Description("Part of the worker's userName or employee number (case-insensitive).")] [FromQuery(Name = "q")] public string? Q { get; init; }
+    [Description("The worker's user id.")] [FromQuery(Name = "userId")] public string? UserId { get; init; }
+    [Description("Effective on or after: a date (UTC day) or an instant with offset.")] [FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("Effective on or before: a date (the whole UTC day) or an instant with offset.")] [FromQuery(Name = "to")] public string? To { get; init; }
+    [Description("1-based page number (default 1).")] [FromQuery(Name = "page")] public string? Page { get; init; }
+    [Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+
     public static readonly HrEventListQuery Empty = new(null, null, null, null, null, null, null, null, null);
 }
 
@@ -206,6 +225,7 @@ public sealed record HrAdminWorker(
     bool Deleted,
     DateTimeOffset? EffectiveAt,
     DateTimeOffset? DeactivatedAt,
+    [property: Description("false when the termination was settled without sending a deactivation (the user was never in monday.com).")] bool DeactivationSent,
     DateTimeOffset? UpdatedAt,
     IReadOnlyList<HrAdminEvent> Events)
 {
@@ -335,7 +355,7 @@ public static class HrQueries
             return null;
         }
         HrEventRecord? termination = null;
-        if (worker?.TerminationId is { } terminationId)
+        if (worker is { Status: not HrWorkerStatuses.Active, TerminationId: { } terminationId })
         {
             termination = events.FirstOrDefault(e => e.Id == terminationId)
                 ?? await db.HrEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == terminationId, ct);
@@ -358,6 +378,7 @@ public static class HrQueries
             worker?.Deleted ?? false,
             worker?.EffectiveAt,
             worker?.DeactivatedAt,
+            worker?.DeactivateSeq is not null,
             worker?.UpdatedAt,
             [.. events.Select(HrAdminEvent.Of)]);
     }
@@ -417,17 +438,18 @@ public static class HrQueries
             .ToListAsync(ct);
         var truncated = fired.Count > MaxSlaRows;
         fired = [.. fired.Take(MaxSlaRows)];
-        var workers = new Dictionary<long, (DateTimeOffset? EffectiveAt, DateTimeOffset? DeactivatedAt)>();
+        var workers = new Dictionary<long, (DateTimeOffset? EffectiveAt, DateTimeOffset? DeactivatedAt, bool Sent)>();
         foreach (var chunk in fired.Select(f => (long?)f.Id).Chunk(500))
         {
             foreach (var w in await db.HrWorkers.AsNoTracking().Where(w => chunk.Contains(w.TerminationId))
-                .Select(w => new { w.TerminationId, w.EffectiveAt, w.DeactivatedAt }).ToListAsync(ct))
+                .Select(w => new { w.TerminationId, w.EffectiveAt, w.DeactivatedAt, w.DeactivateSeq }).ToListAsync(ct))
             {
-                workers[w.TerminationId!.Value] = (w.EffectiveAt, w.DeactivatedAt);
+                // Confirmed with no deactivation sent: the user was never in monday.com, so there is nothing to measure.
+                workers[w.TerminationId!.Value] = (w.EffectiveAt, w.DeactivatedAt, w.DeactivatedAt is null || w.DeactivateSeq is not null);
             }
         }
         var leavers = fired.Select(f => workers.TryGetValue(f.Id, out var w)
-            ? new Leaver(f.Id, f.UserId, f.UserName, f.EmployeeNumber, f.EffectiveAt, w.EffectiveAt, w.DeactivatedAt, true)
+            ? new Leaver(f.Id, f.UserId, f.UserName, f.EmployeeNumber, f.EffectiveAt, w.EffectiveAt, w.DeactivatedAt, w.Sent)
             : new Leaver(f.Id, f.UserId, f.UserName, f.EmployeeNumber, f.EffectiveAt, null, null, false)).ToList();
 
         LeaverDelay Delay(Leaver l)
@@ -474,7 +496,7 @@ public static class HrQueries
     private static async Task<SeatsFreed> SeatsFreedAsync(ScimBridgeDbContext db, DateTimeOffset from, DateTimeOffset to, MirrorOptions mirror, CancellationToken ct)
     {
         var workers = await db.HrWorkers.AsNoTracking()
-            .Where(w => w.TerminationId != null && w.DeactivatedAt != null && w.DeactivatedAt >= from && w.DeactivatedAt <= to)
+            .Where(w => w.TerminationId != null && w.DeactivateSeq != null && w.DeactivatedAt != null && w.DeactivatedAt >= from && w.DeactivatedAt <= to)
             .OrderBy(w => w.DeactivatedAt).Take(MaxSlaRows)
             .Select(w => new { w.UserId, w.Deleted })
             .ToListAsync(ct);

@@ -274,6 +274,7 @@ public sealed partial class HrScheduler(
                 return;
             }
             var deleted = current.Deleted;
+            var inMonday = await db.PushStates.AnyAsync(p => p.ResourceType == ResourceKinds.User && p.ResourceId == e.UserId && p.MondayId != null, cancellationToken);
             var changes = Reinstate(current, now);
             await HrQueue.QueueAsync(db, ResourceKinds.User, [e.UserId], e.Actor, now, cancellationToken);
             await HrQueue.QueueAsync(db, ResourceKinds.Group, teams, e.Actor, now, cancellationToken);
@@ -281,7 +282,7 @@ public sealed partial class HrScheduler(
             e.FiredAt = now;
             var note = deleted
                 ? "The leaver pipeline had deleted the monday.com user: the push creates a new account (the old one's history is not carried over)."
-                : "The same monday.com account is reactivated.";
+                : inMonday ? "The same monday.com account is reactivated." : "The user is not in monday.com: the push provisions it as for any active user.";
             e.Note = e.Note is null ? note : $"{e.Note} {note}";
             var message = $"Rehired: HR precedence ends, the user is pushed active{(active == false ? " (set active in the bridge)" : "")}"
                 + (teams.Count > 0 ? $" and back in {teams.Count} team(s) from the termination's snapshot" : "") + $". {note}";

@@ -229,6 +229,8 @@ public sealed partial class LeaverPipeline(
                 if (state is null || worker.DeactivateSeq is null || (state.MondayId is null && (state.PushedSeq >= worker.DeactivateSeq || state.LeaseOwner is null)))
                 {
                     worker.DeactivatedAt = c.Now;
+                    // No deactivation was sent: the leaver SLA leaves this worker out.
+                    worker.DeactivateSeq = null;
                     message = "The user was never provisioned to monday.com: there is no account to deactivate (no seat will be created for it).";
                 }
                 else if (state.PushedSeq >= worker.DeactivateSeq && PushedUser.Parse(state.Pushed) is { Active: true })

@@ -7,16 +7,45 @@ using ScimBridge.Data;
 
 namespace ScimBridge.Logs;
 
-public sealed record SummaryQuery(
-    [property: Description("hour (default) or day.")] [FromQuery(Name = "bucket")] string? Bucket,
-    [property: Description("Start of the range (ISO 8601); default: 24 hours (hour) or 30 days (day) before to.")] [FromQuery(Name = "from")] string? From,
-    [property: Description("End of the range (ISO 8601, exclusive); default: now.")] [FromQuery(Name = "to")] string? To);
+/// <remarks>A parameterless constructor and init properties: bound by the compile-time request delegate generator.</remarks>
+public sealed record SummaryQuery
+{
+    public SummaryQuery()
+    {
+    }
 
-public sealed record CycleQuery(
-    [property: Description("Cycles with entries at or after this instant (ISO 8601).")] [FromQuery(Name = "from")] string? From,
-    [property: Description("Cycles with entries before this instant (ISO 8601, exclusive).")] [FromQuery(Name = "to")] string? To,
-    [property: Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] string? PageSize,
-    [property: Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] string? Cursor);
+    internal SummaryQuery(string? bucket, string? from, string? to)
+    {
+        Bucket = bucket;
+        From = from;
+        To = to;
+    }
+
+    [Description("hour (default) or day.")] [FromQuery(Name = "bucket")] public string? Bucket { get; init; }
+    [Description("Start of the range (ISO 8601); default: 24 hours (hour) or 30 days (day) before to.")] [FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("End of the range (ISO 8601, exclusive); default: now.")] [FromQuery(Name = "to")] public string? To { get; init; }
+}
+
+/// <remarks>A parameterless constructor and init properties: bound by the compile-time request delegate generator.</remarks>
+public sealed record CycleQuery
+{
+    public CycleQuery()
+    {
+    }
+
+    internal CycleQuery(string? from, string? to, string? pageSize, string? cursor)
+    {
+        From = from;
+        To = to;
+        PageSize = pageSize;
+        Cursor = cursor;
+    }
+
+    [Description("Cycles with entries at or after this instant (ISO 8601).")] [FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("Cycles with entries before this instant (ISO 8601, exclusive).")] [FromQuery(Name = "to")] public string? To { get; init; }
+    [Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+}
 
 public sealed record LogSummary(string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<LogSummaryBucket> Buckets);
 

@@ -10,9 +10,22 @@ using ScimBridge.Data;
 
 namespace ScimBridge.Logs;
 
-public sealed record TimelineQuery(
-    [property: Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] string? PageSize,
-    [property: Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] string? Cursor);
+/// <remarks>A parameterless constructor and init properties: bound by the compile-time request delegate generator.</remarks>
+public sealed record TimelineQuery
+{
+    public TimelineQuery()
+    {
+    }
+
+    internal TimelineQuery(string? pageSize, string? cursor)
+    {
+        PageSize = pageSize;
+        Cursor = cursor;
+    }
+
+    [Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+}
 
 public sealed record TimelinePage(string ResourceType, string Id, IReadOnlyList<TimelineItem> Items, string? NextCursor, int PageSize);
 

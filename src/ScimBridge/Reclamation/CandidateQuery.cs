@@ -11,15 +11,32 @@ using ScimBridge.Scim.Resources;
 namespace ScimBridge.Reclamation;
 
 /// <summary>The candidate list's query string, as sent (checked by <see cref="CandidateFilter.Parse"/>).</summary>
-public sealed record CandidateListQuery(
-    [property: Description("States, comma-separated: stored values (AwaitingRevocation) or display names (Awaiting Revocation), or open / closed.")] [FromQuery(Name = "state")] string? State,
-    [property: Description("monday or roadmunk.")] [FromQuery(Name = "app")] string? App,
-    [property: Description("The rule's id.")] [FromQuery(Name = "rule")] string? Rule,
-    [property: Description("The wave (reclaim request) id.")] [FromQuery(Name = "wave")] string? Wave,
-    [property: Description("Part of the email or name (case-insensitive).")] [FromQuery(Name = "q")] string? Q,
-    [property: Description("1-based page number (default 1).")] [FromQuery(Name = "page")] string? Page,
-    [property: Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] string? PageSize)
+/// <remarks>A parameterless constructor and init properties: bound by the compile-time request delegate generator.</remarks>
+public sealed record CandidateListQuery
 {
+    public CandidateListQuery()
+    {
+    }
+
+    internal CandidateListQuery(string? state, string? app, string? rule, string? wave, string? q, string? page, string? pageSize)
+    {
+        State = state;
+        App = app;
+        Rule = rule;
+        Wave = wave;
+        Q = q;
+        Page = page;
+        PageSize = pageSize;
+    }
+
+    [Description("States, comma-separated: stored values (AwaitingRevocation) or display names (Awaiting Revocation), or open / closed.")] [FromQuery(Name = "state")] public string? State { get; init; }
+    [Description("monday or roadmunk.")] [FromQuery(Name = "app")] public string? App { get; init; }
+    [Description("The rule's id.")] [FromQuery(Name = "rule")] public string? Rule { get; init; }
+    [Description("The wave (reclaim request) id.")] [FromQuery(Name = "wave")] public string? Wave { get; init; }
+    [Description("Part of the email or name (case-insensitive).")] [FromQuery(Name = "q")] public string? Q { get; init; }
+    [Description("1-based page number (default 1).")] [FromQuery(Name = "page")] public string? Page { get; init; }
+    [Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+
     public static readonly CandidateListQuery Empty = new(null, null, null, null, null, null, null);
 }
 

@@ -76,7 +76,10 @@ public static class ScimPaths
         || path.StartsWithSegments("/ResourceTypes", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/Schemas", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Status-code-only responses under the SCIM paths (no route, wrong method) get a SCIM Error body too.</summary>
+    /// <summary>
+    /// Status-code-only responses under the SCIM paths (no route, wrong method) get a SCIM Error body too; under the admin
+    /// and HR APIs, a ProblemDetails body (a 401 on /hr with its bearer challenge).
+    /// </summary>
     public static IApplicationBuilder UseScimStatusCodeErrors(this IApplicationBuilder app) =>
         app.UseStatusCodePages(async context =>
         {
@@ -85,9 +88,16 @@ public static class ScimPaths
             {
                 return;
             }
-            if (Admin.AdminAuthentication.IsApi(http.Request.Path))
+            var hr = http.Request.Path.StartsWithSegments("/hr", StringComparison.OrdinalIgnoreCase);
+            if (Admin.AdminAuthentication.IsApi(http.Request.Path) || hr)
             {
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http });
+                var problem = new ProblemDetailsContext { HttpContext = http };
+                if (hr && http.Response.StatusCode == StatusCodes.Status401Unauthorized)
+                {
+                    http.Response.Headers.WWWAuthenticate = "Bearer realm=\"ScimBridge\"";
+                    problem.ProblemDetails.Detail = "Send 'Authorization: Bearer <token>' with a valid, unrevoked HR token (token create --name NAME --scope hr).";
+                }
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
                 return;
             }
             if (!IsScim(http.Request.Path))

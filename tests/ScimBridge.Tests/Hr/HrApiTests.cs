@@ -105,6 +105,34 @@ internal static class HrApiKit
 public sealed class HrApiTests
 {
     [Theory, AllDatabases]
+    public async Task ALeaverNeverInMonday_IsLeftOutOfTheSla_AndARehireShowsNoTerminationInForce(DatabaseProvider provider)
+    {
+        // No monday.com target: the user was never provisioned, so the termination is settled without a deactivation.
+        await using var app = await ScimApp.StartAsync(provider, new() { ["Hr:TickSeconds"] = "1" });
+        var userId = await HrApiKit.WorkerAsync(app, "ines@example.com", employeeNumber: "E700");
+        var hr = await app.HrAsync();
+        (await hr.PostHrAsync("/hr/v1/terminations", HrApiKit.Terminate("employeeNumber", "E700"))).AssertStatus(HttpStatusCode.Created);
+        await Mirror.ProvisioningLogPolling.UntilAsync(
+            async () => await app.DbAsync(db => db.HrWorkers.AnyAsync(w => w.UserId == userId && w.Status == HrWorkerStatuses.Left)), "the leaver to be left");
+
+        var admin = await app.AdminAsync();
+        var sla = JsonNode.Parse(await admin.GetStringAsync("/admin/api/hr/sla"))!;
+        Assert.Equal((1, 0, 0), (sla["fired"]!.GetValue<int>(), sla["confirmed"]!.GetValue<int>(), sla["waiting"]!.GetValue<int>()));
+        var worker = JsonNode.Parse(await admin.GetStringAsync($"/admin/api/hr/workers/{userId}"))!;
+        Assert.False(worker["deactivationSent"]!.GetValue<bool>());
+
+        (await hr.PostHrAsync("/hr/v1/rehires", """{"worker":{"employeeNumber":"E700"}}""")).AssertStatus(HttpStatusCode.Created);
+        await Mirror.ProvisioningLogPolling.UntilAsync(
+            async () => await app.DbAsync(db => db.HrWorkers.AnyAsync(w => w.UserId == userId && w.Status == HrWorkerStatuses.Active)), "the rehire to fire");
+        var rehire = await app.DbAsync(db => db.HrEvents.SingleAsync(e => e.Kind == HrEventKinds.Rehire));
+        Assert.Contains("not in monday.com", rehire.Note, StringComparison.Ordinal);
+        var state = (await hr.GetHrAsync("/hr/v1/workers/E700")).Object;
+        Assert.Equal("Active", state["status"]!.GetValue<string>());
+        Assert.Null(state["terminationId"]);
+        Assert.Null(JsonNode.Parse(await admin.GetStringAsync($"/admin/api/hr/workers/{userId}"))!["termination"]);
+    }
+
+    [Theory, AllDatabases]
     public async Task Terminate_ByEachKeyKind_RecordsAScheduledTermination(DatabaseProvider provider)
     {
         await using var app = await ScimApp.StartAsync(provider, HrApiKit.Settings());
@@ -518,6 +546,20 @@ public sealed class HrApiTests
         Assert.DoesNotContain(paths, p => p.Key.StartsWith("/scim", StringComparison.Ordinal) || p.Key.StartsWith("/admin", StringComparison.Ordinal));
         var termination = paths["/hr/v1/terminations"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!.ToJsonString();
         Assert.Contains("effective", termination);
+        // Only the worker is required, and a worker is named by any one of its keys.
+        foreach (var path in new[] { "/hr/v1/terminations", "/hr/v1/rehires", "/hr/v1/moves" })
+        {
+            var schema = paths[path]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+            Assert.True(schema["required"] is JsonArray, $"{path}: {schema.ToJsonString()}");
+            Assert.Equal(["worker"], schema["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+            var worker = schema["properties"]!["worker"]!;
+            Assert.DoesNotContain("\"required\"", worker.ToJsonString(), StringComparison.Ordinal);
+        }
+        var upload = paths["/hr/v1/bulkUpload"]!["post"]!;
+        Assert.NotNull(upload["requestBody"]!["content"]!["application/scim+json"]);
+        Assert.NotNull(upload["responses"]!["202"]);
+        Assert.Equal("bearer", document.Object["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        Assert.NotNull(document.Object["security"]![0]!["bearer"]);
         Assert.NotNull(document.Object["components"]!["schemas"]!["HrEventView"]);
 
         (await app.Scim.GetHrAsync("/hr/v1/openapi/hr.json")).AssertStatus(HttpStatusCode.Unauthorized);

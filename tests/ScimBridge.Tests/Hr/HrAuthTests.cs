@@ -24,7 +24,29 @@ public sealed class HrAuthTests
             request.Content = new StringContent(HrApiKit.Terminate("employeeNumber", "E1"), System.Text.Encoding.UTF8, "application/json");
         }
         using var response = await client.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // A refusal says why, as ProblemDetails, with the bearer challenge.
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("HR token", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
         return response.StatusCode;
+    }
+
+    [Theory, AllDatabases]
+    public async Task NoRouteOrWrongMethod_UnderHr_IsAProblemDetails(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider, HrApiKit.Settings());
+        var hr = await app.HrAsync();
+
+        foreach (var (method, path, status) in new[] { ("GET", "/hr/v1/nothing-here", HttpStatusCode.NotFound), ("DELETE", "/hr/v1/terminations", HttpStatusCode.MethodNotAllowed) })
+        {
+            using var response = await hr.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"\"status\":{(int)status}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Theory, AllDatabases]

@@ -103,6 +103,8 @@ public static class HrConsoleSeed
                 Deleted = deleted,
                 EffectiveAt = termination.EffectiveAt,
                 DeactivatedAt = deactivatedAt,
+                // A deactivation was sent (and confirmed, when deactivatedAt is set).
+                DeactivateSeq = 2,
                 UpdatedAt = deactivatedAt ?? termination.EffectiveAt,
             });
             return db.SaveChangesAsync();
