@@ -79,56 +79,80 @@ public sealed class MondayPusher(
             {
                 if (!desired.Active)
                 {
-                    trace.Step(PushTrace.Matching, LogStatuses.Skipped, "Not in monday.com, and inactive: no seat is created.");
-                    return Outcome(PushStatus.Skipped, "Inactive and not in monday.com yet: no seat is created for it.", code: LogCodes.InactiveNotProvisioned);
+                    // No seat is created for it; but one a crash-lost create made, or made by hand, is matched by userName
+                    // (as Entra matches before it writes) and deactivated, never left active.
+                    var match = desired.UserName.Length == 0 ? null : await client.FindUserByUserNameAsync(desired.UserName, cancellationToken);
+                    if (match is not null)
+                    {
+                        calls.AddRange(match.Calls);
+                        if (!match.Success)
+                        {
+                            return Failure(match, Outcome);
+                        }
+                    }
+                    if (match?.Resource is null || match.Id is not { } inactive)
+                    {
+                        trace.Step(PushTrace.Matching, LogStatuses.Skipped, "Not in monday.com, and inactive: no seat is created.");
+                        return Outcome(PushStatus.Skipped, "Inactive and not in monday.com yet: no seat is created for it.", code: LogCodes.InactiveNotProvisioned);
+                    }
+                    var found = PushedUser.FromScim(match.Resource);
+                    if (await links.LinkAsync(snapshot.State, inactive, found.ToJson(), dryRun, cancellationToken) is { } linkedToOther)
+                    {
+                        return Taken(linkedToOther, inactive);
+                    }
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Not linked, and inactive: matched the existing monday.com user {inactive} by userName and linked it, to deactivate it.");
+                    (mondayId, pushed) = (inactive, found);
                 }
-                if (desired.UserName.Length == 0)
+                else if (desired.UserName.Length == 0)
                 {
                     return Outcome(PushStatus.Failed, "The user has no userName for monday.com (check Monday:Mapping:Attributes).", code: LogCodes.MissingUserName);
                 }
 
-                var created = await client.CreateUserAsync(mapped with { Active = true }, cancellationToken);
-                calls.AddRange(created.Calls);
-                if (created.Success && created.Id is { } id)
+                if (mondayId is null)
                 {
-                    trace.Action = LogActions.Create;
-                    if (await links.LinkAsync(snapshot.State, id, (desired with { Active = true }).ToJson(), dryRun, cancellationToken) is { } taken)
+                    var created = await client.CreateUserAsync(mapped with { Active = true }, cancellationToken);
+                    calls.AddRange(created.Calls);
+                    if (created.Success && created.Id is { } id)
                     {
-                        return Taken(taken, id);
+                        trace.Action = LogActions.Create;
+                        if (await links.LinkAsync(snapshot.State, id, (desired with { Active = true }).ToJson(), dryRun, cancellationToken) is { } taken)
+                        {
+                            return Taken(taken, id);
+                        }
+                        trace.Step(PushTrace.Matching, LogStatuses.Success, round == 0
+                            ? $"Not linked to a monday.com user yet: created it (id {id})."
+                            : $"The linked user was gone from monday.com: created it again (id {id}).");
+                        trace.Changed(desired.AllAttributes(), null);
+                        (mondayId, pushed) = (id, desired with { Active = true });
                     }
-                    trace.Step(PushTrace.Matching, LogStatuses.Success, round == 0
-                        ? $"Not linked to a monday.com user yet: created it (id {id})."
-                        : $"The linked user was gone from monday.com: created it again (id {id}).");
-                    trace.Changed(desired.AllAttributes(), null);
-                    (mondayId, pushed) = (id, desired with { Active = true });
-                }
-                else if (created.Status == 409)
-                {
-                    // Already there: made by hand, or created by a push whose answer a crash lost. Adopt it.
-                    var found = await client.FindUserByUserNameAsync(desired.UserName, cancellationToken);
-                    calls.AddRange(found.Calls);
-                    if (!found.Success)
+                    else if (created.Status == 409)
                     {
-                        return Failure(found, Outcome);
+                        // Already there: made by hand, or created by a push whose answer a crash lost. Adopt it.
+                        var found = await client.FindUserByUserNameAsync(desired.UserName, cancellationToken);
+                        calls.AddRange(found.Calls);
+                        if (!found.Success)
+                        {
+                            return Failure(found, Outcome);
+                        }
+                        if (found.Resource is null || found.Id is not { } adopted)
+                        {
+                            trace.Step(PushTrace.Matching, LogStatuses.Failure, "monday.com says the userName is taken, but no user with it can be found.");
+                            return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}", code: LogCodes.EntryConflict);
+                        }
+                        var existing = PushedUser.FromScim(found.Resource);
+                        if (await links.LinkAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } taken)
+                        {
+                            return Taken(taken, adopted);
+                        }
+                        trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com user {adopted} by userName and linked it.");
+                        (mondayId, pushed) = (adopted, existing);
                     }
-                    if (found.Resource is null || found.Id is not { } adopted)
+                    else
                     {
-                        trace.Step(PushTrace.Matching, LogStatuses.Failure, "monday.com says the userName is taken, but no user with it can be found.");
-                        return Outcome(PushStatus.Failed, $"monday.com answered 409 to the create but has no user with this userName: {created.Detail}", code: LogCodes.EntryConflict);
+                        trace.Action = LogActions.Create;
+                        trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the user in monday.com failed.");
+                        return Failure(created, Outcome);
                     }
-                    var existing = PushedUser.FromScim(found.Resource);
-                    if (await links.LinkAsync(snapshot.State, adopted, existing.ToJson(), dryRun, cancellationToken) is { } taken)
-                    {
-                        return Taken(taken, adopted);
-                    }
-                    trace.Step(PushTrace.Matching, LogStatuses.Success, $"Matched the existing monday.com user {adopted} by userName and linked it.");
-                    (mondayId, pushed) = (adopted, existing);
-                }
-                else
-                {
-                    trace.Action = LogActions.Create;
-                    trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the user in monday.com failed.");
-                    return Failure(created, Outcome);
                 }
             }
             else if (round == 0)

@@ -236,6 +236,26 @@ public sealed class PushEndToEndTests
     }
 
     [Theory, AllDatabases]
+    public async Task AnInactiveUserNotLinked_ButInMondayByUserName_IsLinkedAndDeactivated_NotLeftActive(DatabaseProvider provider)
+    {
+        // What a create whose answer a crash lost leaves behind, then a deactivation: the seat must not stay active.
+        await using var h = await PushHarness.StartAsync(provider);
+        var seeded = h.State.SeedUser("orphan@example.com", "Orphan", "member");
+        var id = (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User("Orphan@Example.com", "Orphan", "Employee", active: false))).String("id")!;
+        await h.WaitSettledAsync();
+
+        var user = Assert.Single(h.Sim.Users());
+        Assert.Equal(seeded.Id, user.Id);
+        Assert.False(user.Active);
+        Assert.Equal(seeded.Id, (await h.StateAsync(ResourceKinds.User, id))!.MondayId);
+
+        // Inactive and nowhere in monday.com: still no seat created.
+        await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User("nobody@example.com", "Nobody", "Employee", active: false));
+        await h.WaitSettledAsync();
+        Assert.Single(h.Sim.Users());
+    }
+
+    [Theory, AllDatabases]
     public async Task Scope_UsersOutOfScopeAreNotCreated_AndLeavingScopeDeactivates(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider, new() { ["Monday:Mapping:ScopeFilter"] = "title ne \"Contractor\"" });
