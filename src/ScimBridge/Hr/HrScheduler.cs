@@ -169,8 +169,7 @@ public sealed partial class HrScheduler(
                 }
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                var fired = events.Select(e => e.Id).ToHashSet();
-                return fired;
+                return events.Select(e => e.Id).ToHashSet();
             }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -73,26 +73,15 @@ public sealed partial class LeaverPipeline(
     /// <summary>Runs the worker's due steps, in order, and gives its lease back. Returns how many steps ran.</summary>
     public async Task<int> RunAsync(string userId, CancellationToken cancellationToken)
     {
-        var (ran, queued) = await store.WriteAsync(async db =>
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            try
-            {
-                var result = await RunClaimedAsync(db, [userId], time.GetUtcNow(), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return result;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // A rescind, a rehire or an admin's override changed the worker meanwhile: theirs stands.
-                return (0, false);
-            }
-        }, cancellationToken);
-        if (queued)
-        {
-            pushSignal.Pulse();
+            return await RunTogetherAsync([userId], cancellationToken);
         }
-        return ran;
+        catch (DbUpdateConcurrencyException)
+        {
+            // A rescind, a rehire or an admin's override changed the worker meanwhile: theirs stands.
+            return 0;
+        }
     }
 
     /// <summary>
@@ -104,23 +93,28 @@ public sealed partial class LeaverPipeline(
     {
         try
         {
-            var (ran, queued) = await store.WriteAsync(async db =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var (ran, queued) = await RunClaimedAsync(db, userIds, time.GetUtcNow(), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return (ran, queued);
-            }, cancellationToken);
-            if (queued)
-            {
-                pushSignal.Pulse();
-            }
-            return ran;
+            return await RunTogetherAsync(userIds, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
+    }
+
+    private async Task<int> RunTogetherAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        var (ran, queued) = await store.WriteAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var result = await RunClaimedAsync(db, userIds, time.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+        if (queued)
+        {
+            pushSignal.Pulse();
+        }
+        return ran;
     }
 
     /// <summary>

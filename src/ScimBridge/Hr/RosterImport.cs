@@ -377,20 +377,18 @@ public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle,
         {
             return true;
         }
+        var index = EventNumber().Match(e.Detail) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1 : 0;
+        var at = 0;
+        var row = rows.FirstOrDefault(p => (at += p.Events.Count) > index);
+        if (row is null)
         {
-            var index = EventNumber().Match(e.Detail) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1 : 0;
-            var at = 0;
-            var row = rows.FirstOrDefault(p => (at += p.Events.Count) > index);
-            if (row is null)
-            {
-                fileErrors.Add(new RosterError(0, null, e.Detail));
-            }
-            else
-            {
-                row.Error(null, EventNumber().Replace(e.Detail, ""));
-            }
-            return false;
+            fileErrors.Add(new RosterError(0, null, e.Detail));
         }
+        else
+        {
+            row.Error(null, EventNumber().Replace(e.Detail, ""));
+        }
+        return false;
     }
 
     [GeneratedRegex(@"^Event (\d+) of \d+ \([^)]*\): ")]
