@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
+using ScimBridge.Push;
 
 namespace ScimBridge.Logs;
 
@@ -87,8 +88,16 @@ public static class LogsApi
         {
             retry = await db.PushStates.AsNoTracking()
                 .Where(p => p.ResourceType == entry.ResourceType && p.ResourceId == entry.SourceId)
-                .Select(p => new LiveRetryState(p.Attempts, p.DueAt, p.LastError, p.HeldAt != null, p.HeldAt, p.HoldReason, p.ChangeSeq > p.PushedSeq))
+                .Select(p => new LiveRetryState(p.Attempts, p.DueAt, p.LastError, p.HeldAt != null, p.HeldAt, p.HoldReason, p.ChangeSeq > p.PushedSeq, null))
                 .FirstOrDefaultAsync(ct);
+            // While the connection is quarantined nothing is pushed before a probe finds the credentials accepted.
+            var quarantine = await db.PushTargets.AsNoTracking().Where(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)
+                .Select(t => new { t.NextProbeAt, t.Reason }).FirstOrDefaultAsync(ct);
+            if (retry is { WorkPending: true, Held: false } && quarantine is not null)
+            {
+                var probe = quarantine.NextProbeAt ?? retry.NextRetryAt;
+                retry = retry with { NextRetryAt = probe > retry.NextRetryAt ? probe : retry.NextRetryAt, Quarantine = quarantine.Reason ?? "credentials refused" };
+            }
         }
         return new LogEntryDetail(
             entry.Id, entry.At, entry.CycleId, entry.ChangeId, entry.InitiatorType, entry.Initiator, entry.ResourceType, entry.SourceId,
@@ -130,7 +139,8 @@ public sealed record LogOutboundCall(
     long Id, DateTimeOffset At, string Method, string Path, int Status, double DurationMs, long? RetryAfterMs, int Attempt, string? Excerpt, string Instance);
 
 public sealed record LiveRetryState(
-    int Attempts, DateTimeOffset NextRetryAt, string? LastError, bool Held, DateTimeOffset? HeldAt, string? HoldReason, bool WorkPending);
+    int Attempts, DateTimeOffset NextRetryAt, string? LastError, bool Held, DateTimeOffset? HeldAt, string? HoldReason, bool WorkPending,
+    [property: Description("Set while the monday.com connection is quarantined (why): the next attempt is then the next probe.")] string? Quarantine);
 
 /// <summary>Reads the JSON columns of an entry; they are written by the bridge, but an odd value must not make the API fail.</summary>
 internal static class LogJson

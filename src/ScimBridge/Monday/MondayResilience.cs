@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -31,6 +32,7 @@ public sealed class MondayResilience
     private DateTimeOffset _lastChange;
     private DateTimeOffset _lastRateLimited;
     private TimeSpan? _learnedInterval;
+    private volatile OutboundFailure? _lastFailure;
 
     public MondayResilience(IOptions<MondayOptions> options, TimeProvider time)
     {
@@ -86,6 +88,29 @@ public sealed class MondayResilience
     public TimeProvider Time { get; }
 
     public int ConfiguredPerMinute { get; }
+
+    /// <summary>
+    /// The last attempt that failed for a reason the breaker counts: what an open circuit is about, since Polly's
+    /// "the circuit is now open" says nothing of the cause.
+    /// </summary>
+    public OutboundFailure? LastFailure => _lastFailure;
+
+    public void RecordFailure(string cause) => _lastFailure = new OutboundFailure(cause, Time.GetUtcNow());
+
+    /// <summary>Records an answer the breaker counts as a failure (429, 5xx).</summary>
+    public void RecordAnswer(HttpResponseMessage reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        if (Transient.Contains(reply.StatusCode))
+        {
+            RecordFailure($"HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}".TrimEnd());
+        }
+    }
+
+    /// <summary>What a push says when the breaker refused to call: that it is open, and why it opened.</summary>
+    public string CircuitOpenDetail() => LastFailure is { } last
+        ? string.Create(CultureInfo.InvariantCulture, $"the circuit breaker is open after repeated failures (not called); the last failure, at {last.At:yyyy-MM-dd HH:mm:ss} UTC: {last.Cause}")
+        : "the circuit breaker is open after repeated failures (not called)";
 
     /// <summary>The pace in force: the configured rate, or less once the target has said where its limit is.</summary>
     public double PerMinute
@@ -192,5 +217,31 @@ public sealed class MondayResilience
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
         return null;
+    }
+}
+
+/// <summary>Why an outbound attempt failed, and when.</summary>
+public sealed record OutboundFailure(string Cause, DateTimeOffset At)
+{
+    /// <summary>A cause an admin can act on: the kind of failure first, then the runtime's words (which name the host).</summary>
+    public static string Describe(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var innermost = e;
+        while (innermost.InnerException is { } inner)
+        {
+            innermost = inner;
+        }
+        var kind = e switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "name not resolved",
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "connection failed",
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "TLS handshake failed",
+            HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse } => "connection dropped",
+            Polly.Timeout.TimeoutRejectedException or TimeoutException => "timed out",
+            _ => null,
+        };
+        var words = innermost == e || innermost.Message == e.Message ? e.Message : $"{e.Message} ({innermost.Message})";
+        return kind is null ? words : $"{kind}: {words}";
     }
 }

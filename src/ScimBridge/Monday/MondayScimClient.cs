@@ -224,6 +224,7 @@ public sealed partial class MondayScimClient
                     {
                         _resilience.OnRateLimited(retryAfter);
                     }
+                    _resilience.RecordAnswer(reply);
                     calls.Add(new OutboundCall(method.Method, path, (int)reply.StatusCode,
                         time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt, Excerpt(replyText), at));
                     return reply;
@@ -232,6 +233,10 @@ public sealed partial class MondayScimClient
                 {
                     calls.Add(new OutboundCall(method.Method, path, 0, time.GetElapsedTime(started).TotalMilliseconds,
                         null, attempt, null, at));
+                    if (!ct.IsCancellationRequested)
+                    {
+                        _resilience.RecordFailure(OutboundFailure.Describe(e));
+                    }
                     if (e is IOException)
                     {
                         throw new HttpRequestException(e.Message, e);
@@ -244,7 +249,8 @@ public sealed partial class MondayScimClient
         catch (Exception e) when (!cancellationToken.IsCancellationRequested
             && e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
         {
-            return new MondayResult(MondayFailure.Retryable, 0, null, e.Message, null, calls);
+            var detail = e is BrokenCircuitException ? _resilience.CircuitOpenDetail() : OutboundFailure.Describe(e);
+            return new MondayResult(MondayFailure.Retryable, 0, null, detail, null, calls);
         }
 
         using (response)

@@ -206,7 +206,8 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
             var seq = claimed.ChangeSeq;
-            var attempts = outcome.Status == PushStatus.Retry ? snapshot.State.Attempts + 1 : 0;
+            // One counter for every attempt that did not settle, whether it will be retried on the backoff or after the quarantine.
+            var attempts = outcome.Status is PushStatus.Retry or PushStatus.Quarantine ? snapshot.State.Attempts + 1 : 0;
             var dueAt = outcome.Status switch
             {
                 PushStatus.Retry => now + Backoff(attempts),
@@ -286,7 +287,13 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 }
             }
 
-            var nextRetryAt = outcome.Status is PushStatus.Retry or PushStatus.Wait ? dueAt : (DateTimeOffset?)null;
+            // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
+            var nextRetryAt = outcome.Status switch
+            {
+                PushStatus.Retry or PushStatus.Wait => dueAt,
+                PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
+                _ => (DateTimeOffset?)null,
+            };
             var entry = PushLog.Entry(claimed, snapshot, outcome, now, durationMs, Owner, nextRetryAt);
             db.LogEntries.Add(entry);
             await db.SaveChangesAsync(cancellationToken);
