@@ -13,52 +13,73 @@ using ScimBridge.Push;
 using ScimBridge.Reclamation;
 using ScimBridge.Scim;
 
-if (CommandLine.IsCommand(args))
+if (CommandLine.Parse(args) is { } command)
 {
-    return await CommandLine.RunAsync(args);
+    return await CommandLine.RunAsync(command);
 }
 
-await using var demo = await DemoMode.StartIfRequestedAsync(args);
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = demo?.BridgeArgs ?? args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddSecretFiles(Environment.GetEnvironmentVariable(OperationsFeature.SecretsDirectoryVariable));
-demo?.Configure(builder);
+if (CommandLine.IsHelp(args))
+{
+    CommandLine.PrintHelp(Console.Out);
+    return 0;
+}
 
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddForwardedHttps();
-builder.Services.AddScimBridgeDatabase(builder.Configuration);
-builder.Services.AddScimAuthentication(builder.Configuration);
-builder.Services.AddScim();
-builder.Services.AddMondayMapping(builder.Configuration);
-builder.Services.AddMondayClient(builder.Configuration);
-builder.Services.AddPush(builder.Configuration);
-builder.Services.AddMirror(builder.Configuration);
-builder.Services.AddReclamation(builder.Configuration);
-builder.Services.AddHr(builder.Configuration);
-builder.Services.AddAdmin();
-builder.Services.AddAdminConsole(builder.Configuration);
-builder.Services.AddLogs(builder.Configuration);
-builder.Services.AddHealth();
-builder.Services.AddOperations(builder.Configuration);
+try
+{
+    return await RunServerAsync(args);
+}
+catch (Exception ex) when (StartupFailure.Handles(ex))
+{
+    return await StartupFailure.ReportAsync(ex);
+}
 
-var app = builder.Build();
+static async Task<int> RunServerAsync(string[] args)
+{
+    await using var demo = await DemoMode.StartIfRequestedAsync(args);
+    var builder = BridgeConfiguration.CreateBuilder(demo?.BridgeArgs ?? args, demo is not null);
+    demo?.Configure(builder);
 
-app.UseForwardedHttps();
-app.UseScimStatusCodeErrors();
-app.UseStoreUnavailable();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseInboundRateLimiting();
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddForwardedHttps();
+    builder.Services.AddScimBridgeDatabase(builder.Configuration);
+    builder.Services.AddScimAuthentication(builder.Configuration);
+    builder.Services.AddScim();
+    builder.Services.AddMondayMapping(builder.Configuration);
+    builder.Services.AddMondayClient(builder.Configuration);
+    builder.Services.AddPush(builder.Configuration);
+    builder.Services.AddMirror(builder.Configuration);
+    builder.Services.AddReclamation(builder.Configuration);
+    builder.Services.AddHr(builder.Configuration);
+    builder.Services.AddAdmin();
+    builder.Services.AddAdminConsole(builder.Configuration);
+    builder.Services.AddLogs(builder.Configuration);
+    builder.Services.AddHealth();
+    builder.Services.AddOperations(builder.Configuration);
 
-app.MapHealth();
-app.MapScim();
-app.MapAdminApi();
-app.MapReclamation();
-app.MapHr();
-app.MapOperations();
-app.MapAdminConsole();
+    await using var app = builder.Build();
 
-await app.Services.MigrateDatabaseAsync();
-await app.RunAsync();
-return 0;
+    app.UseForwardedHttps();
+    app.UseScimStatusCodeErrors();
+    app.UseStoreUnavailable();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseInboundRateLimiting();
+
+    app.MapHealth();
+    app.MapScim();
+    app.MapAdminApi();
+    app.MapReclamation();
+    app.MapHr();
+    app.MapOperations();
+    app.MapAdminConsole();
+
+    // Options are checked here, not in the host's start, whose failure would log its stack trace.
+    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+    await app.Services.MigrateDatabaseAsync();
+    await app.StartAsync();
+    StartupFailure.Started();
+    await app.WaitForShutdownAsync();
+    return 0;
+}
 
 public partial class Program;

@@ -39,6 +39,7 @@ public static class AdminConsole
             context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) && !AdminAuthentication.IsApi(context.Request.Path),
             console => console.UseStatusCodePages(WriteStatusPageAsync));
         ConsoleStylesheet.Map(app);
+        ConsoleFavicon.Map(app);
         app.MapRazorPages();
         ScimBridge.Mirror.Monday.MondayOAuthEndpoints.MapMondayOAuth(app);
     }
@@ -75,7 +76,9 @@ public sealed class ConsoleSecurityHeaders : IAlwaysRunResultFilter
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
+        // What antiforgery sets on every page with a form; anything else it overrides, with a warning per page.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
     }
 
     public void OnResultExecuted(ResultExecutedContext context)

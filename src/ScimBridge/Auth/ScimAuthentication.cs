@@ -41,7 +41,13 @@ public static class ScimAuthentication
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
 
-        var authentication = services.AddAuthentication(BearerScheme)
+        // No default scheme for authenticating: every policy names its own, so an admin or HR token is never first
+        // tried (and refused, in the log) as a SCIM token.
+        var authentication = services.AddAuthentication(options =>
+            {
+                options.DefaultChallengeScheme = BearerScheme;
+                options.DefaultForbidScheme = BearerScheme;
+            })
             .AddPolicyScheme(BearerScheme, "SCIM bearer token", options =>
                 options.ForwardDefaultSelector = context => jwt.Enabled && LooksLikeJwt(context.Request) ? JwtScheme : SecretTokenScheme)
             .AddScheme<SecretTokenOptions, SecretTokenHandler>(SecretTokenScheme, o => o.Scope = Data.TokenScopes.Scim);

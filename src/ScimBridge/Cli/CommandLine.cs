@@ -3,6 +3,8 @@ using System.Globalization;
 using ScimBridge.Admin;
 using ScimBridge.Auth;
 using ScimBridge.Data;
+using ScimBridge.Demo;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Cli;
 
@@ -10,13 +12,148 @@ namespace ScimBridge.Cli;
 /// Administrative commands run by the same binary as the server:
 /// <c>token create --name N</c>, <c>token list</c>, <c>token revoke --name N</c>, and console accounts:
 /// <c>admin create --name N [--password-stdin]</c>, <c>admin list</c>, <c>admin reset-password --name N [--password-stdin]</c>,
-/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>; the subscription mirror: see <see cref="MirrorCommands"/>; licence reclamation: see <see cref="ReclaimCommands"/>.
+/// <c>admin unlock --name N</c>, <c>admin disable --name N</c>, <c>admin enable --name N</c>; the subscription mirror: see <see cref="MirrorCommands"/>; licence reclamation: see <see cref="ReclaimCommands"/>.
+/// Settings (<c>--Section:Key value</c>) may come before the command or after it, and <c>--demo</c> picks the demo's
+/// database: a command reads the same configuration as the server (<see cref="BridgeConfiguration"/>).
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "admin" or "mirror" or "reclaim" or "hr";
+    private static readonly string[] Verbs = ["token", "admin", "mirror", "reclaim", "hr"];
+    private static readonly string[] HelpFlags = ["--help", "-h", "-?"];
+    private static Invocation _current = new([], [], false);
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The command's own words, and the settings given before or after them.</summary>
+    public sealed record Invocation(string[] Command, string[] Settings, bool Demo);
+
+    public static bool IsHelp(string[] args) => args.Any(a => HelpFlags.Contains(a, StringComparer.Ordinal));
+
+    /// <summary>Null when <paramref name="args"/> name no command (they run the server).</summary>
+    public static Invocation? Parse(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var verb = -1;
+        for (var i = 0; i < args.Length && verb < 0; i++)
+        {
+            if (Verbs.Contains(args[i], StringComparer.Ordinal))
+            {
+                verb = i;
+            }
+            else if (TakesValue(args[i]))
+            {
+                i++;
+            }
+        }
+
+        if (verb < 0)
+        {
+            return null;
+        }
+
+        List<string> command = [], settings = [];
+        var demo = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg == DemoMode.Flag)
+            {
+                demo = true;
+            }
+            else if (arg == DemoMode.MondayPortFlag)
+            {
+                // A command starts no simulator.
+                i++;
+            }
+            else if (arg.StartsWith(DemoMode.MondayPortFlag + "=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            else if (HelpFlags.Contains(arg, StringComparer.Ordinal) || (i >= verb && !IsSetting(arg)))
+            {
+                command.Add(arg);
+            }
+            else
+            {
+                settings.Add(arg);
+                if (TakesValue(arg) && i + 1 < args.Length)
+                {
+                    settings.Add(args[++i]);
+                }
+            }
+        }
+
+        return new Invocation([.. command], [.. settings], demo);
+    }
+
+    /// <summary>A dashed word without <c>=</c> is a setting whose value follows, except the flags that stand alone.</summary>
+    private static bool TakesValue(string arg) =>
+        arg.StartsWith('-') && !arg.Contains('=', StringComparison.Ordinal) && arg != DemoMode.Flag && !HelpFlags.Contains(arg, StringComparer.Ordinal);
+
+    /// <summary>After the command only settings with a section (<c>--Database:Provider</c>) are taken, so a mistyped option still fails.</summary>
+    private static bool IsSetting(string arg) =>
+        arg.StartsWith("--", StringComparison.Ordinal) && arg[2..].Split('=')[0].Contains(':', StringComparison.Ordinal);
+
+    /// <summary>The server's configuration, for a command's services (never started).</summary>
+    internal static WebApplicationBuilder CreateBuilder() =>
+        BridgeConfiguration.CreateBuilder(_current.Settings, _current.Demo);
+
+    public static async Task<int> RunAsync(Invocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        _current = invocation;
+        var args = invocation.Command;
+        var parsed = Root().Parse(args);
+        try
+        {
+            // hr import documents exit code 2 for bad usage (1 is an error in the roster).
+            if (parsed.Errors.Count > 0 && args.Length > 0 && args[0] == "hr")
+            {
+                await parsed.InvokeAsync();
+                return 2;
+            }
+
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (StartupFailure.Handles(ex))
+        {
+            return await StartupFailure.ReportAsync(ex);
+        }
+    }
+
+    /// <summary><c>--help</c> without a command: how to run the server, its main settings, and the commands.</summary>
+    public static void PrintHelp(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteLine("""
+            ScimBridge: a SCIM 2.0 provisioning bridge from an identity provider to monday.com.
+
+            Usage (from source: dotnet run --project src/ScimBridge -- <arguments>):
+              ScimBridge [settings]                      run the server (http://localhost:5000; console at /admin)
+              ScimBridge --demo [settings]               the server with the monday.com simulator, its own database
+                                                         (scimbridge-demo.db) and a demo admin, printed once it listens
+              ScimBridge <command> [settings] [--demo]   run a command on the server's database (with --demo, the demo's)
+
+            Settings (--Key value here, Section__Key in the environment, appsettings.json, files in $SCIMBRIDGE_SECRETS_DIR):
+              --urls <urls>                              where to listen, e.g. http://0.0.0.0:8080
+              --Database:Provider <Sqlite|Postgres>      the database (Sqlite)
+              --ConnectionStrings:ScimBridge <string>    "Data Source=scimbridge.db" (Sqlite) or an Npgsql connection string
+              --Monday:TenantUrl <url>                   monday.com's SCIM URL; --Monday:ScimToken and --Monday:ApiToken its tokens
+              --Logging:LogLevel:Default <level>         Information; Debug also prints the stack trace of a start-up failure
+              --Logging:Console:FormatterName <name>     simple (on a terminal) or json (otherwise)
+              --demo-monday-port <port>                  the simulator's port with --demo (a free one)
+              -h, --help                                 this help
+
+            Commands (<command> --help for their options):
+            """);
+        foreach (var command in Root().Subcommands)
+        {
+            output.WriteLine($"  {command.Name,-10} {command.Description}");
+        }
+
+        output.WriteLine();
+        output.WriteLine("First steps: ScimBridge admin create --name you (prints a password once), run the server, sign in at /admin.");
+    }
+
+    private static RootCommand Root()
     {
         var name = new Option<string>("--name") { Description = "The token's name, e.g. the identity provider it is for.", Required = true };
         var scope = new Option<string>("--scope")
@@ -76,14 +213,7 @@ public static class CommandLine
             ReclaimCommands.Command(),
             HrCommands.Command(),
         };
-        var parsed = root.Parse(args);
-        // hr import documents exit code 2 for bad usage (1 is an error in the roster).
-        if (parsed.Errors.Count > 0 && args[0] == "hr")
-        {
-            await parsed.InvokeAsync();
-            return 2;
-        }
-        return await parsed.InvokeAsync();
+        return root;
     }
 
     private static Command AdminCommand()
@@ -167,7 +297,21 @@ public static class CommandLine
             return 0;
         }));
 
-        return new Command("admin", "Manage console admin accounts.") { create, list, reset, unlock, disable };
+        var enableName = Name();
+        var enable = new Command("enable", "Let a disabled account sign in again (with its password; reset-password gives it a new one).") { enableName };
+        enable.SetAction((parse, ct) => WithServiceAsync<AdminAccountCommands>(async accounts =>
+        {
+            var name = parse.GetValue(enableName)!;
+            if (!await accounts.EnableAsync(name, ct))
+            {
+                return await NoSuchAccountAsync(name);
+            }
+
+            Console.WriteLine($"Enabled '{name}'.");
+            return 0;
+        }));
+
+        return new Command("admin", "Manage console admin accounts.") { create, list, reset, unlock, disable, enable };
     }
 
     private static async Task<(string Password, bool Generated)> PasswordAsync(bool fromStdin)
@@ -203,12 +347,13 @@ public static class CommandLine
     private static async Task<int> WithServiceAsync<T>(Func<T, Task<int>> action)
         where T : notnull
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        var builder = CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimBridgeDatabase(builder.Configuration);
         builder.Services.AddScimAuthentication(builder.Configuration);
         builder.Services.AddAdminAccounts(builder.Configuration);
+        builder.Services.AddScoped<AdminAccountCommands>();
         using var host = builder.Build();
         await host.Services.MigrateDatabaseAsync();
         await using var scope = host.Services.CreateAsyncScope();

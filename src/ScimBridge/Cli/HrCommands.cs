@@ -69,7 +69,7 @@ public static class HrCommands
 
     private static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        var builder = CommandLine.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",

@@ -107,7 +107,7 @@ public static class MirrorCommands
 
     private static async Task<int> WithRunnerAsync(Func<IServiceProvider, Task<int>> action)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        var builder = CommandLine.CreateBuilder();
         // The command prints its own summary; the server's Information logs (a line per HTTP call) would bury it.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -84,7 +84,7 @@ public static class ReclaimCommands
 
     private static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        var builder = CommandLine.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",

@@ -2,13 +2,15 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ScimBridge.Admin;
 using ScimBridge.Auth;
 
 namespace ScimBridge.Demo;
 
 /// <summary>
-/// Once the server listens: creates a fresh inbound token and prints, to standard output only, where to send SCIM,
-/// with which token, and ready-to-paste curl commands. The tokens are never logged.
+/// Once the server listens: creates a fresh inbound token and a demo admin (a fresh password), and prints, to standard
+/// output only, where to send SCIM, with which token, the console with that admin, and ready-to-paste curl commands.
+/// The secrets are never logged.
 /// </summary>
 public sealed class DemoBanner(DemoMode demo, IServer server, IServiceScopeFactory scopes, TimeProvider time) : IHostedLifecycleService
 {
@@ -16,6 +18,10 @@ public sealed class DemoBanner(DemoMode demo, IServer server, IServiceScopeFacto
     public const string SecretTokenLabel = "Secret Token:";
     public const string SimulatorUrlLabel = "monday.com simulator:";
     public const string SimulatorTokenLabel = "Simulator token:";
+    public const string ConsoleUrlLabel = "Console:";
+    public const string AdminUserLabel = "Username:";
+    public const string AdminPasswordLabel = "Password:";
+    public const string AdminUserName = "demo";
     public const string EndLine = "Press Ctrl+C to stop the bridge and the simulator.";
 
     public async Task StartedAsync(CancellationToken cancellationToken)
@@ -24,11 +30,31 @@ public sealed class DemoBanner(DemoMode demo, IServer server, IServiceScopeFacto
         var stamp = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         await using var scope = scopes.CreateAsyncScope();
         var token = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync($"demo-{stamp}", cancellationToken);
-        await Console.Out.WriteAsync(Banner(ListeningUrl(), token.Token, stamp));
+        var password = await DemoAdminAsync(scope.ServiceProvider, cancellationToken);
+        await Console.Out.WriteAsync(Banner(ListeningUrl(), token.Token, stamp, password));
         await Console.Out.FlushAsync(cancellationToken);
     }
 
-    private string Banner(string bridge, string token, string stamp)
+    /// <summary>The demo admin with a fresh password, every run (the demo's database outlives it).</summary>
+    private static async Task<string> DemoAdminAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var accounts = services.GetRequiredService<AdminAccounts>();
+        var commands = ActivatorUtilities.CreateInstance<AdminAccountCommands>(services);
+        var password = AdminPasswords.Generate();
+        if (await commands.ExistsAsync(AdminUserName, cancellationToken))
+        {
+            await accounts.SetPasswordAsync(AdminUserName, password, cancellationToken);
+            await commands.EnableAsync(AdminUserName, cancellationToken);
+        }
+        else
+        {
+            await accounts.CreateAsync(AdminUserName, password, cancellationToken);
+        }
+
+        return password;
+    }
+
+    private string Banner(string bridge, string token, string stamp, string password)
     {
         var tenantUrl = bridge + "/scim/v2";
         var simulator = demo.SimulatorUrl.ToString().TrimEnd('/');
@@ -39,6 +65,10 @@ public sealed class DemoBanner(DemoMode demo, IServer server, IServiceScopeFacto
             .AppendLine("Identity provider settings (inbound SCIM):")
             .AppendLine($"  {TenantUrlLabel,-22} {tenantUrl}")
             .AppendLine($"  {SecretTokenLabel,-22} {token}")
+            .AppendLine("Web console (a demo admin, with a new password every run):")
+            .AppendLine($"  {ConsoleUrlLabel,-22} {bridge}/admin")
+            .AppendLine($"  {AdminUserLabel,-22} {AdminUserName}")
+            .AppendLine($"  {AdminPasswordLabel,-22} {password}")
             .AppendLine("Push target (in this process, instead of monday.com):")
             .AppendLine($"  {SimulatorUrlLabel,-22} {simulator}/scim/v2")
             .AppendLine($"  {SimulatorTokenLabel,-22} {demo.SimulatorScimToken}")

@@ -72,18 +72,18 @@ public sealed class DemoMode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Points the push at the simulator (these settings win over every other source) and defaults the database to
-    /// <see cref="DatabaseFile"/> in the working directory (environment variables and the command line still win,
-    /// so <c>--ConnectionStrings:ScimBridge</c> picks another database).
+    /// Defaults the database to <see cref="DatabaseFile"/> in the working directory (environment variables, the
+    /// command line and secret files still win, so <c>--ConnectionStrings:ScimBridge</c> picks another database).
+    /// The server and the commands given <c>--demo</c> both call it, so they share the demo's database.
     /// </summary>
-    public void Configure(WebApplicationBuilder builder)
+    public static void UseDemoDatabase(ConfigurationManager configuration)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var provider = builder.Configuration["Database:Provider"];
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = configuration["Database:Provider"];
         if (string.IsNullOrEmpty(provider) || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             // Right after the settings files: above appsettings.json's scimbridge.db, below environment and command line.
-            var sources = builder.Configuration.Sources;
+            var sources = configuration.Sources;
             sources.Insert(sources.ToList().FindLastIndex(s => s is FileConfigurationSource) + 1, new MemoryConfigurationSource
             {
                 InitialData = new Dictionary<string, string?>
@@ -92,7 +92,12 @@ public sealed class DemoMode : IAsyncDisposable
                 },
             });
         }
+    }
 
+    /// <summary>Points the push at the simulator (these settings win over every other source).</summary>
+    public void Configure(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Monday:TenantUrl"] = new Uri(SimulatorUrl, "scim/v2/").ToString(),

@@ -153,7 +153,7 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 .Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId && c.PushStatus == PushStatuses.Pending)
                 .GroupBy(c => 1)
                 .Select(g => new { Newest = g.Max(c => c.Id), Count = g.Count(), First = g.Min(c => c.OccurredAt) })
-                .FirstOrDefaultAsync(cancellationToken);
+                .SingleOrDefaultAsync(cancellationToken);
             if (claimed.ResourceType == ResourceKinds.User)
             {
                 var user = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => new { u.Data, u.UserName }).FirstOrDefaultAsync(cancellationToken);

@@ -19,6 +19,7 @@ public sealed class DemoProcess : IAsyncDisposable
     private readonly string _directory;
     private readonly Queue<string> _tail = new();
     private readonly List<string> _banner = [];
+    private readonly List<string> _output = [];
     private readonly TaskCompletionSource _bannerPrinted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private bool _inBanner;
@@ -43,6 +44,25 @@ public sealed class DemoProcess : IAsyncDisposable
 
     public string SimulatorToken { get; private set; } = "";
 
+    /// <summary>The console and the demo admin the banner printed.</summary>
+    public Uri ConsoleUrl { get; private set; } = null!;
+
+    public string AdminUserName { get; private set; } = "";
+
+    public string AdminPassword { get; private set; } = "";
+
+    /// <summary>Everything the process wrote so far, both streams.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
     public string Banner
     {
         get
@@ -54,9 +74,11 @@ public sealed class DemoProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<DemoProcess> StartAsync()
+    /// <param name="directory">The working directory (removed on dispose); a fresh one when null.</param>
+    /// <param name="args">More arguments, e.g. settings.</param>
+    public static async Task<DemoProcess> StartAsync(string? directory = null, params string[] args)
     {
-        var directory = Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;
+        directory ??= Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;
         var url = new Uri($"http://127.0.0.1:{BridgeProcess.FreePort()}");
         var info = new ProcessStartInfo(BridgeProcess.DotnetHost())
         {
@@ -66,7 +88,7 @@ public sealed class DemoProcess : IAsyncDisposable
             WorkingDirectory = directory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll"));
-        foreach (var argument in new[] { "--demo", "--urls", url.ToString().TrimEnd('/') })
+        foreach (var argument in new[] { "--demo", "--urls", url.ToString().TrimEnd('/') }.Concat(args))
         {
             info.ArgumentList.Add(argument);
         }
@@ -147,6 +169,9 @@ public sealed class DemoProcess : IAsyncDisposable
         Token = Value(banner, DemoBanner.SecretTokenLabel);
         SimulatorUrl = new Uri(Value(banner, DemoBanner.SimulatorUrlLabel));
         SimulatorToken = Value(banner, DemoBanner.SimulatorTokenLabel);
+        ConsoleUrl = new Uri(Value(banner, DemoBanner.ConsoleUrlLabel));
+        AdminUserName = Value(banner, DemoBanner.AdminUserLabel);
+        AdminPassword = Value(banner, DemoBanner.AdminPasswordLabel);
     }
 
     private static string Value(string banner, string label)
@@ -164,6 +189,7 @@ public sealed class DemoProcess : IAsyncDisposable
 
         lock (_lock)
         {
+            _output.Add(line);
             _tail.Enqueue(line);
             while (_tail.Count > TailLines)
             {

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Cli;
+
+public sealed record CommandResult(int ExitCode, string Output, string Error)
+{
+    public string[] Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit code {ExitCode}{Environment.NewLine}stdout:{Environment.NewLine}{Output}{Environment.NewLine}stderr:{Environment.NewLine}{Error}";
+}
+
+/// <summary>
+/// The bridge binary run exactly as given: the arguments, and only the environment passed (no database set for it,
+/// unlike <see cref="BridgeCli"/>), in a working directory; killed after <paramref name="limit"/>.
+/// </summary>
+public static class BridgeCommand
+{
+    public static async Task<CommandResult> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, TimeSpan limit, params string[] args)
+    {
+        var info = new ProcessStartInfo(BridgeProcess.DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory,
+        };
+        info.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"'{string.Join(' ', args)}' still ran after {limit.TotalSeconds:0} s:{Environment.NewLine}{await output}{await error}");
+        }
+
+        return new CommandResult(process.ExitCode, await output, await error);
+    }
+
+    public static Task<CommandResult> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, null, null, TimeSpan.FromSeconds(60), args);
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using ScimBridge.Admin.Pages;
+using ScimBridge.Data;
+using ScimBridge.Tests.Console;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Cli;
+
+/// <summary>
+/// A command reads the server's configuration: settings given before or after the verb, environment, and the files
+/// of SCIMBRIDGE_SECRETS_DIR; so an admin it creates signs in to the server run with the same settings.
+/// </summary>
+public sealed class CommandConfigurationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("scimbridge-cli-").FullName;
+
+    [Theory, AllDatabases]
+    public async Task AdminCreate_WithSettingsBeforeTheVerb_SignsInToTheServerOnThoseSettings(DatabaseProvider provider)
+    {
+        // The app disposes it.
+        var database = await TestDatabases.CreateAsync(provider);
+
+        var created = await BridgeCommand.RunAsync(_directory, null, ConsoleHttp.Password + "\n", TimeSpan.FromSeconds(60),
+            "--Database:Provider", provider.ToString(), "--ConnectionStrings:ScimBridge", database.ConnectionString,
+            "admin", "create", "--name", "alice", "--password-stdin");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        await using var app = await ScimApp.StartAsync(provider, database: database);
+        using var browser = app.Browser();
+        using var signIn = await browser.SignInAsync("alice");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/admin", signIn.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task AdminCommands_ReadSecretFiles_AndSettingsAfterTheVerb()
+    {
+        var file = Path.Combine(_directory, "bridge.db");
+        var secrets = Directory.CreateDirectory(Path.Combine(_directory, "secrets")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(secrets, "ConnectionStrings__ScimBridge"), $"Data Source={file}");
+
+        var created = await BridgeCommand.RunAsync(_directory, new Dictionary<string, string> { ["SCIMBRIDGE_SECRETS_DIR"] = secrets }, null,
+            TimeSpan.FromSeconds(60), "admin", "create", "--name", "bob");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.True(File.Exists(file), "the secret file's database was written");
+        Assert.False(File.Exists(Path.Combine(_directory, "scimbridge.db")), "not the default database");
+
+        var list = await BridgeCommand.RunAsync(_directory, "admin", "list", "--ConnectionStrings:ScimBridge", $"Data Source={file}");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains(list.Lines, l => l.StartsWith("bob ", StringComparison.Ordinal) && l.EndsWith("active", StringComparison.Ordinal));
+
+        var equals = await BridgeCommand.RunAsync(_directory, "token", "list", $"--ConnectionStrings:ScimBridge=Data Source={file}");
+        Assert.True(equals.ExitCode == 0, equals.ToString());
+    }
+
+    [Fact]
+    public async Task AMistypedOptionAfterTheVerb_StillFails()
+    {
+        var result = await BridgeCommand.RunAsync(_directory, "admin", "list", "--nmae", "x", "--ConnectionStrings:ScimBridge", $"Data Source={Path.Combine(_directory, "x.db")}");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--nmae", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory, AllDatabases]
+    public async Task AdminDisable_RefusesSignIn_Enable_RestoresIt_AndResetPassword_PrintsANewOne(DatabaseProvider provider)
+    {
+        var database = await TestDatabases.CreateAsync(provider);
+        await using var app = await ScimApp.StartAsync(provider, database: database);
+        await app.CreateAdminAsync("alice");
+
+        Assert.Equal(0, (await BridgeCli.RunAsync(database, null, "admin", "disable", "--name", "alice")).ExitCode);
+        using (var browser = app.Browser())
+        using (var refused = await browser.SignInAsync("alice"))
+        {
+            Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Contains(LoginModel.FailedMessage, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var list = await BridgeCli.RunAsync(database, null, "admin", "list");
+        Assert.Contains(list.Lines, l => l.StartsWith("alice ", StringComparison.Ordinal) && l.Contains("disabled", StringComparison.Ordinal));
+
+        var enabled = await BridgeCli.RunAsync(database, null, "admin", "enable", "--name", "alice");
+        Assert.True(enabled.ExitCode == 0, enabled.Error);
+        using (var browser = app.Browser())
+        using (var signIn = await browser.SignInAsync("alice"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        var reset = await BridgeCli.RunAsync(database, null, "admin", "reset-password", "--name", "alice");
+        Assert.True(reset.ExitCode == 0, reset.Error);
+        var password = reset.Lines[^1];
+        using (var browser = app.Browser())
+        using (var signIn = await browser.SignInAsync("alice", password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        var unknown = await BridgeCli.RunAsync(database, null, "admin", "enable", "--name", "nobody");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No admin account named 'nobody'", unknown.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
