@@ -48,5 +48,6 @@ public static class ConsoleFormat
 
     public static string Duration(TimeSpan? value) => value is { } v ? Duration(v) : "—";
 
-    public static string Seconds(double seconds) => Duration(TimeSpan.FromSeconds(seconds));
+    /// <summary>A duration counted in seconds (rounded to the second), like <see cref="Duration(TimeSpan)"/>.</summary>
+    public static string Seconds(double? seconds) => seconds is { } s ? Duration(TimeSpan.FromSeconds(Math.Round(s))) : "—";
 }
