@@ -61,7 +61,7 @@ public sealed partial class DashboardTests
         var html = WebUtility.HtmlDecode(await browser.GetStringAsync("/admin"));
 
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("""<svg viewBox="0 0 720 200" role="img" aria-labelledby="hourly-title" aria-describedby="hourly-desc" """, html, StringComparison.Ordinal);
+        Assert.Contains("""<svg viewBox="0 0 480 170" role="img" aria-labelledby="hourly-title" aria-describedby="hourly-desc" """, html, StringComparison.Ordinal);
         Assert.Contains("""<title id="hourly-title">Log entries per hour, last 24 hours (UTC)</title>""", html, StringComparison.Ordinal);
         Assert.Contains($"""<desc id="hourly-desc">5 entries in the last 24 hours: 3 success, 1 failure, 1 skipped. Busiest hour: {Label(Hour)} with 3 entries.</desc>""", html, StringComparison.Ordinal);
         Assert.Contains("""<title id="daily-title">Log entries per day, last 30 days (UTC)</title>""", html, StringComparison.Ordinal);

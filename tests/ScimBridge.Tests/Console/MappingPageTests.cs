@@ -50,7 +50,7 @@ public sealed class MappingPageTests
         Assert.Contains("""<tr><td class="num">1</td><td>admin</td><td>admin</td></tr>""", html, StringComparison.Ordinal);
         Assert.Contains("""<tr><td class="num">4</td><td>guest</td><td>guest</td></tr>""", html, StringComparison.Ordinal);
         Assert.Contains("<td>SCIM userName, lower-cased</td>", html, StringComparison.Ordinal);
-        Assert.Contains("<td>SCIM preferredLanguage, looked up in the table below; “en” for a value not in it</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>SCIM preferredLanguage, looked up in its table; “en” for a value not in it</td>", html, StringComparison.Ordinal);
         Assert.Contains("<li>de-DE → de</li>", html, StringComparison.Ordinal);
         Assert.Contains("<td>Always “Europe/Berlin”</td>", html, StringComparison.Ordinal);
         Assert.Contains("""<tr data-testid="rule-displayName"><td>displayName</td><td>Not sent: monday.com keeps its own value</td>""", html, StringComparison.Ordinal);

@@ -16,12 +16,12 @@ public sealed class DashboardModel(DashboardQuery query) : PageModel
 /// </summary>
 public sealed class ActivityChart(string id, string period, ActivitySeries series)
 {
-    public const double Width = 720;
-    public const double Height = 200;
-    private const double Left = 44;
-    private const double Right = 6;
+    public const double Width = 480;
+    public const double Height = 170;
+    private const double Left = 46;
+    private const double Right = 16;
     private const double Top = 10;
-    private const double Bottom = 24;
+    private const double Bottom = 22;
 
     public string Id { get; } = id;
     public ActivitySeries Series { get; } = series;

@@ -21,7 +21,7 @@ public sealed class MappingModel(IOptions<MondayMappingOptions> mapping, IOption
     {
         MondayTransform.Constant => $"Always “{rule.Value}”",
         MondayTransform.Lowercase => $"SCIM {rule.Source}, lower-cased",
-        MondayTransform.Lookup => $"SCIM {rule.Source}, looked up in the table below; "
+        MondayTransform.Lookup => $"SCIM {rule.Source}, looked up in its table; "
             + (rule.Value is null ? "nothing is sent for a value not in it" : $"“{rule.Value}” for a value not in it"),
         MondayTransform.FirstNonEmpty => $"The first non-empty of SCIM {string.Join(", ", rule.Sources ?? [])}",
         _ => $"SCIM {rule.Source}, as it is",
