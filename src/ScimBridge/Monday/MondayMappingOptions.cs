@@ -8,6 +8,9 @@ public sealed class MondayMappingOptions
     /// <summary>The seat types monday accepts.</summary>
     public static readonly IReadOnlyList<string> MondayUserTypes = ["admin", "guest", "member", "viewer"];
 
+    /// <summary>The roles that decide the seat type (<see cref="RolesDecideUserType"/>), most privileged first: a role list decides by the first of these it contains.</summary>
+    public static readonly IReadOnlyList<string> RolePrecedence = ["admin", "member", "viewer", "guest"];
+
     /// <summary>The monday user attributes a rule may target (besides userType, roles and active).</summary>
     public static readonly IReadOnlyList<string> Targets = ["userName", "displayName", "title", "locale", "timezone"];
 

@@ -25,9 +25,6 @@ public sealed record MappedUser(
 /// <summary>Maps canonical SCIM user JSON to <see cref="MappedUser"/> per <see cref="MondayMappingOptions"/>. Pure apart from logging.</summary>
 public sealed partial class MondayUserMapper
 {
-    /// <summary>Most privileged first: a role list decides by the first of these it contains.</summary>
-    private static readonly string[] RolePrecedence = ["admin", "member", "viewer", "guest"];
-
     private readonly MondayMappingOptions _options;
     private readonly ILogger _logger;
     private readonly Filter? _scope;
@@ -91,7 +88,7 @@ public sealed partial class MondayUserMapper
     {
         if (_options.RolesDecideUserType)
         {
-            foreach (var type in RolePrecedence)
+            foreach (var type in MondayMappingOptions.RolePrecedence)
             {
                 if (roles.Contains(type, StringComparer.OrdinalIgnoreCase))
                 {

@@ -211,7 +211,7 @@ public sealed partial class LogPagesTests
         Assert.Equal(HttpStatusCode.NotFound, twice.StatusCode);
         using var stale = await browser.PostFormAsync("/admin/staged-deletes?handler=ApproveAll", new Dictionary<string, string> { ["seen"] = "3" }, tokenFrom: "/admin/staged-deletes");
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
-        Assert.Contains("There are now 1 staged deletes, not the 3 you saw", WebUtility.HtmlDecode(await stale.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("There are now 1 staged delete, not the 3 you saw", WebUtility.HtmlDecode(await stale.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         using var missing = await browser.PostFormAsync("/admin/staged-deletes?handler=Approve", new Dictionary<string, string> { ["resourceType"] = "User" }, tokenFrom: "/admin/staged-deletes");
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
 

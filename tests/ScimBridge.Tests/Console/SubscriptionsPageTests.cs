@@ -63,7 +63,7 @@ public sealed partial class SubscriptionsPageTests
         Assert.Contains("Monthly spend: 240.00 USD", monday, StringComparison.Ordinal);
         var roadmunk = Card().Matches(page).Single(m => m.Groups[1].Value == "roadmunk").Value;
         Assert.Contains("Seats bought: 7 (configuration)", roadmunk, StringComparison.Ordinal);
-        Assert.Contains("(1 seats without a configured cost)", roadmunk, StringComparison.Ordinal);
+        Assert.Contains("(1 seat without a configured cost)", roadmunk, StringComparison.Ordinal);
         Assert.Contains("Roadmunk answered 500 five times", page, StringComparison.Ordinal);
         Assert.Equal(2, RunRow().Matches(page).Count);
         Assert.Equal(25, SeatRow().Matches(page).Count);

@@ -82,7 +82,7 @@ public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time, ScimBr
         if (seen != now)
         {
             throw new AdminException(StatusCodes.Status409Conflict, "The list changed",
-                $"There are now {now} staged deletes, not the {seen} you saw. Review the list again before deciding for all of them.");
+                $"There are now {ConsoleFormat.Count(now, "staged delete")}, not the {seen} you saw. Review the list again before deciding for all of them.");
         }
     }
 

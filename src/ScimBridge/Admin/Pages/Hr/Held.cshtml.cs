@@ -67,11 +67,11 @@ public sealed class HeldModel(ScimBridgeDbContext db, HrLifecycle lifecycle) : H
             if (seen != now)
             {
                 throw new AdminException(StatusCodes.Status409Conflict, "The list changed",
-                    $"There are now {now} held terminations, not the {seen} you saw. Review the list again before deciding for all of them.");
+                    $"There are now {ConsoleFormat.Count(now, "held termination")}, not the {seen} you saw. Review the list again before deciding for all of them.");
             }
             var admin = AdminApi.ActorName(HttpContext);
             var count = approve ? await lifecycle.ApproveAsync(null, admin, cancellationToken) : await lifecycle.RejectAsync(null, admin, cancellationToken);
-            return string.Create(CultureInfo.InvariantCulture, $"{(approve ? "Approved" : "Rejected")} {count} held termination{(count == 1 ? "" : "s")}.");
+            return string.Create(CultureInfo.InvariantCulture, $"{(approve ? "Approved" : "Rejected")} {ConsoleFormat.Count(count, "held termination")}.");
         });
         await LoadAsync(1, cancellationToken);
         return Page();

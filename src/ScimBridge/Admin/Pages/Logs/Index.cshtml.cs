@@ -38,7 +38,7 @@ public sealed class LogsModel(ScimBridgeDbContext db, PushAdmin push, TimeProvid
             var (start, end) = LogFilter.ParseRange(Blank(from), Blank(to));
             var since = time.GetUtcNow();
             var result = await push.RetryFailedAsync(new RetryFailedRequest(Blank(resourceType), start, end, null), AdminApi.ActorName(HttpContext), cancellationToken);
-            return ProgressModel.Redirect(this, since, $"Retry of {result.Changes} failed change(s) for {result.Resources} object(s)");
+            return ProgressModel.Redirect(this, since, $"Retry of {ConsoleFormat.Count(result.Changes, "failed change")} for {ConsoleFormat.Count(result.Resources, "object")}");
         }
         catch (AdminException ex)
         {

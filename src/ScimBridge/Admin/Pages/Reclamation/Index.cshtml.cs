@@ -66,7 +66,7 @@ public sealed class CandidatesModel(ScimBridgeDbContext db, ReclaimWorkflow work
     {
         ArgumentNullException.ThrowIfNull(results);
         var done = results.Count(r => r.Done);
-        var summary = string.Create(CultureInfo.InvariantCulture, $"{Verb(command)}: {done} of {results.Count} candidate{(results.Count == 1 ? "" : "s")} done.");
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{Verb(command)}: {done} of {ConsoleFormat.Count(results.Count, "candidate")} done.");
         return (summary, [.. results.Where(r => !r.Done).Select(r => string.Create(CultureInfo.InvariantCulture, $"#{r.Id}: {r.Error}"))]);
     }
 

@@ -84,7 +84,7 @@ public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator, R
     public static string Threshold(ReclaimRuleDefinition rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return $"{rule.InactiveDays} days idle" + (rule.IncludeNeverActive ? $"; never active after {rule.NeverActiveGraceDays} days" : "");
+        return $"{ConsoleFormat.Count(rule.InactiveDays, "day")} idle" + (rule.IncludeNeverActive ? $"; never active after {ConsoleFormat.Count(rule.NeverActiveGraceDays, "day")}" : "");
     }
 
     public static string Notice(ReclaimRuleDefinition rule)
