@@ -51,6 +51,7 @@ public sealed record ConnectionFieldState(
     string Name,
     string Key,
     string Label,
+    bool Secret,
     string Source,
     string? SourceDetail,
     bool IsSet,
@@ -252,7 +253,7 @@ public sealed class ConnectionSettingsStore(
             var source = configured is not null ? ConnectionFieldState.Configuration
                 : stored is not null ? ConnectionFieldState.Console
                 : ConnectionFieldState.None;
-            return new ConnectionFieldState(field.Name, field.Key, field.Label, source, configured,
+            return new ConnectionFieldState(field.Name, field.Key, field.Label, field.Secret, source, configured,
                 !string.IsNullOrWhiteSpace(inForce), field.Secret ? null : inForce,
                 stored?.UpdatedAt, stored?.UpdatedBy, configured is not null && stored is not null, problem);
         })];
