@@ -407,30 +407,37 @@ public sealed class ConnectionSettingsStore(
     }
 
     /// <summary>The configuration source that sets the field (the last one wins), or null when none does.</summary>
-    public string? ConfiguredBy(ConnectionField field)
+    public string? ConfiguredBy(ConnectionField field) =>
+        Blank(configuration[field.Key]) ? null : (configuration as IConfigurationRoot)?.Providers is { } providers
+            ? SourceOf(providers, field.Key) ?? $"the configuration ({field.Key})"
+            : $"the configuration ({field.Key})";
+
+    private static string? SourceOf(IEnumerable<IConfigurationProvider> providers, string key)
     {
-        if (Blank(configuration[field.Key]))
+        foreach (var provider in providers.Reverse())
         {
-            return null;
-        }
-        if (configuration is IConfigurationRoot root)
-        {
-            foreach (var provider in root.Providers.Reverse())
+            if (provider is ChainedConfigurationProvider { Configuration: IConfigurationRoot inner })
             {
-                if (provider.TryGet(field.Key, out var value) && !Blank(value))
+                if (SourceOf(inner.Providers, key) is { } found)
                 {
-                    return provider switch
-                    {
-                        EnvironmentVariablesConfigurationProvider => $"the environment variable {field.Key.Replace(":", "__", StringComparison.Ordinal)}",
-                        JsonConfigurationProvider json => $"the configuration file {json.Source.Path}",
-                        MemoryConfigurationProvider => $"the configuration ({field.Key})",
-                        _ when provider.GetType().Name.Contains("CommandLine", StringComparison.Ordinal) => $"the command line (--{field.Key})",
-                        _ => $"the configuration ({field.Key}, {provider.GetType().Name.Replace("ConfigurationProvider", "", StringComparison.Ordinal)})",
-                    };
+                    return found;
                 }
+                continue;
+            }
+            if (provider.TryGet(key, out var value) && !Blank(value))
+            {
+                return provider switch
+                {
+                    EnvironmentVariablesConfigurationProvider => $"the environment variable {key.Replace(":", "__", StringComparison.Ordinal)}",
+                    JsonConfigurationProvider json => $"the configuration file {json.Source.Path}",
+                    MemoryConfigurationProvider => $"the configuration ({key})",
+                    _ when provider.GetType().Name.Contains("CommandLine", StringComparison.Ordinal) => $"the command line (--{key})",
+                    _ when provider.GetType().Name.StartsWith("KeyPerFile", StringComparison.Ordinal) => $"the secret file {key.Replace(":", "__", StringComparison.Ordinal)}",
+                    _ => $"the configuration ({key}, {provider.GetType().Name.Replace("ConfigurationProvider", "", StringComparison.Ordinal)})",
+                };
             }
         }
-        return $"the configuration ({field.Key})";
+        return null;
     }
 
     private string? ConfiguredValue(ConnectionField field) => Blank(configuration[field.Key]) ? null : configuration[field.Key];
