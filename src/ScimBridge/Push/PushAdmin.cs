@@ -438,7 +438,10 @@ public sealed partial class PushAdmin(
             status = NotSent;
             message = $"Dry run: {writes.Count} write(s) NOT SENT; monday.com's answer is not known until they are.{(outcome.Error is null ? "" : " " + outcome.Error)}";
         }
-        return new ProvisionResult(kind, resourceId, true, status, outcome.Trace.Action, code, message, LogCodes.Fix(code),
+        var fix = problems.Count > 0
+            ? "monday.com would refuse this value: fix the attribute in the identity provider or the mapping (Monday:Mapping) before pushing."
+            : LogCodes.Fix(code);
+        return new ProvisionResult(kind, resourceId, true, status, outcome.Trace.Action, code, message, fix,
             steps, outcome.Trace.Properties, calls, null, [], problems);
 
         static string Describe(ValueProblem p) => $"{p.Attribute} “{p.Value}”: {p.Message}";

@@ -115,8 +115,7 @@ public sealed class ConnectionBrowserTests(ConsoleBrowser browser) : IClassFixtu
         await Expect(post).ToContainTextAsync(h.Sim.TenantUrl + "Users");
         await Expect(post).ToContainTextAsync("\"userName\":\"jdoe\"");
         await Expect(post).Not.ToContainTextAsync("201");
-        var lookup = page.GetByTestId("call").Filter(new() { HasText = "GET" });
-        await Expect(lookup).ToContainTextAsync("200");
+        await Expect(page.GetByTestId("result-fix")).ToContainTextAsync("before pushing");
         await Expect(page.GetByTestId("steps")).Not.ToContainTextAsync("→ 201");
         await session.ScreenshotAsync("dry-run");
         lock (h.State.Sync)
