@@ -85,6 +85,7 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Loaded _loaded = new([], new Dictionary<string, StoredSetting>(), new Dictionary<string, string>());
     private ConfigurationReloadToken _token = new();
+    private volatile bool _loadedOnce;
 
     private sealed record Loaded(IReadOnlyList<(string Name, string Value, DateTimeOffset At)> Rows, IReadOnlyDictionary<string, StoredSetting> Values, IReadOnlyDictionary<string, string> Problems);
 
@@ -106,6 +107,7 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
         {
             return;
         }
+        EnsureLoaded();
         var stored = _loaded.Values;
         // The configuration wins: a stored value only fills a field it leaves empty.
         if (string.IsNullOrWhiteSpace(options.TenantUrl) && stored.TryGetValue(ConnectionField.TenantUrl.Name, out var url))
@@ -119,6 +121,26 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
         if (string.IsNullOrWhiteSpace(options.ApiToken) && stored.TryGetValue(ConnectionField.ApiToken.Name, out var api))
         {
             options.ApiToken = api.Value;
+        }
+    }
+
+    /// <summary>
+    /// A host that runs no hosted services (the command-line tools) reads the rows once, on first use. Until the
+    /// table exists (before the migrations) it stays empty and tries again next time.
+    /// </summary>
+    private void EnsureLoaded()
+    {
+        if (_loadedOnce)
+        {
+            return;
+        }
+        try
+        {
+            Task.Run(() => RefreshAsync(CancellationToken.None)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogNotLoaded(logger, e);
         }
     }
 
@@ -136,6 +158,7 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
                 rows = [.. records.Select(r => (r.Name, r.Value, r.UpdatedAt))];
                 if (rows.SequenceEqual(_loaded.Rows))
                 {
+                    _loadedOnce = true;
                     return;
                 }
                 var values = new Dictionary<string, StoredSetting>(StringComparer.Ordinal);
@@ -158,6 +181,7 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
                     }
                 }
                 _loaded = new Loaded(rows, values, problems);
+                _loadedOnce = true;
             }
             var previous = Interlocked.Exchange(ref _token, new ConfigurationReloadToken());
             previous.OnReload();
@@ -167,6 +191,9 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
             _refresh.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The connection settings could not be read yet (no database, or before the migrations).")]
+    private static partial void LogNotLoaded(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The stored {Key} cannot be decrypted: its Data Protection key is not in this instance's key ring.")]
     private static partial void LogUnreadable(ILogger logger, string key, Exception exception);

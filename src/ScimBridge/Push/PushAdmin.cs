@@ -415,7 +415,7 @@ public sealed partial class PushAdmin(
             _ when step.Detail.Contains("dry-run-", StringComparison.Ordinal) => step with
             {
                 Status = NotSent,
-                Detail = "NOT SENT (dry run): " + DryRunId().Replace(step.Detail.Replace("created it", "would create it", StringComparison.Ordinal), "no id: not created"),
+                Detail = "NOT SENT (dry run): " + DryRunId().Replace(step.Detail.Replace("created it", "would create it", StringComparison.Ordinal), "(no id: not created yet)"),
             },
             _ => step,
         })];
