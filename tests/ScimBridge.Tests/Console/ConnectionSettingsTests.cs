@@ -163,6 +163,30 @@ public sealed partial class ConnectionSettingsTests
     }
 
     [Fact]
+    public async Task TheCommandLine_UsesTheConnectionSavedInTheConsole()
+    {
+        await using var sim = await SimulatorHost.StartAsync();
+        await using var database = await TestDatabases.CreateAsync(DatabaseProvider.Sqlite);
+        await using (var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, new() { ["Push:Enabled"] = "false" },
+            new TestDatabase(DatabaseProvider.Sqlite, database.ConnectionString, () => Task.CompletedTask)))
+        {
+            using var api = await app.AdminAsync();
+            using var saved = await api.PutAsJsonAsync("/admin/api/connection/settings",
+                new { tenantUrl = sim.TenantUrl, scimToken = SimulatorHost.ScimToken, apiToken = "sim-api-token" });
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        }
+
+        var (exit, lines, error) = await BridgeCli.RunWithAsync(database, new Dictionary<string, string>
+        {
+            ["Monday__ApiUrl"] = sim.BaseUrl + "/v2",
+            ["Monday__RequestsPerMinute"] = "1000000",
+            ["Mirror__Schedule"] = "",
+        }, null, "mirror", "run", "--app", "monday");
+        Assert.True(exit == 0, string.Join('\n', lines) + error);
+        Assert.Contains(lines, l => l.Contains("monday.com: Succeeded", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ScimTokenMenuPath_IsTheSameInTheReadme_TheRecommendedFix_AndThePage()
     {
         var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.RepositoryRoot(), "README.md"));
