@@ -12,10 +12,19 @@ public static class MondayClientFeature
             .Bind(configuration.GetSection(MondayOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MondayOptions>, MondayOptionsValidation>();
+        // The connection saved on the Connection page fills what the configuration leaves empty, and reloads live.
+        services.AddSingleton<Push.ConnectionSettings>();
+        services.AddSingleton<IPostConfigureOptions<MondayOptions>>(s => s.GetRequiredService<Push.ConnectionSettings>());
+        services.AddSingleton<IOptionsChangeTokenSource<MondayOptions>>(s => s.GetRequiredService<Push.ConnectionSettings>());
+        services.AddSingleton<IOptions<MondayOptions>, Push.LiveMondayOptions>();
+        services.AddScoped<Push.ConnectionSettingsStore>();
+        // Before the push worker, which looks for a target as it starts.
+        services.AddHostedService<Push.ConnectionSettingsRefresher>();
         services.TryAddSingleton(TimeProvider.System);
         // One pipeline (rate limiter, circuit breaker) for every MondayScimClient instance.
         services.AddSingleton<MondayResilience>();
         services.AddHttpClient<MondayScimClient>();
+        services.AddSingleton<MondayConnectionProbe>();
         return services;
     }
 }

@@ -28,6 +28,11 @@ public sealed class MondayOptions
     /// <summary><c>users(limit:)</c> per page; monday caps an unlimited listing at 200.</summary>
     public int UsersPageSize { get; set; } = 200;
     public const int MaxUsersPageSize = 1000;
+    /// <summary>How often each instance reads the connection saved on the Connection page again.</summary>
+    public int SettingsRefreshSeconds { get; set; } = 5;
+
+    /// <summary>Where monday.com's admin generates the SCIM token; every text that sends an admin there uses this.</summary>
+    public const string ScimTokenMenuPath = "Admin > Security > SCIM";
 
     /// <summary>Never prints the tokens.</summary>
     public override string ToString() => $"MondayOptions {{ TenantUrl = {TenantUrl} }}";
@@ -103,6 +108,10 @@ public sealed partial class MondayOptionsValidator : AbstractValidator<MondayOpt
             if (o.ApiVersion is null || !ApiVersionFormat().IsMatch(o.ApiVersion))
             {
                 Fail("ApiVersion", "must be a monday.com API version such as 2025-07");
+            }
+            if (o.SettingsRefreshSeconds is < 1 or > 3600)
+            {
+                Fail("SettingsRefreshSeconds", "must be between 1 and 3600");
             }
             if (o.UsersPageSize is < 1 or > MondayOptions.MaxUsersPageSize)
             {

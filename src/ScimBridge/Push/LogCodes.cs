@@ -27,7 +27,7 @@ public static class LogCodes
 
     private static readonly Dictionary<string, string> Fixes = new(StringComparer.Ordinal)
     {
-        [CredentialsRejected] = "monday.com refused the SCIM token. Generate a new token in monday.com (Admin > Users > SCIM), set Monday:ScimToken, then use Test connection and Resume.",
+        [CredentialsRejected] = $"monday.com refused the SCIM token. Generate a new one in monday.com ({Monday.MondayOptions.ScimTokenMenuPath} > Generate), save it as the Secret Token on the Connection page (or in Monday:ScimToken), then use Test connection and Resume.",
         [TooManyRequests] = "monday.com is rate limiting the bridge. Nothing to do: the bridge slows down and retries. If it persists, lower Monday:RequestsPerMinute.",
         [TargetUnreachable] = "The bridge could not reach monday.com (DNS, network, TLS or timeout). Check outbound connectivity to the Tenant URL; the change is retried.",
         [TargetError] = "monday.com answered with a server error. The change is retried automatically; check monday.com's status page if it persists.",

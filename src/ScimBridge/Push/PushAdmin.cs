@@ -26,7 +26,8 @@ public sealed record ConnectionStatus(
     DateTimeOffset? OldestPendingChangeAt,
     DateTimeOffset? LastSuccessAt);
 
-public sealed record ConnectionTest(bool Success, int Status, string Message, double DurationMs, DateTimeOffset At);
+/// <summary>A Test connection: <see cref="Cause"/> is one of <see cref="ConnectionCauses"/>; <see cref="Url"/> is what was tried.</summary>
+public sealed record ConnectionTest(bool Success, int Status, string Message, double DurationMs, DateTimeOffset At, string Cause, string Url);
 
 public sealed record StagedDelete(string ResourceType, string ResourceId, string? Name, string? MondayId, DateTimeOffset HeldAt, string? Reason);
 
@@ -43,9 +44,11 @@ public sealed record ProvisionResult(
     IReadOnlyList<PropertyChange> ModifiedProperties,
     IReadOnlyList<ProvisionCall> Calls,
     long? LogEntryId,
-    IReadOnlyList<ProvisionResult> Members);
+    IReadOnlyList<ProvisionResult> Members,
+    IReadOnlyList<ValueProblem>? Problems = null);
 
-public sealed record ProvisionCall(string Method, string Path, int Status, bool Simulated, string? Body);
+/// <summary>One call of a provision. <see cref="Simulated"/>: a dry run's write, NOT SENT; <see cref="Url"/> is where it would go.</summary>
+public sealed record ProvisionCall(string Method, string Path, int Status, bool Simulated, string? Body, string? Url = null);
 
 /// <summary>Retry every failed change that matches (all fields optional).</summary>
 public sealed record RetryFailedRequest(string? ResourceType, DateTimeOffset? From, DateTimeOffset? To, string? ErrorContains);
@@ -56,7 +59,7 @@ public sealed record RequeueResult(int Changes, int Resources);
 /// What an admin does to the push: look at the connection, test it, resume it from quarantine, replay failed
 /// changes, decide on staged deletes, and push one object now (or only show what would be sent).
 /// </summary>
-public sealed class PushAdmin(
+public sealed partial class PushAdmin(
     ScimBridgeDbContext db,
     IWriteGate gate,
     PushStore store,
@@ -65,12 +68,16 @@ public sealed class PushAdmin(
     MondayPusher pusher,
     IServiceProvider services,
     IHttpMessageHandlerFactory handlers,
+    MondayConnectionProbe probe,
     IOptions<MondayOptions> monday,
     IOptions<PushOptions> push,
     TimeProvider time)
 {
     /// <summary>On-demand pushes of a team push its waiting member users first, up to this many.</summary>
     public const int OnDemandMaxMembers = 50;
+
+    /// <summary>A dry run's status for a write it did not send.</summary>
+    public const string NotSent = "NotSent";
 
     public async Task<ConnectionStatus> StatusAsync(CancellationToken cancellationToken)
     {
@@ -99,29 +106,22 @@ public sealed class PushAdmin(
             lastSuccess);
     }
 
-    /// <summary>Like Entra's Test connection: one authenticated read against the Tenant URL, recorded as an outbound call.</summary>
+    /// <summary>
+    /// Like Entra's Test connection: one authenticated read against the Tenant URL, sent on its own (outside the push's
+    /// retries, circuit breaker, pace and quarantine) so that it tells the real cause; recorded as an outbound call.
+    /// </summary>
     public async Task<ConnectionTest> TestAsync(CancellationToken cancellationToken)
     {
         RequireTarget();
-        var client = services.GetRequiredService<MondayScimClient>();
-        var started = Stopwatch.GetTimestamp();
-        var result = await client.ProbeAsync(cancellationToken);
-        var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        var now = time.GetUtcNow();
+        var at = time.GetUtcNow();
+        var result = await probe.ProbeAsync(monday.Value, cancellationToken);
         using (await gate.EnterAsync(cancellationToken))
         {
-            db.OutboundCalls.AddRange(result.Calls.Select(c => PushLog.Call(c, "Target", Quarantine.TargetId, push.Value.InstanceId, null, null)));
+            var call = new OutboundCall("GET", new Uri(result.Url).PathAndQuery, result.Status, result.DurationMs, null, 1, result.BodyExcerpt, at);
+            db.OutboundCalls.Add(PushLog.Call(call, "Target", Quarantine.TargetId, push.Value.InstanceId, null, null));
             await db.SaveChangesAsync(cancellationToken);
         }
-        var message = result.Success
-            ? "monday.com accepted the token and answered."
-            : result.Failure switch
-            {
-                MondayFailure.Credentials => $"HTTP {result.Status}: {LogCodes.Fix(LogCodes.CredentialsRejected)}",
-                _ when result.Status == 0 => $"monday.com could not be reached: {result.Detail}",
-                _ => $"monday.com answered {result.Status}: {result.Detail}",
-            };
-        return new ConnectionTest(result.Success, result.Status, message, Math.Round(duration, 1), now);
+        return new ConnectionTest(result.Success, result.Status, result.Message, result.DurationMs, at, result.Cause, result.Url);
     }
 
     /// <summary>Leaves quarantine now (every instance sees it at its next look); a still-wrong token quarantines again.</summary>
@@ -375,19 +375,14 @@ public sealed class PushAdmin(
                 }
                 entry = await store.FinishAsync(claimed, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken);
             }
-            var captured = dryRunHandler?.Captured ?? [];
-            var calls = outcome.Calls.Select(c => new ProvisionCall(c.Method, c.Path, c.Status, false, null))
-                .Where(c => !dryRun || c.Method == "GET")
-                .Concat(captured.Select(r => new ProvisionCall(r.Method, r.Path, 0, true, r.Body)))
-                .ToList();
             var steps = PushLog.Steps(snapshot, outcome);
-            if (dryRun)
+            if (!dryRun)
             {
-                // The pusher wrote these as if its requests had been answered; say that they were not sent.
-                steps = steps.Select(s => s.Name is PushTrace.Matching or PushTrace.Export ? s with { Detail = $"Dry run, nothing sent: {s.Detail}" } : s).ToList();
+                return new ProvisionResult(kind, resourceId, dryRun, PushLog.Status(outcome), outcome.Trace.Action, outcome.Code, outcome.Error,
+                    LogCodes.Fix(outcome.Code), steps, outcome.Trace.Properties,
+                    [.. outcome.Calls.Select(c => new ProvisionCall(c.Method, c.Path, c.Status, false, null))], entry?.Id, []);
             }
-            return new ProvisionResult(kind, resourceId, dryRun, PushLog.Status(outcome), outcome.Trace.Action, outcome.Code, outcome.Error,
-                LogCodes.Fix(outcome.Code), steps, outcome.Trace.Properties, calls, entry?.Id, []);
+            return DryRunResult(kind, resourceId, outcome, steps, dryRunHandler!.Captured);
         }
         catch when (!dryRun)
         {
@@ -395,6 +390,65 @@ public sealed class PushAdmin(
             throw;
         }
     }
+
+    /// <summary>
+    /// A dry run shows only answers monday.com gave: its reads, with their real status. Each write it would send is
+    /// NOT SENT, with its method, URL and body, and checked against the value rules monday is known to enforce.
+    /// </summary>
+    private ProvisionResult DryRunResult(string kind, string resourceId, PushOutcome outcome, List<TraceStep> steps, IReadOnlyList<CapturedRequest> writes)
+    {
+        var tenant = new Uri(monday.Value.TenantUrl!);
+        var reads = outcome.Calls.Where(c => c.Method == "GET").ToList();
+        var calls = reads.Select(c => new ProvisionCall(c.Method, c.Path, c.Status, false, null))
+            .Concat(writes.Select(r => new ProvisionCall(r.Method, r.Path, 0, true, r.Body, new Uri(tenant, r.Path).ToString())))
+            .ToList();
+        var problems = writes
+            .Where(r => kind == ResourceKinds.User && r.Body is not null && r.Path.Contains("/Users", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(r => MondayScimClient.ParseObject(r.Body) is { } body ? MondayValueRules.CheckUserRequest(r.Method, body) : [])
+            .ToList();
+        var written = string.Join("; ", writes.Select(r => $"{r.Method} {r.Path}"));
+        var read = reads.Count == 0 ? "" : $" Read first: {string.Join("; ", reads.Select(c => $"{c.Method} {c.Path} → {(c.Status == 0 ? "no answer" : c.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}"))}.";
+        steps = [.. steps.Select(step => step.Name switch
+        {
+            PushTrace.Export when writes.Count > 0 => step with { Status = NotSent, Detail = $"NOT SENT (dry run): {written}; monday.com has not answered, so its outcome is unknown.{read}" },
+            PushTrace.Export => step with { Detail = $"Dry run: no write would be sent. {step.Detail}{read}" },
+            _ when step.Detail.Contains("dry-run-", StringComparison.Ordinal) => step with
+            {
+                Status = NotSent,
+                Detail = "NOT SENT (dry run): " + DryRunId().Replace(step.Detail.Replace("created it", "would create it", StringComparison.Ordinal), "(no id: not created yet)"),
+            },
+            _ => step,
+        })];
+        if (kind == ResourceKinds.User && writes.Count > 0)
+        {
+            steps.Add(new TraceStep("Value checks", problems.Count == 0 ? LogStatuses.Success : LogStatuses.Failure, problems.Count == 0
+                ? "The values pass the rules monday.com is known to enforce (userName a lower-case email, displayName, userType); monday may still refuse for reasons the bridge cannot see."
+                : string.Join(" ", problems.Select(Describe))));
+        }
+
+        var status = PushLog.Status(outcome);
+        var (code, message) = (outcome.Code, outcome.Error);
+        if (problems.Count > 0)
+        {
+            (status, code) = (LogStatuses.Failure, LogCodes.InvalidValue);
+            message = $"monday.com would refuse this (the bridge's own check; nothing was sent): {string.Join(" ", problems.Select(Describe))}";
+        }
+        else if (writes.Count > 0 && status is LogStatuses.Success or LogStatuses.Warning)
+        {
+            status = NotSent;
+            message = $"Dry run: {writes.Count} write(s) NOT SENT; monday.com's answer is not known until they are.{(outcome.Error is null ? "" : " " + outcome.Error)}";
+        }
+        var fix = problems.Count > 0
+            ? "monday.com would refuse this value: fix the attribute in the identity provider or the mapping (Monday:Mapping) before pushing."
+            : LogCodes.Fix(code);
+        return new ProvisionResult(kind, resourceId, true, status, outcome.Trace.Action, code, message, fix,
+            steps, outcome.Trace.Properties, calls, null, [], problems);
+
+        static string Describe(ValueProblem p) => $"{p.Attribute} “{p.Value}”: {p.Message}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(?id dry-run-\d+\)?")]
+    private static partial System.Text.RegularExpressions.Regex DryRunId();
 
     private async Task<ClaimedResource> CurrentAsync(string kind, string resourceId, CancellationToken cancellationToken)
     {
@@ -420,7 +474,7 @@ public sealed class PushAdmin(
         if (string.IsNullOrWhiteSpace(monday.Value.TenantUrl))
         {
             throw new AdminException(StatusCodes.Status409Conflict, "No target",
-                "No monday.com target is configured (Monday:TenantUrl and Monday:ScimToken).");
+                "No monday.com target is configured: set the Tenant URL and the Secret Token on the Connection page (or Monday:TenantUrl and Monday:ScimToken).");
         }
     }
 

@@ -14,6 +14,10 @@ public static class PushAdminEndpoints
         connection.MapGet("", Status).WithSummary("Target, credentials, quarantine, queue depth, oldest pending change, last success.");
         connection.MapPost("/test", Test).WithSummary("One authenticated read against the monday.com Tenant URL (Entra's Test connection).");
         connection.MapPost("/resume", Resume).WithSummary("Leave quarantine now.");
+        connection.MapGet("/settings", Settings)
+            .WithSummary("Tenant URL, Secret Token and API token: which source is in force for each (configuration wins), when and by whom saved; never a token.");
+        connection.MapPut("/settings", SaveSettings)
+            .WithSummary("Save the Tenant URL and tokens (blank fields are kept; tokens stored encrypted); in force on every instance within seconds, audited.");
 
         var staged = api.MapGroup("/staged-deletes").WithTags("Staged deletes");
         staged.MapGet("", Staged).WithSummary("Disables and deletes held by the deletion guard, oldest first.");
@@ -35,6 +39,14 @@ public static class PushAdminEndpoints
 
     private static async Task<Ok<ConnectionTest>> Test(PushAdmin admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.TestAsync(ct));
+
+    private static Ok<IReadOnlyList<ConnectionFieldState>> Settings(ConnectionSettingsStore settings) =>
+        TypedResults.Ok(settings.Describe());
+
+    private static async Task<Ok<IReadOnlyList<ConnectionFieldState>>> SaveSettings(
+        ConnectionSettingsStore settings, ConnectionSettingsUpdate? update, HttpContext context, CancellationToken ct) =>
+        TypedResults.Ok(await settings.SaveAsync(update ?? throw AdminException.Invalid("body", "Send {\"tenantUrl\", \"scimToken\", \"apiToken\", \"clearApiToken\"}."),
+            AdminApi.ActorName(context), ct));
 
     private static async Task<Ok<ConnectionStatus>> Resume(PushAdmin admin, CancellationToken ct)
     {

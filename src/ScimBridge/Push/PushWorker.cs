@@ -38,7 +38,11 @@ public sealed partial class PushWorker(
         if (string.IsNullOrWhiteSpace(monday.Value.TenantUrl))
         {
             LogNoTarget(logger);
-            return;
+            // A target saved later on the Connection page starts the push without a restart.
+            while (string.IsNullOrWhiteSpace(monday.Value.TenantUrl))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
         }
         await Task.Yield();
         await UntilDoneAsync(store.ReleaseLeasesAsync, stoppingToken);

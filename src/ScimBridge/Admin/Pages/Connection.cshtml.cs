@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,16 +9,29 @@ using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Admin.Pages;
 
-/// <summary>The monday.com connection: its status, Test connection, Resume from quarantine, and provision on demand.</summary>
-public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : PageModel
+/// <summary>
+/// The monday.com connection: its settings (Tenant URL, Secret Token, API token), status, Test connection, Resume from
+/// quarantine, and provision on demand. Every action redirects to a GET that shows its result (Post/Redirect/Get), so
+/// a reload never runs it again.
+/// </summary>
+public sealed class ConnectionModel(PushAdmin push, ConnectionSettingsStore settings, ScimBridgeDbContext db) : PageModel
 {
     public const int MaxNameLength = 256;
+    private const string TestKey = "connection.test";
+    private const string ResumedKey = "connection.resumed";
+    private const string SavedKey = "connection.saved";
+    private const string ProvisionedKey = "connection.provisioned";
 
     public ConnectionStatus Status { get; private set; } = null!;
+    public IReadOnlyList<ConnectionFieldState> Fields { get; private set; } = [];
     public ConnectionTest? Test { get; private set; }
     public string? Resumed { get; private set; }
+    public string? Saved { get; private set; }
     public ProvisionResult? Provisioned { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>The Tenant URL typed in a save that failed, shown again (tokens never are).</summary>
+    public string? TenantUrlInput { get; private set; }
 
     /// <summary>The provisioned object's userName or displayName (null once it is deleted).</summary>
     public string? Subject { get; private set; }
@@ -29,7 +43,17 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
     public string ResourceType { get; private set; } = "user";
     public string Name { get; private set; } = "";
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Status = await push.StatusAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Test = Read<ConnectionTest>(TestKey);
+        Resumed = TempData[ResumedKey] as string;
+        Saved = TempData[SavedKey] as string;
+        if (Read<ProvisionedView>(ProvisionedKey) is { } shown)
+        {
+            (Provisioned, Subject, MemberNames, ResourceType, Name) = (shown.Result, shown.Subject, shown.MemberNames, shown.ResourceType, shown.Name);
+        }
+        await LoadAsync(cancellationToken);
+    }
 
     /// <summary>A post without a known handler would otherwise render the page with no status loaded.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -39,25 +63,29 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
         return await PageAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostSaveAsync(string? tenantUrl, string? scimToken, string? apiToken, string? clearApiToken, CancellationToken cancellationToken)
     {
-        await RunAsync(async () => Test = await push.TestAsync(cancellationToken));
-        return await PageAsync(cancellationToken);
+        TenantUrlInput = tenantUrl;
+        return await RunAsync(async () =>
+        {
+            await settings.SaveAsync(new ConnectionSettingsUpdate(tenantUrl, scimToken, apiToken, clearApiToken is "true" or "on"), AdminApi.ActorName(HttpContext), cancellationToken);
+            TempData[SavedKey] = "Saved. Every instance uses the new values within a few seconds, without a restart; use Test connection to check them.";
+        }, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostResumeAsync(CancellationToken cancellationToken)
-    {
-        await RunAsync(async () => Resumed = await push.ResumeAsync(cancellationToken)
+    public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken) =>
+        await RunAsync(async () => Write(TestKey, await push.TestAsync(cancellationToken)), cancellationToken);
+
+    public async Task<IActionResult> OnPostResumeAsync(CancellationToken cancellationToken) =>
+        await RunAsync(async () => TempData[ResumedKey] = await push.ResumeAsync(cancellationToken)
             ? "Resumed: the push continues now. If monday.com still refuses the token, the connection goes back into quarantine."
-            : "The connection was not in quarantine; nothing to resume.");
-        return await PageAsync(cancellationToken);
-    }
+            : "The connection was not in quarantine; nothing to resume.", cancellationToken);
 
     public async Task<IActionResult> OnPostProvisionAsync(string? resourceType, string? name, string? dryRun, CancellationToken cancellationToken)
     {
         ResourceType = resourceType ?? "";
         Name = name ?? "";
-        await RunAsync(async () =>
+        return await RunAsync(async () =>
         {
             // Parsed by hand: a bound bool would turn a garbled value into false, which is a real push.
             var dry = dryRun switch
@@ -68,17 +96,18 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
             };
             var kind = PushAdmin.ResourceKind(resourceType ?? "");
             var id = await ResolveAsync(kind, name?.Trim() ?? "", cancellationToken);
-            Provisioned = await push.ProvisionAsync(kind, id, dry, AdminApi.ActorName(HttpContext), cancellationToken);
-            Subject = kind == ResourceKinds.User
+            var result = await push.ProvisionAsync(kind, id, dry, AdminApi.ActorName(HttpContext), cancellationToken);
+            var subject = kind == ResourceKinds.User
                 ? await db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
                 : await db.Groups.Where(g => g.Id == id).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
-            var memberIds = Provisioned.Members.Select(m => m.ResourceId).ToList();
-            if (memberIds.Count > 0)
-            {
-                MemberNames = await db.Users.Where(u => memberIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, cancellationToken);
-            }
-        });
-        return await PageAsync(cancellationToken);
+            var memberIds = result.Members.Select(m => m.ResourceId).ToList();
+            var memberNames = memberIds.Count == 0
+                ? new Dictionary<string, string>()
+                : await db.Users.Where(u => memberIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, cancellationToken);
+            // The members' own steps and calls stay in their log entries: the result travels in a cookie.
+            var members = result.Members.Select(m => m with { Steps = [], Calls = [], ModifiedProperties = [] }).ToList();
+            Write(ProvisionedKey, new ProvisionedView(result with { Members = members }, subject, memberNames, kind == ResourceKinds.Group ? "group" : "user", name?.Trim() ?? ""));
+        }, cancellationToken);
     }
 
     /// <summary>A userName or displayName to an id: exact first, then ignoring case, then the value as an id.</summary>
@@ -122,22 +151,38 @@ public sealed class ConnectionModel(PushAdmin push, ScimBridgeDbContext db) : Pa
         // A deleted object can still have a deprovisioning push to send.
         || await db.PushStates.AnyAsync(p => p.ResourceType == kind && p.ResourceId == id, cancellationToken);
 
-    private async Task RunAsync(Func<Task> action)
+    /// <summary>Runs the action, then redirects to the page (its result waits in TempData); an error is shown on the page itself.</summary>
+    private async Task<IActionResult> RunAsync(Func<Task> action, CancellationToken cancellationToken)
     {
         try
         {
             await action();
+            return RedirectToPage();
         }
         catch (AdminException ex)
         {
             Error = ex.Detail ?? ex.Title;
             Response.StatusCode = ex.Status;
+            return await PageAsync(cancellationToken);
         }
     }
 
     private async Task<IActionResult> PageAsync(CancellationToken cancellationToken)
     {
-        Status = await push.StatusAsync(cancellationToken);
+        await LoadAsync(cancellationToken);
         return Page();
     }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Status = await push.StatusAsync(cancellationToken);
+        Fields = settings.Describe();
+    }
+
+    private T? Read<T>(string key) where T : class =>
+        TempData[key] is string json ? JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web) : null;
+
+    private void Write<T>(string key, T value) => TempData[key] = JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
+
+    private sealed record ProvisionedView(ProvisionResult Result, string? Subject, Dictionary<string, string> MemberNames, string ResourceType, string Name);
 }
