@@ -393,6 +393,12 @@ public sealed class ConnectionSettingsStore(
                 Instance = push.Value.InstanceId,
             });
             await db.SaveChangesAsync(cancellationToken);
+            if (url is not null || scim is not null)
+            {
+                // New credentials are what a quarantine waits for: the next probe tries them now, not on the schedule.
+                await db.PushTargets.Where(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.NextProbeAt, now), cancellationToken);
+            }
         }
         await settings.RefreshAsync(cancellationToken);
         return Describe();

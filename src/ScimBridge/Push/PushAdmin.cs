@@ -88,7 +88,10 @@ public sealed partial class PushAdmin(
         var queue = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null, cancellationToken);
         var retrying = await db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null && p.Attempts > 0, cancellationToken);
         var held = await StagedCountAsync(cancellationToken);
-        var oldest = await db.Changes.Where(c => c.PushStatus == PushStatuses.Pending).MinAsync(c => (DateTimeOffset?)c.OccurredAt, cancellationToken);
+        // Of the queued resources only, as counted above: a held staged delete's change is pending but not waiting.
+        var oldest = await db.Changes.Where(c => c.PushStatus == PushStatuses.Pending && db.PushStates.Any(p =>
+                p.ResourceType == c.ResourceType && p.ResourceId == c.ResourceId && p.ChangeSeq > p.PushedSeq && p.HeldAt == null))
+            .MinAsync(c => (DateTimeOffset?)c.OccurredAt, cancellationToken);
         var lastSuccess = await db.PushStates.MaxAsync(p => p.PushedAt, cancellationToken);
         return new ConnectionStatus(
             !string.IsNullOrWhiteSpace(options.TenantUrl),

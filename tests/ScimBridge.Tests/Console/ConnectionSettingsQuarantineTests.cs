@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Push;
+using ScimBridge.Tests.Infrastructure;
+
+namespace ScimBridge.Tests.Console;
+
+public sealed class ConnectionSettingsQuarantineTests
+{
+    [Theory, AllDatabases]
+    public async Task SavingNewCredentials_ProbesTheQuarantinedConnectionAtOnce(DatabaseProvider provider)
+    {
+        await using var sim = await SimulatorHost.StartAsync();
+        await using var app = await ScimApp.StartAsync(provider, new()
+        {
+            ["Monday:SettingsRefreshSeconds"] = "1",
+            ["Monday:RequestsPerMinute"] = "1000000",
+            ["Push:IdlePollMilliseconds"] = "50",
+            // Only the save can bring the probe forward within the test's deadline.
+            ["Push:QuarantineSchedule:0"] = "01:00:00",
+        }, kestrel: true);
+        var api = await app.AdminAsync();
+        sim.State.TokenRevoked = true;
+        using (var saved = await api.PutAsJsonAsync("/admin/api/connection/settings", new { tenantUrl = sim.TenantUrl, scimToken = SimulatorHost.ScimToken }))
+        {
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        }
+        await app.CreateUserAsync("quarantined@example.com", "Quarantined");
+        await PollAsync(() => app.DbAsync(db => db.PushTargets.AnyAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)), "the quarantine");
+
+        // The admin generated a new token in monday.com and pastes it.
+        sim.State.TokenRevoked = false;
+        using (var saved = await api.PutAsJsonAsync("/admin/api/connection/settings", new { scimToken = SimulatorHost.ScimToken }))
+        {
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        }
+
+        await PollAsync(() => Task.FromResult(sim.UserCount() == 1), "the user in monday.com after the save's probe");
+        Assert.False(await app.DbAsync(db => db.PushTargets.AnyAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)));
+    }
+
+    private static async Task PollAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+            await Task.Delay(50);
+        }
+    }
+}
