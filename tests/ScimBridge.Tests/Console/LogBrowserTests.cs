@@ -33,7 +33,7 @@ public sealed class LogBrowserTests(ConsoleBrowser browser) : IClassFixture<Cons
         var heights = await page.EvaluateAsync<double[]>("() => [...document.querySelectorAll('[data-testid=log-entry]')].map(r => r.getBoundingClientRect().height)");
         Assert.All(heights, h => Assert.True(h <= header + 2, $"a row is {h} px high, one line is {header} px: {string.Join(", ", heights)}"));
         // Everything fits the laptop's width: the table's own box does not scroll either.
-        Assert.True(await page.EvaluateAsync<bool>("() => { const b = document.querySelector('.table-scroll'); return b.scrollWidth <= b.clientWidth; }"));
+        Assert.True(await page.EvaluateAsync<bool>("() => { const b = document.querySelector('.log-scroll'); return b.scrollWidth <= b.clientWidth; }"));
         // The message is cut (ellipsis), and whole on hover and on the entry page.
         var failed = rows.Filter(new() { HasText = "DeletionThresholdExceeded" }).First;
         var message = failed.Locator("td.message");
