@@ -269,8 +269,8 @@ public static class LogExport
                     Cell(e.Attempt.ToString(CultureInfo.InvariantCulture));
                     Cell(e.NextRetryAt is { } next ? Instant(next) : null);
                     Cell(e.Instance);
-                    Cell(e.Steps);
-                    Cell(e.ModifiedProperties);
+                    Cell(LogText.Steps(LogJson.Steps(e.Steps)));
+                    Cell(LogText.Properties(LogJson.ModifiedProperties(e.ModifiedProperties)));
                     writer.Write("\r\n");
                     break;
             }

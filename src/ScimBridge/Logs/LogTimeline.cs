@@ -90,7 +90,7 @@ public static class LogTimeline
             .Select(c => (Rank: ReceivedRank, Item: new TimelineItem(Received, c.OccurredAt, c.Id, c.Operation, c.PushStatus, c.Actor, c.RequestId,
                 ChangedAttributes(c.Changes), c.PushError)))
             .Concat(done.Select(e => (Rank: DoneRank, Item: new TimelineItem(Done, e.At, e.Id, e.Action, e.Status, e.Initiator, null,
-                LogJson.ModifiedProperties(e.ModifiedProperties).Select(p => p.Name).ToList(), e.Message))))
+                LogText.Changed(LogJson.ModifiedProperties(e.ModifiedProperties)).Select(p => p.Name).ToList(), e.Message))))
             .OrderByDescending(x => x.Item.At).ThenByDescending(x => x.Rank).ThenByDescending(x => x.Item.Id)
             .Take(pageSize + 1)
             .ToList();

@@ -150,7 +150,8 @@ public sealed class MondayPusher(
                     else
                     {
                         trace.Action = LogActions.Create;
-                        trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the user in monday.com failed.");
+                        trace.Step(PushTrace.Matching, LogStatuses.Success, "Not linked to a monday.com user yet: creating it.");
+                        trace.Changed(desired.AllAttributes(), null);
                         return Failure(created, Outcome);
                     }
                 }
@@ -348,7 +349,8 @@ public sealed class MondayPusher(
                 else
                 {
                     trace.Action = LogActions.Create;
-                    trace.Step(PushTrace.Matching, LogStatuses.Failure, "Creating the team in monday.com failed.");
+                    trace.Step(PushTrace.Matching, LogStatuses.Success, "Not linked to a monday.com team yet: creating it.");
+                    trace.Properties.Add(new PropertyChange("displayName", null, name));
                     return Failure(created, Outcome);
                 }
             }

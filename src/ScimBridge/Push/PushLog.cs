@@ -119,7 +119,8 @@ public static class PushLog
         }
         var calls = string.Join("; ", outcome.Calls.Take(10).Select(Describe));
         var more = outcome.Calls.Count > 10 ? $"; … {outcome.Calls.Count - 10} more" : "";
-        return new TraceStep(PushTrace.Export, status, $"{outcome.Calls.Count} call(s): {calls}{more}.");
+        var cause = status is LogStatuses.Failure or LogStatuses.Retrying && outcome.Error is { } error ? $" {error}" : "";
+        return new TraceStep(PushTrace.Export, status, $"{outcome.Calls.Count} call(s): {calls}{more}.{cause}");
     }
 
     private static string Describe(OutboundCall call) =>

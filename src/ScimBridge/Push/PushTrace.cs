@@ -27,11 +27,16 @@ public sealed class PushTrace
 
     public void Step(string name, string status, string detail) => Steps.Add(new TraceStep(name, status, detail));
 
+    /// <summary>Records the attributes whose value changes; a create sends empty ones too, but nothing changed there.</summary>
     public void Changed(IReadOnlyDictionary<string, JsonNode?> changes, IReadOnlyDictionary<string, JsonNode?>? before)
     {
         foreach (var (name, value) in changes)
         {
-            Properties.Add(new PropertyChange(name, Render(before?.GetValueOrDefault(name)), Render(value)));
+            var (old, @new) = (Render(before?.GetValueOrDefault(name)), Render(value));
+            if (!string.Equals(old ?? "", @new ?? "", StringComparison.Ordinal))
+            {
+                Properties.Add(new PropertyChange(name, old, @new));
+            }
         }
     }
 

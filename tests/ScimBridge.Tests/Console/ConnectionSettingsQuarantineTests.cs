@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Tests.Infrastructure;
 

@@ -17,6 +17,12 @@ public sealed class LogEntryModel(ScimBridgeDbContext db, PushAdmin push, TimePr
 
     public string? Error { get; private set; }
 
+    /// <summary>The name of each member user a membership property names (by local id): the user now, else its last log entry.</summary>
+    public IReadOnlyDictionary<string, string> MemberNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>What changed: equal old and new values (an empty attribute of a create) are left out.</summary>
+    public IReadOnlyList<LogModifiedProperty> Changed { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
@@ -52,9 +58,40 @@ public sealed class LogEntryModel(ScimBridgeDbContext db, PushAdmin push, TimePr
         {
             return false;
         }
+        Changed = LogText.Changed(Entry.ModifiedProperties).ToList();
+        MemberNames = await MemberNamesAsync(cancellationToken);
         CanReplay = Entry.ChangeId is { } changeId
             && await db.Changes.AnyAsync(c => c.Id == changeId && c.PushStatus == PushStatuses.Failed, cancellationToken);
         return true;
+    }
+
+    private async Task<Dictionary<string, string>> MemberNamesAsync(CancellationToken cancellationToken)
+    {
+        var ids = Changed.Where(p => p.Name is LogText.MembersAdded or LogText.MembersRemoved)
+            .SelectMany(p => LogText.MemberIds(p.Old).Ids.Concat(LogText.MemberIds(p.New).Ids))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, Name = u.DisplayName ?? u.UserName })
+            .ToDictionaryAsync(u => u.Id, u => u.Name, StringComparer.Ordinal, cancellationToken);
+        var gone = ids.Where(id => !names.ContainsKey(id)).ToList();
+        if (gone.Count > 0)
+        {
+            var logged = await db.LogEntries.AsNoTracking()
+                .Where(e => e.ResourceType == ResourceKinds.User && gone.Contains(e.SourceId) && e.SourceName != null)
+                .GroupBy(e => e.SourceId)
+                .Select(g => new { Id = g.Key, Newest = g.Max(e => e.Id) })
+                .ToListAsync(cancellationToken);
+            var newest = logged.Select(l => l.Newest).ToList();
+            foreach (var row in await db.LogEntries.AsNoTracking().Where(e => newest.Contains(e.Id)).Select(e => new { e.SourceId, e.SourceName }).ToListAsync(cancellationToken))
+            {
+                names[row.SourceId] = row.SourceName!;
+            }
+        }
+        return names;
     }
 
     private PageResult Refuse(int status, string message)
