@@ -24,7 +24,7 @@ public enum MondayFailure
 
 /// <summary>
 /// One HTTP attempt. <see cref="BodyExcerpt"/> is the first 500 characters of the response body after the JSON
-/// string values of <c>userName</c>, <c>emails</c>, <c>value</c> and <c>displayName</c> were replaced by
+/// string values of <c>userName</c>, <c>emails</c>, <c>value</c>, <c>displayName</c> and <c>display</c> (a member's name) were replaced by
 /// <c>"***"</c>, so the provisioning log keeps no names or e-mail addresses from those fields.
 /// </summary>
 public sealed record OutboundCall(
@@ -310,7 +310,7 @@ public sealed partial class MondayScimClient
     }
 
     [GeneratedRegex("""
-        "(userName|emails|value|displayName)"(\s*:\s*)"(?:[^"\\]|\\.)*"
+        "(userName|emails|value|displayName|display)"(\s*:\s*)"(?:[^"\\]|\\.)*"
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Pii();
 

@@ -313,10 +313,11 @@ public sealed class MondayScimClientTests : IAsyncLifetime
     public void Excerpt_RedactsPiiAndKeepsTheRest()
     {
         var excerpt = MondayScimClient.Excerpt(
-            """{"id":"1","userName":"a@b.c","displayName":"A \"B\"","emails":[{"value":"a@b.c","type":"work"}],"title":"CTO"}""")!;
+            """{"id":"1","userName":"a@b.c","displayName":"A \"B\"","emails":[{"value":"a@b.c","type":"work"}],"title":"CTO","members":[{"value":"7","display":"Ada Lovelace"}]}""")!;
 
         Assert.DoesNotContain("a@b.c", excerpt, StringComparison.Ordinal);
         Assert.DoesNotContain("A \\\"B", excerpt, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lovelace", excerpt, StringComparison.Ordinal);
         Assert.Contains("\"title\":\"CTO\"", excerpt, StringComparison.Ordinal);
         Assert.Equal(500, MondayScimClient.Excerpt(new string('x', 2000))!.Length);
     }
