@@ -158,6 +158,8 @@ public sealed class OutboundCallRecord
     public long? RetryAfterMs { get; set; }
     public int Attempt { get; set; }
     public string? Excerpt { get; set; }
+    /// <summary>The request body, redacted and cut like <see cref="Excerpt"/>.</summary>
+    public string? RequestExcerpt { get; set; }
     public DateTimeOffset At { get; set; }
     public long? LogEntryId { get; set; }
 }

@@ -81,7 +81,7 @@ public static class LogsApi
         var calls = await db.OutboundCalls.AsNoTracking()
             .Where(c => c.LogEntryId == entryId)
             .OrderBy(c => c.At).ThenBy(c => c.Id)
-            .Select(c => new LogOutboundCall(c.Id, c.At, c.Method, c.Path, c.Status, c.DurationMs, c.RetryAfterMs, c.Attempt, c.Excerpt, c.Instance))
+            .Select(c => new LogOutboundCall(c.Id, c.At, c.Method, c.Path, c.Status, c.DurationMs, c.RetryAfterMs, c.Attempt, c.Excerpt, c.Instance, c.RequestExcerpt))
             .ToListAsync(ct);
         LiveRetryState? retry = null;
         if (entry.Status is LogStatuses.Pending or LogStatuses.Retrying)
@@ -136,7 +136,8 @@ public sealed record LogStep(string Name, string Status, string? Detail);
 public sealed record LogModifiedProperty(string Name, string? Old, string? New);
 
 public sealed record LogOutboundCall(
-    long Id, DateTimeOffset At, string Method, string Path, int Status, double DurationMs, long? RetryAfterMs, int Attempt, string? Excerpt, string Instance);
+    long Id, DateTimeOffset At, string Method, string Path, int Status, double DurationMs, long? RetryAfterMs, int Attempt, string? Excerpt, string Instance,
+    [property: Description("The request body sent, redacted and cut like the answer's excerpt (null for none, and for calls logged before it was kept).")] string? RequestExcerpt);
 
 public sealed record LiveRetryState(
     int Attempts, DateTimeOffset NextRetryAt, string? LastError, bool Held, DateTimeOffset? HeldAt, string? HoldReason, bool WorkPending,

@@ -28,7 +28,8 @@ public enum MondayFailure
 /// <c>"***"</c>, so the provisioning log keeps no names or e-mail addresses from those fields.
 /// </summary>
 public sealed record OutboundCall(
-    string Method, string Path, int Status, double DurationMs, TimeSpan? RetryAfter, int Attempt, string? BodyExcerpt, DateTimeOffset At);
+    string Method, string Path, int Status, double DurationMs, TimeSpan? RetryAfter, int Attempt, string? BodyExcerpt, DateTimeOffset At,
+    string? RequestExcerpt = null);
 
 public sealed record MondayResult(
     MondayFailure Failure,
@@ -192,6 +193,7 @@ public sealed partial class MondayScimClient
         var uri = new Uri(_base, relative);
         var path = RedactQuery(uri);
         var json = body?.ToJsonString();
+        var requestExcerpt = Excerpt(json);
         var calls = new List<OutboundCall>();
         var time = _resilience.Time;
         HttpResponseMessage? response = null;
@@ -226,13 +228,13 @@ public sealed partial class MondayScimClient
                     }
                     _resilience.RecordAnswer(reply);
                     calls.Add(new OutboundCall(method.Method, path, (int)reply.StatusCode,
-                        time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt, Excerpt(replyText), at));
+                        time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt, Excerpt(replyText), at, requestExcerpt));
                     return reply;
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
                 {
                     calls.Add(new OutboundCall(method.Method, path, 0, time.GetElapsedTime(started).TotalMilliseconds,
-                        null, attempt, null, at));
+                        null, attempt, null, at, requestExcerpt));
                     if (!ct.IsCancellationRequested)
                     {
                         _resilience.RecordFailure(OutboundFailure.Describe(e));

@@ -89,6 +89,7 @@ public static class PushLog
         RetryAfterMs = call.RetryAfter is { } r ? (long)r.TotalMilliseconds : null,
         Attempt = call.Attempt,
         Excerpt = call.BodyExcerpt,
+        RequestExcerpt = call.RequestExcerpt,
         At = call.At,
     };
 

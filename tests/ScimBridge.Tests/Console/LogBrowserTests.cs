@@ -94,6 +94,12 @@ public sealed class LogBrowserTests(ConsoleBrowser browser) : IClassFixture<Cons
         Assert.DoesNotContain("\\u0027", answer, StringComparison.Ordinal);
         Assert.Matches("\\n  \"", answer);
 
+        // The request the create sent, beside the answer: indented, with the names redacted.
+        var request = await page.GetByTestId("request").First.TextContentAsync() ?? "";
+        Assert.Contains("urn:ietf:params:scim:schemas:core:2.0:User", request, StringComparison.Ordinal);
+        Assert.Matches("\\n  \"", request);
+        Assert.DoesNotContain("refused.person", request, StringComparison.Ordinal);
+
         await page.GetByTestId("resource-link").ClickAsync();
         Assert.EndsWith($"/admin/users/{id}", page.Url, StringComparison.Ordinal);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Refused Person");
