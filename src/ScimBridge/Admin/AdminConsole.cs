@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.Filters;
+using ScimBridge.Admin.Pages;
 
 namespace ScimBridge.Admin;
 
 /// <summary>
 /// The web console at /admin: server-rendered Razor Pages (Admin/Pages), signed in with an admin account (cookie
-/// session), antiforgery on every form, no script. Only /admin/login and the stylesheet are anonymous.
+/// session), antiforgery on every form, no script but the progress page's polling. Only /admin/login, the error page and the stylesheet are anonymous.
 /// </summary>
 public static class AdminConsole
 {
@@ -27,6 +27,7 @@ public static class AdminConsole
                 options.RootDirectory = "/Admin/Pages";
                 options.Conventions.AuthorizeFolder("/", AdminAuthentication.ConsolePolicy);
                 options.Conventions.AllowAnonymousToPage("/Login");
+                options.Conventions.AllowAnonymousToPage("/Error");
             })
             .AddMvcOptions(options => options.Filters.Add<ConsoleSecurityHeaders>());
         return services;
@@ -34,28 +35,18 @@ public static class AdminConsole
 
     public static void MapAdminConsole(this WebApplication app)
     {
-        // A bare 400 (a form without its antiforgery token) or 404 would show the browser's own error page.
+        // Errors of console pages show in the console's layout with a way back, not as the browser's own page or a stack trace.
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) && !AdminAuthentication.IsApi(context.Request.Path),
-            console => console.UseStatusCodePages(WriteStatusPageAsync));
+            console =>
+            {
+                console.UseExceptionHandler(ErrorModel.Path);
+                console.UseStatusCodePagesWithReExecute(ErrorModel.Path, "?status={0}");
+            });
         ConsoleStylesheet.Map(app);
+        ProgressScript.Map(app);
         app.MapRazorPages();
         ScimBridge.Mirror.Monday.MondayOAuthEndpoints.MapMondayOAuth(app);
-    }
-
-    private static Task WriteStatusPageAsync(StatusCodeContext context)
-    {
-        var response = context.HttpContext.Response;
-        response.ContentType = "text/plain; charset=utf-8";
-        response.Headers.XContentTypeOptions = "nosniff";
-        return response.WriteAsync(response.StatusCode switch
-        {
-            StatusCodes.Status400BadRequest =>
-                "400 Bad Request: the form was not sent from this console's page, or the page had expired. Go back, reload it and try again.",
-            StatusCodes.Status404NotFound => "404 Not Found: there is no such page or item.",
-            StatusCodes.Status405MethodNotAllowed => "405 Method Not Allowed.",
-            var status => $"{status}: the request failed.",
-        });
     }
 }
 
