@@ -46,7 +46,7 @@ public sealed record SignInResult(
 /// (<see cref="AdminPasswords"/>), and a lockout after repeated failures from one client address.
 /// </summary>
 public sealed class AdminAccounts(
-    ScimBridgeDbContext db, IWriteGate gate, IOptions<AdminLockoutOptions> options, IOptions<PushOptions> push, TimeProvider time)
+    ScimBridgeDbContext db, IWriteGate gate, IOptions<AdminLockoutOptions> options, TimeProvider time, IOptions<PushOptions>? push = null)
 {
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 1024;
@@ -289,7 +289,7 @@ public sealed class AdminAccounts(
         Steps = JsonSerializer.Serialize(new[] { new TraceStep("Admin account", LogStatuses.Success, message) }, JsonSerializerOptions.Web),
         ModifiedProperties = "[]",
         Attempt = 1,
-        Instance = push.Value.InstanceId,
+        Instance = push?.Value.InstanceId ?? Environment.MachineName,
     };
 
     /// <summary>The resource type of the log entries about admin accounts.</summary>

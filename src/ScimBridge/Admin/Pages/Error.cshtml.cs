@@ -1,6 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using ScimBridge.Data;
 
 namespace ScimBridge.Admin.Pages;
 
@@ -10,7 +13,7 @@ namespace ScimBridge.Admin.Pages;
 /// stack trace.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : PageModel
+public sealed class ErrorModel(StoreHealth health, IOptions<DatabaseOptions> database) : PageModel
 {
     public const string Path = "/admin/error";
 
@@ -18,9 +21,9 @@ public sealed class ErrorModel : PageModel
     {
         get
         {
-            if (HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null)
+            if (HttpContext.Features.Get<IExceptionHandlerPathFeature>() is { } failed)
             {
-                return StatusCodes.Status500InternalServerError;
+                return StoreFailures.IsUnavailable(failed.Error) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
             }
             if (HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is { } reExecuted)
             {
@@ -45,6 +48,8 @@ public sealed class ErrorModel : PageModel
         StatusCodes.Status403Forbidden => ("Forbidden", "You are not allowed to do this."),
         StatusCodes.Status404NotFound => ("Not found", "There is no such page or item: it may have been deleted, or the link is wrong."),
         StatusCodes.Status405MethodNotAllowed => ("Method not allowed", "This page cannot be used that way: use its links and buttons."),
+        StatusCodes.Status503ServiceUnavailable => ("The database is unavailable",
+            "The bridge cannot reach its database just now. Nothing was lost: try again in a little while."),
         >= 500 => ("Something went wrong", "The bridge could not show this page. Nothing you did caused it; the details are in the bridge's own log."),
         _ => ("The request failed", "The bridge could not answer this request."),
     };
@@ -56,6 +61,11 @@ public sealed class ErrorModel : PageModel
     private PageResult Answer()
     {
         Response.StatusCode = Status;
+        if (HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Error is { } error && health.Record(error))
+        {
+            // As the store's own 503 elsewhere: the health check sees the outage and clients are told when to retry.
+            Response.Headers.RetryAfter = database.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
         return Page();
     }
 }

@@ -131,8 +131,8 @@ public sealed record ProgressState(int Succeeded, int Failed, int Skipped, int W
             var held = HeldAgain > 0 ? $", {ConsoleFormat.Number(HeldAgain)} held again by the deletion guard" : "";
             return Done
                 ? $"Finished: {ConsoleFormat.Number(Succeeded)} succeeded, {ConsoleFormat.Number(Failed)} failed{skipped}{held}."
-                : $"{ConsoleFormat.Number(Finished)} finished ({ConsoleFormat.Number(Succeeded)} succeeded, {ConsoleFormat.Number(Failed)} failed{skipped}), "
-                  + $"{ConsoleFormat.Number(Waiting)} still waiting{held}.";
+                : $"{ConsoleFormat.Number(Finished)} finished, {ConsoleFormat.Number(Waiting)} still waiting{held} "
+                  + $"(so far {ConsoleFormat.Number(Succeeded)} succeeded, {ConsoleFormat.Number(Failed)} failed{skipped}).";
         }
     }
 
