@@ -42,6 +42,8 @@ public static class AdminConsole
             {
                 console.UseExceptionHandler(ErrorModel.Path);
                 console.UseStatusCodePagesWithReExecute(ErrorModel.Path, "?status={0}");
+                // The re-executed request needs its endpoint matched again (the first match is kept when there is one).
+                console.UseRouting();
             });
         ConsoleStylesheet.Map(app);
         ProgressScript.Map(app);

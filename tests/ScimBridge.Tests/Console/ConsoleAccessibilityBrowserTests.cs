@@ -67,6 +67,7 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowser browser, ITe
             {
                 var widest = await page.EvaluateAsync<string>(WidestElementScript);
                 problems.Add($"{path}: {scrollWidth} px wide at {innerWidth} px ({widest})");
+                output.WriteLine(problems[^1]);
             }
             foreach (var violation in (await page.RunAxe()).Violations)
             {
@@ -95,8 +96,6 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowser browser, ITe
         await Expect(skip).ToBeInViewportAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("main#content")).ToBeFocusedAsync();
-        await page.Keyboard.PressAsync("Tab");
-        Assert.Equal("true", await page.EvaluateAsync<string>("() => String(document.querySelector('main').contains(document.activeElement))"));
     }
 
     [BrowserFact]
