@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using ScimBridge.Admin.Pages;
 
 namespace ScimBridge.Admin;
@@ -42,13 +44,34 @@ public static class AdminConsole
             {
                 console.UseExceptionHandler(ErrorModel.Path);
                 console.UseStatusCodePagesWithReExecute(ErrorModel.Path, "?status={0}");
-                // The re-executed request needs its endpoint matched again (the first match is kept when there is one).
-                console.UseRouting();
+                console.Use(MatchErrorPage);
             });
         ConsoleStylesheet.Map(app);
         ProgressScript.Map(app);
         app.MapRazorPages();
         ScimBridge.Mirror.Monday.MondayOAuthEndpoints.MapMondayOAuth(app);
+    }
+
+    /// <summary>
+    /// Routing ran before this branch, so a request re-executed to the error page (its endpoint cleared) would find no
+    /// endpoint: give it the error page's.
+    /// </summary>
+    private static async Task MatchErrorPage(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint() is null && context.Request.Path.Equals(ErrorModel.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            var endpoint = context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .First(e => e.Metadata.GetMetadata<PageActionDescriptor>() is { ViewEnginePath: "/Error" });
+            // What routing's page loader does for a matched page: compile it (once) and take the compiled page's endpoint.
+            var compiled = await context.RequestServices.GetRequiredService<PageLoader>()
+                .LoadAsync(endpoint.Metadata.GetRequiredMetadata<PageActionDescriptor>(), endpoint.Metadata);
+            context.SetEndpoint(compiled.Endpoint ?? endpoint);
+            foreach (var (name, value) in endpoint.RoutePattern.RequiredValues)
+            {
+                context.Request.RouteValues[name] = value;
+            }
+        }
+        await next(context);
     }
 }
 
