@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
@@ -65,7 +66,11 @@ public static class AdminConsole
             // What routing's page loader does for a matched page: compile it (once) and take the compiled page's endpoint.
             var compiled = await context.RequestServices.GetRequiredService<PageLoader>()
                 .LoadAsync(endpoint.Metadata.GetRequiredMetadata<PageActionDescriptor>(), endpoint.Metadata);
-            context.SetEndpoint(compiled.Endpoint ?? endpoint);
+            // Without its authorization metadata: the page is anonymous, and for a request that had no endpoint of its
+            // own (a 404) the authorization middleware never ran, which the endpoint middleware would take for a misconfiguration.
+            var page = compiled.Endpoint ?? endpoint;
+            context.SetEndpoint(new Endpoint(page.RequestDelegate,
+                new EndpointMetadataCollection(page.Metadata.Where(m => m is not (IAuthorizeData or IAllowAnonymous))), page.DisplayName));
             foreach (var (name, value) in endpoint.RoutePattern.RequiredValues)
             {
                 context.Request.RouteValues[name] = value;
