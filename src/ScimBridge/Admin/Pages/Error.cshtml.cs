@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -54,13 +55,18 @@ public sealed class ErrorModel(StoreHealth health, IOptions<DatabaseOptions> dat
         _ => ("The request failed", "The bridge could not answer this request."),
     };
 
-    public IActionResult OnGet() => Answer();
+    public Task<IActionResult> OnGetAsync() => AnswerAsync();
 
-    public IActionResult OnPost() => Answer();
+    public Task<IActionResult> OnPostAsync() => AnswerAsync();
 
-    private PageResult Answer()
+    private async Task<IActionResult> AnswerAsync()
     {
         Response.StatusCode = Status;
+        // A page that does not exist has no authorization policy to sign the admin in: do it here, for the layout's menu.
+        if (User.Identity?.IsAuthenticated != true && await HttpContext.AuthenticateAsync(AdminAuthentication.CookieScheme) is { Succeeded: true } signedIn)
+        {
+            HttpContext.User = signedIn.Principal;
+        }
         if (HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Error is { } error && health.Record(error))
         {
             // As the store's own 503 elsewhere: the health check sees the outage and clients are told when to retry.
