@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
+using ScimBridge.Push;
+using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Admin;
 
@@ -42,12 +45,20 @@ public sealed record SignInResult(
 /// Console administrators: usernames unique case-insensitively, passwords stored as PBKDF2 hashes
 /// (<see cref="AdminPasswords"/>), and a lockout after repeated failures from one client address.
 /// </summary>
-public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOptions<AdminLockoutOptions> options, TimeProvider time)
+public sealed class AdminAccounts(
+    ScimBridgeDbContext db, IWriteGate gate, IOptions<AdminLockoutOptions> options, TimeProvider time, IOptions<PushOptions>? push = null)
 {
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 1024;
+    /// <summary>Who the log names for the command line's changes (the console's are the signed-in admin's).</summary>
+    public const string CommandLine = "command line";
 
-    public async Task<AdminAccountInfo> CreateAsync(string userName, string password, CancellationToken cancellationToken)
+    /// <summary>Creates an account without a log entry (the first admin, before anyone can read the log).</summary>
+    public Task<AdminAccountInfo> CreateAsync(string userName, string password, CancellationToken cancellationToken) =>
+        CreateAsync(userName, password, null, cancellationToken);
+
+    /// <summary>Creates an account; <paramref name="by"/> (an admin, or <see cref="CommandLine"/>) is named in the provisioning log.</summary>
+    public async Task<AdminAccountInfo> CreateAsync(string userName, string password, string? by, CancellationToken cancellationToken)
     {
         userName = ValidateUserName(userName);
         ValidatePassword(password);
@@ -68,6 +79,10 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
             }
 
             db.AdminAccounts.Add(record);
+            if (by is not null)
+            {
+                db.LogEntries.Add(Audit(record, LogActions.Create, by, $"{by} created the admin account {record.UserName}."));
+            }
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -154,16 +169,31 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
     public static string SessionStamp(string passwordHash) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash)));
 
     /// <summary>Sets a new password and lifts every lockout of the account; false when there is no such account.</summary>
-    public async Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    public Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken) =>
+        SetPasswordAsync(userName, password, CommandLine, cancellationToken);
+
+    /// <summary>
+    /// Sets a new password, lifts every lockout and ends the account's sessions (they were opened with the old password);
+    /// false when there is no such account.
+    /// </summary>
+    public async Task<bool> SetPasswordAsync(string userName, string password, string by, CancellationToken cancellationToken)
     {
         ValidatePassword(password);
         var hash = AdminPasswords.Hash(password);
-        var normalized = Normalize(userName.Trim());
-        return await WriteAsync(async () =>
-        {
-            await ClearFailuresAsync(normalized, cancellationToken);
-            return await db.AdminAccounts.Where(a => a.UserNameNormalized == normalized).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, hash), cancellationToken);
-        }, cancellationToken) > 0;
+        return await ChangeAsync(userName, LogActions.Update, by, account => $"{by} reset the password of the admin account {account.UserName}; its sessions ended.",
+            async account =>
+            {
+                await db.AdminSignInFailures.Where(f => f.AccountId == account.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.AdminSessions.Where(s => s.AccountId == account.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.AdminAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, hash), cancellationToken);
+            }, cancellationToken);
+    }
+
+    /// <summary>A new random password for the account, shown once to the admin who asked; null when there is no such account.</summary>
+    public async Task<string?> ResetPasswordAsync(string userName, string by, CancellationToken cancellationToken)
+    {
+        var password = AdminPasswords.Generate();
+        return await SetPasswordAsync(userName, password, by, cancellationToken) ? password : null;
     }
 
     /// <summary>Lifts the lockouts of every address and forgets the failures; false when there is no such account.</summary>
@@ -177,14 +207,93 @@ public sealed class AdminAccounts(ScimBridgeDbContext db, IWriteGate gate, IOpti
         }, cancellationToken) > 0;
     }
 
-    public async Task<bool> DisableAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>Disables from the command line, the way back in when no admin can sign in: none of the console's guards.</summary>
+    public Task<bool> DisableAsync(string userName, CancellationToken cancellationToken) =>
+        DisableAsync(userName, CommandLine, cancellationToken);
+
+    /// <summary>
+    /// Disables an account and ends its sessions at once; false when there is no such account. An admin in the console
+    /// cannot disable themselves or the last enabled account (<see cref="InvalidOperationException"/>): nobody could sign in to undo it.
+    /// </summary>
+    public async Task<bool> DisableAsync(string userName, string by, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var normalized = Normalize(userName.Trim());
-        return await WriteAsync(
-            () => db.AdminAccounts.Where(a => a.UserNameNormalized == normalized).ExecuteUpdateAsync(s => s.SetProperty(a => a.DisabledAt, now), cancellationToken),
-            cancellationToken) > 0;
+        var console = by != CommandLine;
+        if (console && Normalize(userName.Trim()) == Normalize(by))
+        {
+            throw new InvalidOperationException("You cannot disable your own account: ask another admin, or use the command line.");
+        }
+        return await ChangeAsync(userName, LogActions.Disable, by, account => $"{by} disabled the admin account {account.UserName}; its sessions ended.",
+            async account =>
+            {
+                if (console && account.DisabledAt is null && !await db.AdminAccounts.AnyAsync(a => a.Id != account.Id && a.DisabledAt == null, cancellationToken))
+                {
+                    throw new InvalidOperationException($"{account.UserName} is the last enabled admin account: nobody could sign in to the console.");
+                }
+                await db.AdminSessions.Where(s => s.AccountId == account.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.AdminAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.DisabledAt, now), cancellationToken);
+            }, cancellationToken);
     }
+
+    public Task<bool> EnableAsync(string userName, CancellationToken cancellationToken) => EnableAsync(userName, CommandLine, cancellationToken);
+
+    /// <summary>Lets a disabled account sign in again (with its old password); false when there is no such account.</summary>
+    public Task<bool> EnableAsync(string userName, string by, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, LogActions.Enable, by, account => $"{by} enabled the admin account {account.UserName}.",
+            async account =>
+            {
+                await db.AdminSignInFailures.Where(f => f.AccountId == account.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.AdminAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.DisabledAt, (DateTimeOffset?)null), cancellationToken);
+            }, cancellationToken);
+
+    /// <summary>One change of an account and its log entry, in one transaction; false when there is no such account.</summary>
+    private async Task<bool> ChangeAsync(
+        string userName, string action, string by, Func<AdminAccountRecord, string> message, Func<AdminAccountRecord, Task> change, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName.Trim());
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var account = await db.AdminAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserNameNormalized == normalized, cancellationToken);
+            if (account is null)
+            {
+                return false;
+            }
+            await change(account);
+            db.LogEntries.Add(Audit(account, action, by, message(account)));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await gate.WaitDurableAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// A change to an admin account in the provisioning log, where the console's other admin actions are (resource type
+    /// <see cref="ResourceKind"/>, initiator the admin or <see cref="CommandLine"/>). Never the password.
+    /// </summary>
+    private LogEntryRecord Audit(AdminAccountRecord account, string action, string by, string message) => new()
+    {
+        At = time.GetUtcNow(),
+        CycleId = $"admin-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
+        InitiatorType = Initiators.Admin,
+        Initiator = by,
+        ResourceType = ResourceKind,
+        SourceId = account.Id,
+        SourceName = account.UserName,
+        SourceNameNormalized = ScimText.Fold(account.UserName),
+        Action = action,
+        Status = LogStatuses.Success,
+        Message = message,
+        Steps = JsonSerializer.Serialize(new[] { new TraceStep("Admin account", LogStatuses.Success, message) }, JsonSerializerOptions.Web),
+        ModifiedProperties = "[]",
+        Attempt = 1,
+        Instance = push?.Value.InstanceId ?? Environment.MachineName,
+    };
+
+    /// <summary>The resource type of the log entries about admin accounts.</summary>
+    public const string ResourceKind = "AdminAccount";
 
     private Task<int> ClearFailuresAsync(string normalized, CancellationToken cancellationToken) =>
         db.AdminSignInFailures.Where(f => db.AdminAccounts.Any(a => a.Id == f.AccountId && a.UserNameNormalized == normalized)).ExecuteDeleteAsync(cancellationToken);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ScimBridge.Admin;
 
-/// <summary>/admin/api/accounts: the console's admin accounts (creating them and setting passwords stays with the CLI).</summary>
+/// <summary>/admin/api/accounts: list and unlock (create, disable, enable and password resets are on the Admins page and the CLI).</summary>
 public static class AdminAccountsApi
 {
     public static void MapAdminAccountsApi(this RouteGroupBuilder api)

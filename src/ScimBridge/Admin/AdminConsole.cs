@@ -1,11 +1,14 @@
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using ScimBridge.Admin.Pages;
 
 namespace ScimBridge.Admin;
 
 /// <summary>
 /// The web console at /admin: server-rendered Razor Pages (Admin/Pages), signed in with an admin account (cookie
-/// session), antiforgery on every form, no script. Only /admin/login and the stylesheet are anonymous.
+/// session), antiforgery on every form, no script but the progress page's polling. Only /admin/login, the error page and the stylesheet are anonymous.
 /// </summary>
 public static class AdminConsole
 {
@@ -27,6 +30,7 @@ public static class AdminConsole
                 options.RootDirectory = "/Admin/Pages";
                 options.Conventions.AuthorizeFolder("/", AdminAuthentication.ConsolePolicy);
                 options.Conventions.AllowAnonymousToPage("/Login");
+                options.Conventions.AllowAnonymousToPage("/Error");
             })
             .AddMvcOptions(options => options.Filters.Add<ConsoleSecurityHeaders>());
         return services;
@@ -34,29 +38,46 @@ public static class AdminConsole
 
     public static void MapAdminConsole(this WebApplication app)
     {
-        // A bare 400 (a form without its antiforgery token) or 404 would show the browser's own error page.
+        // Errors of console pages show in the console's layout with a way back, not as the browser's own page or a stack trace.
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) && !AdminAuthentication.IsApi(context.Request.Path),
-            console => console.UseStatusCodePages(WriteStatusPageAsync));
+            console =>
+            {
+                console.UseExceptionHandler(ErrorModel.Path);
+                console.UseStatusCodePagesWithReExecute(ErrorModel.Path, "?status={0}");
+                console.Use(MatchErrorPage);
+            });
         ConsoleStylesheet.Map(app);
         ConsoleFavicon.Map(app);
+        ProgressScript.Map(app);
         app.MapRazorPages();
         ScimBridge.Mirror.Monday.MondayOAuthEndpoints.MapMondayOAuth(app);
     }
 
-    private static Task WriteStatusPageAsync(StatusCodeContext context)
+    /// <summary>
+    /// Routing ran before this branch, so a request re-executed to the error page (its endpoint cleared) would find no
+    /// endpoint: give it the error page's.
+    /// </summary>
+    private static async Task MatchErrorPage(HttpContext context, RequestDelegate next)
     {
-        var response = context.HttpContext.Response;
-        response.ContentType = "text/plain; charset=utf-8";
-        response.Headers.XContentTypeOptions = "nosniff";
-        return response.WriteAsync(response.StatusCode switch
+        if (context.GetEndpoint() is null && context.Request.Path.Equals(ErrorModel.Path, StringComparison.OrdinalIgnoreCase))
         {
-            StatusCodes.Status400BadRequest =>
-                "400 Bad Request: the form was not sent from this console's page, or the page had expired. Go back, reload it and try again.",
-            StatusCodes.Status404NotFound => "404 Not Found: there is no such page or item.",
-            StatusCodes.Status405MethodNotAllowed => "405 Method Not Allowed.",
-            var status => $"{status}: the request failed.",
-        });
+            var endpoint = context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .First(e => e.Metadata.GetMetadata<PageActionDescriptor>() is { ViewEnginePath: "/Error" });
+            // What routing's page loader does for a matched page: compile it (once) and take the compiled page's endpoint.
+            var compiled = await context.RequestServices.GetRequiredService<PageLoader>()
+                .LoadAsync(endpoint.Metadata.GetRequiredMetadata<PageActionDescriptor>(), endpoint.Metadata);
+            // Without its authorization metadata: the page is anonymous, and for a request that had no endpoint of its
+            // own (a 404) the authorization middleware never ran, which the endpoint middleware would take for a misconfiguration.
+            var page = compiled.Endpoint ?? endpoint;
+            context.SetEndpoint(new Endpoint(page.RequestDelegate,
+                new EndpointMetadataCollection(page.Metadata.Where(m => m is not (IAuthorizeData or IAllowAnonymous))), page.DisplayName));
+            foreach (var (name, value) in endpoint.RoutePattern.RequiredValues)
+            {
+                context.Request.RouteValues[name] = value;
+            }
+        }
+        await next(context);
     }
 }
 

@@ -121,6 +121,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         h.State.RefuseUserNamesContaining = null;
         await page.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
         await Expect(page.GetByTestId("progress-state")).ToHaveTextAsync("Done", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Link, new() { Name = "Show the latest log entries" }).ClickAsync();
         await Expect(page.GetByTestId("progress-entries")).ToContainTextAsync("Success");
         await session.ScreenshotAsync("replay-done");
         Assert.NotNull(h.SimUserByName("refused.person@example.com"));
@@ -153,7 +154,8 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
             r => r.Request.Method == "POST" && r.Url.Contains("/admin/login", StringComparison.Ordinal));
 
         Assert.Equal(400, response.Status);
-        await page.GetByText("400 Bad Request: the form was not sent from this console's page").WaitForAsync();
+        await page.GetByText("The form was not sent from this console's page").WaitForAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Load that page again" })).ToHaveAttributeAsync("href", "/admin/login");
         await page.GotoAsync("/admin");
         Assert.Contains("/admin/login", page.Url, StringComparison.Ordinal);
     }

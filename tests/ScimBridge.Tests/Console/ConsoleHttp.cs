@@ -60,6 +60,19 @@ public static partial class ConsoleHttp
         return await client.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
+    /// <summary>
+    /// Post/Redirect/Get: a form that changed something is answered with a redirect; this follows it and returns the
+    /// page it leads to (HTML-decoded), where the outcome is shown once.
+    /// </summary>
+    public static async Task<string> FollowAsync(this HttpClient client, HttpResponseMessage posted)
+    {
+        Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"{(int)posted.StatusCode} instead of a redirect: {await posted.Content.ReadAsStringAsync()}");
+        using var page = await client.GetAsync(posted.Headers.Location);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"GET {posted.Headers.Location}: {(int)page.StatusCode} {html}");
+        return WebUtility.HtmlDecode(html);
+    }
+
     public static Task<HttpResponseMessage> SignInAsync(this HttpClient client, string user = "alice", string password = Password, string? returnUrl = null)
     {
         var path = returnUrl is null ? "/admin/login" : $"/admin/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";

@@ -20,8 +20,8 @@ public sealed partial class ConsolePagesTests
         await browser.SignInAsync();
 
         using var created = await browser.PostFormAsync("/admin/tokens", new Dictionary<string, string> { ["name"] = "okta", ["scope"] = "scim" }, tokenFrom: "/admin/tokens");
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var token = TokenValue().Match(await created.Content.ReadAsStringAsync()).Groups[1].Value;
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var token = TokenValue().Match(await browser.GetStringAsync(created.Headers.Location!.OriginalString)).Groups[1].Value;
         Assert.StartsWith("scb_", token, StringComparison.Ordinal);
         var stored = await app.DbAsync(db => db.ScimTokens.SingleAsync(t => t.Name == "okta"));
         Assert.Equal(TokenScopes.Scim, stored.Scope);

@@ -76,13 +76,11 @@ public sealed class HrHeldActionsTests
 
         using (var approve = await browser.PostFormAsync("/admin/hr/held?handler=Approve", new Dictionary<string, string> { ["id"] = $"{ids[0]}" }, tokenFrom: "/admin/hr/held"))
         {
-            Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
-            Assert.Contains("Approved the termination of held1@example.com", WebUtility.HtmlDecode(await approve.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            Assert.Contains("Approved the termination of held1@example.com", await browser.FollowAsync(approve), StringComparison.Ordinal);
         }
         using (var rejectAll = await browser.PostFormAsync("/admin/hr/held?handler=RejectAll", new Dictionary<string, string> { ["seen"] = "2" }, tokenFrom: "/admin/hr/held"))
         {
-            Assert.Equal(HttpStatusCode.OK, rejectAll.StatusCode);
-            Assert.Contains("Rejected 2 held terminations.", WebUtility.HtmlDecode(await rejectAll.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            Assert.Contains("Rejected 2 held terminations.", await browser.FollowAsync(rejectAll), StringComparison.Ordinal);
         }
         var states = await StatesAsync(app);
         Assert.True(states[0].Approved);
@@ -100,8 +98,7 @@ public sealed class HrHeldActionsTests
         await browser.SignInAsync();
 
         using var rescind = await browser.PostFormAsync("/admin/hr?handler=Rescind", new Dictionary<string, string> { ["id"] = $"{termination.Id}" }, tokenFrom: "/admin/hr");
-        Assert.Equal(HttpStatusCode.OK, rescind.StatusCode);
-        Assert.Contains("Rescinded the terminate of ana@example.com", WebUtility.HtmlDecode(await rescind.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("Rescinded the terminate of ana@example.com", await browser.FollowAsync(rescind), StringComparison.Ordinal);
         var state = (await StatesAsync(app)).Single();
         Assert.Equal((HrEventStates.Rescinded, ConsoleSession.UserName), (state.State, state.ClosedBy));
     }
@@ -131,8 +128,7 @@ public sealed class HrHeldActionsTests
         var path = $"/admin/hr/workers/{may.UserId}";
         using (var confirmed = await browser.PostFormAsync($"{path}?handler=Override", new Dictionary<string, string>(), tokenFrom: path))
         {
-            Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-            Assert.Contains("Overridden", WebUtility.HtmlDecode(await confirmed.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            Assert.Contains("Overridden", await browser.FollowAsync(confirmed), StringComparison.Ordinal);
         }
         var workers = await app.DbAsync(db => db.HrWorkers.AsNoTracking().ToListAsync());
         Assert.All(workers, w =>

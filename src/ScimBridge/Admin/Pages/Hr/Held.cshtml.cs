@@ -36,7 +36,7 @@ public sealed class HeldModel(ScimBridgeDbContext db, HrLifecycle lifecycle) : H
         }
         else
         {
-            await RunAsync(async () =>
+            var ran = await RunAsync(async () =>
             {
                 var held = await lifecycle.GetAsync(eventId, cancellationToken);
                 if (held is not { State: HrEventStates.Held })
@@ -54,6 +54,10 @@ public sealed class HeldModel(ScimBridgeDbContext db, HrLifecycle lifecycle) : H
                         ? $"Approved the termination of {held.UserName ?? held.UserId}: it fires now (or at its effective time)."
                         : $"Rejected the termination of {held.UserName ?? held.UserId}: nothing is sent to monday.com.";
             });
+            if (ran)
+            {
+                return RedirectToPage();
+            }
         }
         await LoadAsync(1, cancellationToken);
         return Page();
@@ -61,7 +65,7 @@ public sealed class HeldModel(ScimBridgeDbContext db, HrLifecycle lifecycle) : H
 
     private async Task<IActionResult> DecideAllAsync(int? seen, bool approve, CancellationToken cancellationToken)
     {
-        await RunAsync(async () =>
+        var ran = await RunAsync(async () =>
         {
             var now = await HrQueries.HeldCountAsync(db, cancellationToken);
             if (seen != now)
@@ -73,6 +77,10 @@ public sealed class HeldModel(ScimBridgeDbContext db, HrLifecycle lifecycle) : H
             var count = approve ? await lifecycle.ApproveAsync(null, admin, cancellationToken) : await lifecycle.RejectAsync(null, admin, cancellationToken);
             return string.Create(CultureInfo.InvariantCulture, $"{(approve ? "Approved" : "Rejected")} {ConsoleFormat.Count(count, "held termination")}.");
         });
+        if (ran)
+        {
+            return RedirectToPage();
+        }
         await LoadAsync(1, cancellationToken);
         return Page();
     }

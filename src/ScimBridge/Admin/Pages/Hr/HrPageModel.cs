@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ScimBridge.Hr;
 
@@ -7,7 +8,7 @@ namespace ScimBridge.Admin.Pages.Hr;
 public abstract class HrPageModel : PageModel
 {
     public string? Error { get; protected set; }
-    public string? Done { get; protected set; }
+    [TempData] public string? Done { get; set; }
 
     /// <summary>The admin acting from the console (Source Console).</summary>
     protected HrActor Actor => new(AdminApi.ActorName(HttpContext), HrSources.Console);

@@ -30,11 +30,15 @@ public sealed class PendingModel(ScimBridgeDbContext db, HrLifecycle lifecycle) 
         }
         else
         {
-            await RunAsync(async () =>
+            var ran = await RunAsync(async () =>
             {
                 var rescinded = await lifecycle.RescindAsync(eventId, null, Actor, cancellationToken);
                 return string.Create(CultureInfo.InvariantCulture, $"Rescinded the {rescinded.Kind.ToLowerInvariant()} of {rescinded.UserName ?? rescinded.UserId} (event {rescinded.Id}).");
             });
+            if (ran)
+            {
+                return ConsoleRedirect.Back(this);
+            }
         }
         await LoadAsync(cancellationToken);
         return Page();

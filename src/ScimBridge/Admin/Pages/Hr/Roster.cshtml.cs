@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Data;
 using ScimBridge.Hr;
 
 namespace ScimBridge.Admin.Pages.Hr;
@@ -8,7 +11,7 @@ namespace ScimBridge.Admin.Pages.Hr;
 /// Upload a CSV roster, see every change it would make (a dry run, kept with its file), then apply it in a mode;
 /// the same import as POST /hr/v1/rosters and <c>hr import</c>.
 /// </summary>
-public sealed class RosterModel(RosterImport roster) : PageModel
+public sealed class RosterModel(RosterImport roster, ScimBridgeDbContext db) : PageModel
 {
     /// <summary>Rows shown in the table (changes and errors first); the totals count them all.</summary>
     public const int MaxShownRows = 1000;
@@ -20,8 +23,15 @@ public sealed class RosterModel(RosterImport roster) : PageModel
     [BindProperty]
     public string Mode { get; set; } = RosterModes.AllOrNothing;
 
-    public void OnGet()
+    /// <summary>With <paramref name="job"/>: the outcome of a roster applied here (the apply redirects to it, so a reload never applies twice).</summary>
+    public async Task OnGetAsync(string? job, CancellationToken cancellationToken)
     {
+        if (job is { Length: > 0 and <= 100 }
+            && await db.HrJobs.AsNoTracking().Where(j => j.Id == job && j.Kind == HrJobKinds.Roster).Select(j => j.Result).FirstOrDefaultAsync(cancellationToken) is { } saved
+            && JsonSerializer.Deserialize<RosterResult>(saved, JsonSerializerOptions.Web) is { DryRun: false } applied)
+        {
+            Result = applied;
+        }
     }
 
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken cancellationToken)
@@ -59,8 +69,9 @@ public sealed class RosterModel(RosterImport roster) : PageModel
             if (Result.Refused)
             {
                 Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return Page();
             }
-            return Page();
+            return RedirectToPage(new { job = Result.JobId });
         }
         catch (HrException e)
         {

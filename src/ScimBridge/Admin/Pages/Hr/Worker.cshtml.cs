@@ -34,12 +34,12 @@ public sealed class WorkerModel(ScimBridgeDbContext db, HrLifecycle lifecycle, W
         {
             return NotFound();
         }
-        await RunAsync(async () =>
+        var ran = await RunAsync(async () =>
         {
             await lifecycle.OverrideAsync(userId, AdminApi.ActorName(HttpContext), cancellationToken);
             return $"Overridden: the identity provider decides {Worker!.UserName ?? userId}'s account again; the pending leaver steps stopped.";
         });
-        return await ReloadAsync(userId, cancellationToken);
+        return ran ? RedirectToPage(new { userId }) : await ReloadAsync(userId, cancellationToken);
     }
 
     /// <summary>Schedules a termination as the admin: now (<paramref name="now"/>), or at the date and time given in the zone given (or the worker's).</summary>
@@ -51,7 +51,7 @@ public sealed class WorkerModel(ScimBridgeDbContext db, HrLifecycle lifecycle, W
         {
             return await LoadAsync(userId, cancellationToken) ? await FailedAsync(StatusCodes.Status404NotFound, "The inbound user no longer exists: there is nobody to terminate.", userId, cancellationToken) : NotFound();
         }
-        await RunAsync(async () =>
+        var ran = await RunAsync(async () =>
         {
             if (now != true && string.IsNullOrWhiteSpace(effective))
             {
@@ -64,7 +64,7 @@ public sealed class WorkerModel(ScimBridgeDbContext db, HrLifecycle lifecycle, W
                 ? $"Terminated {worker.UserName} now (termination {recorded.Id})."
                 : $"Scheduled the termination of {worker.UserName} for {at.Describe()} (termination {recorded.Id}).{(recorded.Note is { } note ? " " + note : "")}";
         });
-        return await ReloadAsync(userId, cancellationToken);
+        return ran ? RedirectToPage(new { userId }) : await ReloadAsync(userId, cancellationToken);
     }
 
     /// <summary>Rescinds the worker's pending termination or the one in force (an event of this worker only).</summary>
@@ -78,12 +78,12 @@ public sealed class WorkerModel(ScimBridgeDbContext db, HrLifecycle lifecycle, W
         {
             return await FailedAsync(StatusCodes.Status400BadRequest, "Say which of this worker's events to rescind.", userId, cancellationToken);
         }
-        await RunAsync(async () =>
+        var ran = await RunAsync(async () =>
         {
             var rescinded = await lifecycle.RescindAsync(eventId, null, Actor, cancellationToken);
             return $"Rescinded the {rescinded.Kind.ToLowerInvariant()} {rescinded.Id}.";
         });
-        return await ReloadAsync(userId, cancellationToken);
+        return ran ? RedirectToPage(new { userId }) : await ReloadAsync(userId, cancellationToken);
     }
 
     private async Task<IActionResult> FailedAsync(int status, string message, string userId, CancellationToken cancellationToken)

@@ -12,8 +12,9 @@ public sealed class CandidateModel(ScimBridgeDbContext db, ReclaimWorkflow workf
     public CandidateView? Candidate { get; private set; }
     public IReadOnlyList<string> Allowed { get; private set; } = [];
     public string? Error { get; private set; }
-    public string? Done { get; private set; }
-    public IReadOnlyList<string> Refusals { get; private set; } = [];
+    [TempData] public string? Done { get; set; }
+    [TempData] public string? RefusalLines { get; set; }
+    public IReadOnlyList<string> Refusals => ConsoleRedirect.Split(RefusalLines);
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
@@ -46,7 +47,9 @@ public sealed class CandidateModel(ScimBridgeDbContext db, ReclaimWorkflow workf
             try
             {
                 var results = await workflow.RunAsync(known, ids, ReclaimActor.Admin(AdminApi.ActorName(HttpContext)), cancellationToken);
-                (Done, Refusals) = CandidatesModel.Describe(known, results);
+                var (done, refusals) = CandidatesModel.Describe(known, results);
+                (Done, RefusalLines) = (done, ConsoleRedirect.Join(refusals));
+                return RedirectToPage(new { id });
             }
             catch (NotImplementedException)
             {

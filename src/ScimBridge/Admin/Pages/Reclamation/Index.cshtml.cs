@@ -20,8 +20,9 @@ public sealed class CandidatesModel(ScimBridgeDbContext db, ReclaimWorkflow work
     public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
     public IReadOnlyList<(long Id, string Name)> Rules { get; private set; } = [];
     public string? Error { get; private set; }
-    public string? Done { get; private set; }
-    public IReadOnlyList<string> Refusals { get; private set; } = [];
+    [TempData] public string? Done { get; set; }
+    [TempData] public string? RefusalLines { get; set; }
+    public IReadOnlyList<string> Refusals => ConsoleRedirect.Split(RefusalLines);
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -49,7 +50,9 @@ public sealed class CandidatesModel(ScimBridgeDbContext db, ReclaimWorkflow work
             try
             {
                 var results = await workflow.RunAsync(known, ids, ReclaimActor.Admin(AdminApi.ActorName(HttpContext)), cancellationToken);
-                (Done, Refusals) = Describe(known, results);
+                var (done, refusals) = Describe(known, results);
+                (Done, RefusalLines) = (done, ConsoleRedirect.Join(refusals));
+                return ConsoleRedirect.Back(this);
             }
             catch (NotImplementedException)
             {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ScimBridge.Reclamation;
@@ -21,7 +22,10 @@ public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator, R
     [BindProperty(SupportsGet = true)]
     public string? Done { get; set; }
 
-    public EvaluationResult? Evaluation { get; private set; }
+    public EvaluationResult? Evaluation => EvaluationJson is null ? null : JsonSerializer.Deserialize<EvaluationResult>(EvaluationJson, JsonSerializerOptions.Web);
+
+    /// <summary>The outcome of Evaluate now, for the page it redirects to.</summary>
+    [TempData] public string? EvaluationJson { get; set; }
     public string? Error { get; private set; }
 
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
@@ -69,7 +73,8 @@ public sealed class RulesModel(ReclaimRules rules, ReclaimEvaluator evaluator, R
         var result = await evaluator.EvaluateAsync(ReclaimActor.Admin(User.Identity?.Name ?? "admin"), cancellationToken);
         if (result.Ran)
         {
-            Evaluation = result;
+            EvaluationJson = JsonSerializer.Serialize(result, JsonSerializerOptions.Web);
+            return RedirectToPage();
         }
         else
         {

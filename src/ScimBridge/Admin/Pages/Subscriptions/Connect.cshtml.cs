@@ -51,11 +51,10 @@ public sealed class ConnectModel(MondayOAuth oauth, IOptionsMonitor<MondayOption
     public async Task<IActionResult> OnPostDisconnectAsync(CancellationToken cancellationToken)
     {
         var removed = await oauth.DisconnectAsync(AdminApi.ActorName(HttpContext), cancellationToken);
-        Outcome = new MondayOAuthOutcome(true, removed
+        var outcome = new MondayOAuthOutcome(true, removed
             ? "Disconnected: the OAuth token was deleted from the bridge. To cut it off at monday.com as well, uninstall the app there."
             : "monday.com was not connected with OAuth; nothing to disconnect.");
-        await LoadAsync(cancellationToken);
-        return Page();
+        return RedirectToPage(new { outcome = oauth.ProtectOutcome(outcome) });
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

@@ -31,6 +31,9 @@ public sealed class SubscriptionsModel(ScimBridgeDbContext db, MirrorRunner runn
     public IReadOnlyList<string> ReportLines { get; private set; } = [];
     public bool ReportFailed { get; private set; }
 
+    /// <summary>An imported report's lines, kept for the page the import redirects to.</summary>
+    [TempData] public string? ImportedLines { get; set; }
+
     public MirrorOptions Options => options.Value;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -52,6 +55,10 @@ public sealed class SubscriptionsModel(ScimBridgeDbContext db, MirrorRunner runn
         {
             Error = ex.Detail ?? ex.Title;
             Response.StatusCode = ex.Status;
+        }
+        if (ImportedLines is { } imported)
+        {
+            ReportLines = Lines(imported);
         }
         await LoadSummaryAsync(cancellationToken);
     }
@@ -92,7 +99,8 @@ public sealed class SubscriptionsModel(ScimBridgeDbContext db, MirrorRunner runn
             {
                 using var reader = new StreamReader(file.OpenReadStream());
                 var result = await RoadmunkUserReport.ImportAsync(db, reader, time, Blank(emailColumn), Blank(statusColumn), null, cancellationToken);
-                ReportLines = Lines(result.ToText());
+                ImportedLines = result.ToText();
+                return ConsoleRedirect.Back(this);
             }
             catch (RoadmunkReportException ex)
             {

@@ -10,8 +10,12 @@ public sealed class TokensModel(TokenService tokens) : PageModel
     public IReadOnlyList<TokenInfo> Tokens { get; private set; } = [];
     public ConsolePaging Paging { get; private set; } = ConsolePaging.For(1, 0);
 
-    /// <summary>Set only in the answer to the create form: the one time the secret is shown.</summary>
-    public CreatedToken? Created { get; private set; }
+    /// <summary>Set only on the page the create form redirects to: the one time the secret is shown (TempData is read once).</summary>
+    public CreatedToken? Created => CreatedToken is { } token && CreatedName is { } name && CreatedScope is { } scope ? new CreatedToken(name, token, scope) : null;
+
+    [TempData] public string? CreatedName { get; set; }
+    [TempData] public string? CreatedToken { get; set; }
+    [TempData] public string? CreatedScope { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Revoked { get; set; }
@@ -24,7 +28,9 @@ public sealed class TokensModel(TokenService tokens) : PageModel
     {
         try
         {
-            Created = await tokens.CreateAsync(name ?? "", scope ?? TokenScopes.Scim, cancellationToken);
+            var created = await tokens.CreateAsync(name ?? "", scope ?? TokenScopes.Scim, cancellationToken);
+            (CreatedName, CreatedToken, CreatedScope) = (created.Name, created.Token, created.Scope);
+            return RedirectToPage();
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
