@@ -230,7 +230,7 @@ public static class CommandLine
         create.SetAction((parse, ct) => WithAccounts(async accounts =>
         {
             var (password, generated) = await PasswordAsync(parse.GetValue(createStdin));
-            var account = await accounts.CreateAsync(parse.GetValue(createName)!, password, ct);
+            var account = await accounts.CreateAsync(parse.GetValue(createName)!, password, AdminAccounts.CommandLine, ct);
             Console.WriteLine($"Created admin account '{account.UserName}'. Sign in at /admin/login.");
             PrintGenerated(password, generated);
             return 0;
@@ -299,7 +299,7 @@ public static class CommandLine
 
         var enableName = Name();
         var enable = new Command("enable", "Let a disabled account sign in again (with its password; reset-password gives it a new one).") { enableName };
-        enable.SetAction((parse, ct) => WithServiceAsync<AdminAccountCommands>(async accounts =>
+        enable.SetAction((parse, ct) => WithAccounts(async accounts =>
         {
             var name = parse.GetValue(enableName)!;
             if (!await accounts.EnableAsync(name, ct))
@@ -353,7 +353,6 @@ public static class CommandLine
         builder.Services.AddScimBridgeDatabase(builder.Configuration);
         builder.Services.AddScimAuthentication(builder.Configuration);
         builder.Services.AddAdminAccounts(builder.Configuration);
-        builder.Services.AddScoped<AdminAccountCommands>();
         using var host = builder.Build();
         await host.Services.MigrateDatabaseAsync();
         await using var scope = host.Services.CreateAsyncScope();

@@ -39,16 +39,14 @@ public sealed class DemoBanner(DemoMode demo, IServer server, IServiceScopeFacto
     private static async Task<string> DemoAdminAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var accounts = services.GetRequiredService<AdminAccounts>();
-        var commands = ActivatorUtilities.CreateInstance<AdminAccountCommands>(services);
         var password = AdminPasswords.Generate();
-        if (await commands.ExistsAsync(AdminUserName, cancellationToken))
+        if (await accounts.SetPasswordAsync(AdminUserName, password, "demo", cancellationToken))
         {
-            await accounts.SetPasswordAsync(AdminUserName, password, cancellationToken);
-            await commands.EnableAsync(AdminUserName, cancellationToken);
+            await accounts.EnableAsync(AdminUserName, "demo", cancellationToken);
         }
         else
         {
-            await accounts.CreateAsync(AdminUserName, password, cancellationToken);
+            await accounts.CreateAsync(AdminUserName, password, "demo", cancellationToken);
         }
 
         return password;
