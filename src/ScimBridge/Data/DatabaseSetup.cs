@@ -43,6 +43,7 @@ public static class DatabaseSetup
 
     public static IServiceCollection AddScimBridgeDatabase(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<DatabaseReadiness>();
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations()
@@ -96,6 +97,7 @@ public static class DatabaseSetup
         await using var scope = services.CreateAsyncScope();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CaseFoldingUpgrade));
         await MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>(), logger, services.GetService<TimeProvider>(), cancellationToken);
+        services.GetService<DatabaseReadiness>()?.MarkMigrated();
     }
 
     /// <summary>

@@ -56,6 +56,8 @@ public sealed class DemoMode : IAsyncDisposable
             "--scim-token", scimToken,
             "--api-token", apiToken,
             "--Logging:LogLevel:Default", "Warning",
+            // A port in use is reported once, in the bridge's one line, not also with the host's stack trace.
+            "--Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host", "None",
         ]);
         try
         {

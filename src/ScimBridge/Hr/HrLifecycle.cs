@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Push;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;
 
@@ -190,7 +191,7 @@ public sealed class HrLifecycle(
             await HrQueue.QueueAsync(db, ResourceKinds.User, [e.UserId], actor.Name, now, cancellationToken);
             await HrQueue.QueueAsync(db, ResourceKinds.Group, teams, actor.Name, now, cancellationToken);
             message = $"Termination {e.Id} rescinded by {actor.Name} after it fired{why}: undone, the user is pushed active again"
-                + (removed || teams.Count > 0 ? $" and back in {teams.Count} team(s) from the snapshot" : "") + ".";
+                + (removed || teams.Count > 0 ? $" and back in {ConsoleFormat.Count(teams.Count, "team")} from the snapshot" : "") + ".";
             if (deleted)
             {
                 message += " The leaver pipeline had already deleted the monday.com user: that cannot be undone exactly, the push creates a new account.";

@@ -8,6 +8,7 @@ using ScimBridge.Push;
 using ScimBridge.Scim;
 using ScimBridge.Scim.Patch;
 using ScimBridge.Scim.Schemas;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;
 
@@ -284,7 +285,7 @@ public sealed partial class HrScheduler(
                 : inMonday ? "The same monday.com account is reactivated." : "The user is not in monday.com: the push provisions it as for any active user.";
             e.Note = e.Note is null ? note : $"{e.Note} {note}";
             var message = $"Rehired: HR precedence ends, the user is pushed active{(active == false ? " (set active in the bridge)" : "")}"
-                + (teams.Count > 0 ? $" and back in {teams.Count} team(s) from the termination's snapshot" : "") + $". {note}";
+                + (teams.Count > 0 ? $" and back in {ConsoleFormat.Count(teams.Count, "team")} from the termination's snapshot" : "") + $". {note}";
             db.LogEntries.Add(HrLog.Entry(e.Id, e.UserId, e.UserName, LogActions.HrRehire, LogStatuses.Success, message, now, Owner, e.Actor, changes));
         }, cancellationToken);
         pushSignal.Pulse();

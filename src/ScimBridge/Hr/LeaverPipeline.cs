@@ -9,6 +9,7 @@ using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
 using ScimBridge.Scim.Patch;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;
 
@@ -199,7 +200,7 @@ public sealed partial class LeaverPipeline(
                 worker.SnapshotAt = c.Now;
                 Log(c, LogActions.HrSnapshot, LogStatuses.Success, groups.Count == 0
                     ? "Snapshot taken: the user is in no group."
-                    : $"Snapshot taken of the user's {groups.Count} group(s), for a rehire or rescind to restore: {string.Join(", ", groups.Select(g => g.DisplayName))}.",
+                    : $"Snapshot taken of the user's {ConsoleFormat.Count(groups.Count, "group")}, for a rehire or rescind to restore: {string.Join(", ", groups.Select(g => g.DisplayName))}.",
                     [HrLog.Change("memberships", null, groups.Count)]);
                 Next(worker, LeaverSteps.Deactivate, c.Now);
                 return true;
@@ -252,7 +253,7 @@ public sealed partial class LeaverPipeline(
                 }
                 if (steps.HoldDays > 0)
                 {
-                    message += $" Teams are kept for {steps.HoldDays} day(s), until {Format(worker.DeactivatedAt.Value.AddDays(steps.HoldDays))}.";
+                    message += $" Teams are kept for {ConsoleFormat.Count(steps.HoldDays, "day")}, until {Format(worker.DeactivatedAt.Value.AddDays(steps.HoldDays))}.";
                 }
                 Log(c, LogActions.HrDeactivated, LogStatuses.Success, message, [HrLog.Change("deactivatedAt", null, worker.DeactivatedAt)]);
                 if (steps.HoldDays > 0)
@@ -278,7 +279,7 @@ public sealed partial class LeaverPipeline(
                 c.Queued |= teams.Count > 0;
                 Log(c, LogActions.HrTeamRemoval, LogStatuses.Success, teams.Count == 0
                     ? "Removed from teams: the user was in no team."
-                    : $"Removed from teams: {teams.Count} team(s) are pushed without the user (its groups in the bridge are left as they are).",
+                    : $"Removed from teams: {ConsoleFormat.Count(teams.Count, "team")} {(teams.Count == 1 ? "is" : "are")} pushed without the user (its groups in the bridge are left as they are).",
                     [HrLog.Change("removedFromTeams", false, true)]);
                 AfterTeams(worker, steps, c.Now);
                 return true;
@@ -288,7 +289,7 @@ public sealed partial class LeaverPipeline(
                 await HrQueue.QueueAsync(db, ResourceKinds.User, [worker.UserId], c.Actor, c.Now, cancellationToken);
                 c.Queued = true;
                 Log(c, LogActions.HrDelete, LogStatuses.Success,
-                    $"{steps.DeleteAfterDays} day(s) after the deactivation: the monday.com user is deleted (a rehire then creates a new account).",
+                    $"{ConsoleFormat.Count(steps.DeleteAfterDays ?? 0, "day")} after the deactivation: the monday.com user is deleted (a rehire then creates a new account).",
                     [HrLog.Change("deleted", false, true)]);
                 Next(worker, null, null);
                 return true;

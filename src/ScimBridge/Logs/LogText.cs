@@ -72,9 +72,13 @@ public static class LogText
         return rest.Length == 0 && IsComplete(bytes) ? pretty : $"{pretty}{(rest.Length == 0 ? "" : " " + rest)}…";
     }
 
-    /// <summary>The console page of a user or group (its timeline).</summary>
-    public static string ResourcePath(string resourceType, string id) =>
-        $"/admin/{(resourceType == ResourceKinds.Group ? "groups" : "users")}/{Uri.EscapeDataString(id)}";
+    /// <summary>The console page of a user or group (its timeline); null for the log's other subjects (seats, runs, settings, admins).</summary>
+    public static string? ResourcePath(string resourceType, string id) => resourceType switch
+    {
+        ResourceKinds.User => $"/admin/users/{Uri.EscapeDataString(id)}",
+        ResourceKinds.Group => $"/admin/groups/{Uri.EscapeDataString(id)}",
+        _ => null,
+    };
 
     /// <summary>The ids of a members property ("u1, u2 … and 3 more") and what follows them.</summary>
     public static (IReadOnlyList<string> Ids, string? More) MemberIds(string? value)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ public static class MondayClientFeature
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MondayOptions>, MondayOptionsValidation>();
         // The connection saved on the Connection page fills what the configuration leaves empty, and reloads live.
+        // Its tokens are protected with the app's key ring (kept in the database where the app configures it).
+        services.AddDataProtection();
         services.AddSingleton<Push.ConnectionSettings>();
         services.AddSingleton<IPostConfigureOptions<MondayOptions>>(s => s.GetRequiredService<Push.ConnectionSettings>());
         services.AddSingleton<IOptionsChangeTokenSource<MondayOptions>>(s => s.GetRequiredService<Push.ConnectionSettings>());

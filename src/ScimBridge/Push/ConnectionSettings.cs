@@ -76,7 +76,8 @@ public sealed record ConnectionSettingsUpdate(string? TenantUrl, string? ScimTok
 /// without a restart. Tokens are protected with Data Protection, whose key ring is in the database, so every instance
 /// can read them.
 /// </summary>
-public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDataProtectionProvider protection, ILogger<ConnectionSettings> logger)
+public sealed partial class ConnectionSettings(
+    IServiceScopeFactory scopes, IDataProtectionProvider protection, ILogger<ConnectionSettings> logger, DatabaseReadiness? database = null)
     : IOptionsChangeTokenSource<MondayOptions>, IPostConfigureOptions<MondayOptions>
 {
     public const string Purpose = "ScimBridge.Push.ConnectionSettings.v1";
@@ -130,7 +131,8 @@ public sealed partial class ConnectionSettings(IServiceScopeFactory scopes, IDat
     /// </summary>
     private void EnsureLoaded()
     {
-        if (_loadedOnce)
+        // Before the migrations a fresh database has no table to read: the refresher loads the rows once they ran.
+        if (_loadedOnce || database is { Migrated: false })
         {
             return;
         }

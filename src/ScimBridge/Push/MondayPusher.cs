@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Monday;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Push;
 
@@ -445,19 +446,19 @@ public sealed class MondayPusher(
             }
 
             trace.Step(PushTrace.Mapping, notInMonday > 0 || snapshot.GroupOtherMembers > 0 ? LogStatuses.Warning : LogStatuses.Success,
-                $"{wanted.Count} member user(s): {wanted.Count - waiting - notInMonday - hrLeavers} in monday.com, {waiting} on their way, {notInMonday} not provisioned, {hrLeavers} HR leaver(s) taken out of their teams; {snapshot.GroupOtherMembers} nested group(s).");
+                $"{ConsoleFormat.Count(wanted.Count, "member user")}: {wanted.Count - waiting - notInMonday - hrLeavers} in monday.com, {waiting} on their way, {notInMonday} not provisioned, {ConsoleFormat.Count(hrLeavers, "HR leaver")} taken out of their teams; {ConsoleFormat.Count(snapshot.GroupOtherMembers, "nested group")}.");
             if (waiting > 0)
             {
-                return Outcome(PushStatus.Wait, $"Waiting for {waiting} member user(s) to reach monday.com first.", LogCodes.MemberPending);
+                return Outcome(PushStatus.Wait, $"Waiting for {ConsoleFormat.Count(waiting, "member user")} to reach monday.com first.", LogCodes.MemberPending);
             }
             var notes = new List<string>();
             if (notInMonday > 0)
             {
-                notes.Add($"{notInMonday} member user(s) are not in monday.com (out of scope, inactive or failed) and were left out.");
+                notes.Add($"{ConsoleFormat.Count(notInMonday, "member user")} {(notInMonday == 1 ? "is" : "are")} not in monday.com (out of scope, inactive or failed) and {(notInMonday == 1 ? "was" : "were")} left out.");
             }
             if (snapshot.GroupOtherMembers > 0)
             {
-                notes.Add($"{snapshot.GroupOtherMembers} nested group member(s) left out: monday.com teams hold users only.");
+                notes.Add($"{ConsoleFormat.Count(snapshot.GroupOtherMembers, "nested group member")} left out: monday.com teams hold users only.");
             }
             return Outcome(PushStatus.Pushed, notes.Count == 0 ? null : string.Join(" ", notes));
         }

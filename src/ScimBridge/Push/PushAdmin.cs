@@ -334,7 +334,7 @@ public sealed partial class PushAdmin(
             var waiting = await db.GroupMembers.Where(m => m.GroupId == resourceId && m.MemberType == ResourceKinds.User)
                 .Join(db.PushStates.Where(p => p.ResourceType == ResourceKinds.User && (p.ChangeSeq > p.PushedSeq || p.MondayId == null) && p.HeldAt == null),
                     m => m.MemberId, p => p.ResourceId, (m, p) => m.MemberId)
-                .Take(OnDemandMaxMembers + 1).ToListAsync(cancellationToken);
+                .OrderBy(id => id).Take(OnDemandMaxMembers + 1).ToListAsync(cancellationToken);
             if (waiting.Count > OnDemandMaxMembers)
             {
                 throw AdminException.Invalid("id", $"The group has more than {OnDemandMaxMembers} member users waiting for a push; let the queue push them, or provision them one by one.");
@@ -413,12 +413,12 @@ public sealed partial class PushAdmin(
         var read = reads.Count == 0 ? "" : $" Read first: {string.Join("; ", reads.Select(c => $"{c.Method} {c.Path} → {(c.Status == 0 ? "no answer" : c.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}"))}.";
         steps = [.. steps.Select(step => step.Name switch
         {
-            PushTrace.Export when writes.Count > 0 => step with { Status = NotSent, Detail = $"NOT SENT (dry run): {written}; monday.com has not answered, so its outcome is unknown.{read}" },
+            PushTrace.Export when writes.Count > 0 => step with { Status = NotSent, Detail = $"Dry run, would send: {written}; monday.com has not answered, so its outcome is unknown.{read}" },
             PushTrace.Export => step with { Detail = $"Dry run: no write would be sent. {step.Detail}{read}" },
             _ when step.Detail.Contains("dry-run-", StringComparison.Ordinal) => step with
             {
                 Status = NotSent,
-                Detail = "NOT SENT (dry run): " + DryRunId().Replace(step.Detail.Replace("created it", "would create it", StringComparison.Ordinal), "(no id: not created yet)"),
+                Detail = "Dry run: " + DryRunId().Replace(step.Detail.Replace("created it", "would create it", StringComparison.Ordinal), "(no id: not created yet)"),
             },
             _ => step,
         })];
@@ -439,7 +439,7 @@ public sealed partial class PushAdmin(
         else if (writes.Count > 0 && status is LogStatuses.Success or LogStatuses.Warning)
         {
             status = NotSent;
-            message = $"Dry run: {writes.Count} write(s) NOT SENT; monday.com's answer is not known until they are.{(outcome.Error is null ? "" : " " + outcome.Error)}";
+            message = $"Dry run: {(writes.Count == 1 ? "1 write" : $"{writes.Count} writes")} NOT SENT; monday.com's answer is not known until they are.{(outcome.Error is null ? "" : " " + outcome.Error)}";
         }
         var fix = problems.Count > 0
             ? "monday.com would refuse this value: fix the attribute in the identity provider or the mapping (Monday:Mapping) before pushing."

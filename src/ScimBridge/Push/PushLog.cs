@@ -3,6 +3,7 @@ using System.Text.Json;
 using ScimBridge.Data;
 using ScimBridge.Monday;
 using ScimBridge.Scim.Resources;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Push;
 
@@ -108,7 +109,7 @@ public static class PushLog
         return snapshot.PendingChanges == 0
             ? new TraceStep(PushTrace.Received, LogStatuses.Success, $"No new change{who}: scheduled work (a retry, a timed delete or an admin request).")
             : new TraceStep(PushTrace.Received, LogStatuses.Success,
-                $"{snapshot.PendingChanges} change(s){who}, the first at {snapshot.FirstPendingAt?.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}, newest change id {snapshot.PendingChangeId}.");
+                $"{ConsoleFormat.Count(snapshot.PendingChanges, "change")}{who}, the first at {snapshot.FirstPendingAt?.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}, newest change id {snapshot.PendingChangeId}.");
     }
 
     private static TraceStep Export(PushOutcome outcome, string status)
@@ -121,7 +122,7 @@ public static class PushLog
         var calls = string.Join("; ", outcome.Calls.Take(10).Select(Describe));
         var more = outcome.Calls.Count > 10 ? $"; … {outcome.Calls.Count - 10} more" : "";
         var cause = status is LogStatuses.Failure or LogStatuses.Retrying && outcome.Error is { } error ? $" {error}" : "";
-        return new TraceStep(PushTrace.Export, status, $"{outcome.Calls.Count} call(s): {calls}{more}.{cause}");
+        return new TraceStep(PushTrace.Export, status, $"{ConsoleFormat.Count(outcome.Calls.Count, "call")}: {calls}{more}.{cause}");
     }
 
     private static string Describe(OutboundCall call) =>

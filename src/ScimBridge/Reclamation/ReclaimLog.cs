@@ -5,6 +5,7 @@ using ScimBridge.Mirror;
 using ScimBridge.Monday;
 using ScimBridge.Push;
 using ScimBridge.Scim.Resources;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Reclamation;
 
@@ -61,6 +62,6 @@ public static class ReclaimLog
         }
         var list = string.Join("; ", calls.Take(5).Select(c =>
             $"{c.Method} {c.Path} → {(c.Status == 0 ? "no answer" : c.Status.ToString(CultureInfo.InvariantCulture))}"));
-        return $"{calls.Count} call(s): {list}{(calls.Count > 5 ? $"; … {calls.Count - 5} more" : "")}";
+        return $"{ConsoleFormat.Count(calls.Count, "call")}: {list}{(calls.Count > 5 ? $"; … {calls.Count - 5} more" : "")}";
     }
 }

@@ -112,6 +112,20 @@ public sealed partial class ConnectionSettingsTests
         Assert.Equal(2, await h.Bridge.DbAsync(db => db.LogEntries.CountAsync(e => e.Action == ConnectionSettingsStore.LogAction)));
     }
 
+    [Fact]
+    public async Task EveryFieldConfigured_ThePageOffersNoSave()
+    {
+        await using var h = await PushHarness.StartAsync(DatabaseProvider.Sqlite, new() { ["Push:Enabled"] = "false", ["Monday:ApiToken"] = "graphql-token" });
+        await h.Bridge.CreateAdminAsync();
+        using var browser = h.Bridge.Browser();
+        await browser.SignInAsync();
+
+        var html = await browser.GetStringAsync(Page);
+
+        Assert.DoesNotContain("data-testid=\"save\"", html, StringComparison.Ordinal);
+        Assert.Contains("Every field is set by the configuration", Text(html, "save-none"), StringComparison.Ordinal);
+    }
+
     [Theory, AllDatabases]
     public async Task BadTenantUrlsAndTokens_AreRefusedWithAClearMessage_OnThePageAndTheApi(DatabaseProvider provider)
     {

@@ -118,7 +118,7 @@ public sealed class LogBrowserTests(ConsoleBrowser browser) : IClassFixture<Cons
         Assert.EndsWith($"/admin/users/{id}", page.Url, StringComparison.Ordinal);
         var missing = await page.GotoAsync("/admin/users/no-such-user");
         Assert.Equal(404, missing!.Status);
-        await Expect(page.Locator("body")).ToContainTextAsync("Not Found");
+        await Expect(page.Locator("body")).ToContainTextAsync("Not found");
         Assert.Equal(400, (await page.GotoAsync($"/admin/users/{id}?cursor=nonsense"))!.Status);
         await Expect(page.GetByTestId("error")).ToContainTextAsync("cursor");
     }

@@ -109,6 +109,9 @@ public sealed partial class DemoConsoleTests
         Assert.DoesNotContain("System.Net.Http.HttpClient", all, StringComparison.Ordinal);
         Assert.DoesNotContain("Antiforgery", all, StringComparison.Ordinal);
         Assert.DoesNotContain("OrderBy", all, StringComparison.Ordinal);
+        // A fresh database: nothing is read before the migrations made its tables.
+        Assert.DoesNotContain(log, l => l.StartsWith("fail:", StringComparison.Ordinal));
+        Assert.DoesNotContain("no such table", all, StringComparison.Ordinal);
         Assert.Contains(log, l => SimpleLine().IsMatch(l));
         Assert.DoesNotContain(log, l => GluedTimestamp().IsMatch(l));
     }

@@ -57,9 +57,11 @@ public sealed class HealthTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        // The console's sign-in form and its one stylesheet must be reachable to sign in; a reclamation notice's
-        // keep / give-up link (GET shows it, POST answers) carries its own signed token.
-        Assert.Equal(["/admin/console.css", "/healthz", "/readyz", "/reclaim/answer/{token}", "/reclaim/answer/{token}", "admin/login"],
+        // The console's sign-in form, its stylesheet, the progress page's script and the icon must be reachable to sign in;
+        // "/" only redirects to the console; a reclamation notice's keep / give-up link (GET shows it, POST answers)
+        // carries its own signed token.
+        Assert.Equal(["/", "/admin/console.css", "/admin/progress.js", "/favicon.ico", "/favicon.svg", "/healthz", "/readyz",
+                "/reclaim/answer/{token}", "/reclaim/answer/{token}", "admin/error", "admin/login"],
             anonymous.Select(r => r!.ToLowerInvariant()));
         using var client = app.CreateScimClient(null);
         foreach (var path in new[] { "/appsettings.json", "/ScimBridge.dll", "/scimbridge.db", "/admin/Pages/Index.cshtml" })

@@ -43,6 +43,18 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task DemoSimulatorPortInUse_EndsTheDemo_WithOneLineNamingTheAddress()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var result = await RunAsync(["--demo", "--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}", "--demo-monday-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        AssertOneLine(result, $"127.0.0.1:{port}");
+    }
+
+    [Fact]
     public async Task BadSetting_EndsACommand_WithOneLineNamingIt()
     {
         var result = await RunAsync(["token", "list", "--Database:Provider", "Oracle"]);

@@ -100,7 +100,7 @@ public sealed class PushAdminTests
         Assert.True(post["simulated"]!.GetValue<bool>());
         Assert.Contains("now@example.com", post["body"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.All(dry["steps"]!.AsArray().Where(s => s!["name"]!.GetValue<string>() is "Matching" or "Export"),
-            s => Assert.StartsWith("NOT SENT (dry run): ", s!["detail"]!.GetValue<string>(), StringComparison.Ordinal));
+            s => Assert.StartsWith("Dry run", s!["detail"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Null(h.SimUserByName("now@example.com"));
         lock (h.State.Sync)
         {

@@ -67,6 +67,18 @@ public sealed class TroubleshootingStateTests
         Assert.Contains("next probe of the quarantined connection", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StepsCountInWords_OneChangeOneCall()
+    {
+        await using var h = await PushHarness.StartAsync(DatabaseProvider.Sqlite);
+        var id = await h.Bridge.CreateUserAsync("counted@example.com", "Counted");
+        await h.WaitSettledAsync();
+
+        var entry = await h.Bridge.DbAsync(db => db.LogEntries.AsNoTracking().SingleAsync(e => e.SourceId == id));
+        Assert.Contains("\"1 change", entry.Steps, StringComparison.Ordinal);
+        Assert.DoesNotContain("(s)", entry.Steps, StringComparison.Ordinal);
+    }
+
     private static async Task<T> PollAsync<T>(Func<Task<T?>> read, string what, int seconds = 30) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

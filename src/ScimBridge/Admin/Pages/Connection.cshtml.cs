@@ -126,12 +126,12 @@ public sealed class ConnectionModel(PushAdmin push, ConnectionSettingsStore sett
 
         var normalized = ScimText.Fold(name);
         var ids = kind == ResourceKinds.User
-            ? await db.Users.Where(u => u.UserName == name).Select(u => u.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exact
+            ? await db.Users.Where(u => u.UserName == name).OrderBy(u => u.Id).Select(u => u.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exact
                 ? exact
-                : await db.Users.Where(u => u.UserNameNormalized == normalized).Select(u => u.Id).Take(2).ToListAsync(cancellationToken)
-            : await db.Groups.Where(g => g.DisplayName == name).Select(g => g.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exactGroup
+                : await db.Users.Where(u => u.UserNameNormalized == normalized).OrderBy(u => u.Id).Select(u => u.Id).Take(2).ToListAsync(cancellationToken)
+            : await db.Groups.Where(g => g.DisplayName == name).OrderBy(g => g.Id).Select(g => g.Id).Take(2).ToListAsync(cancellationToken) is { Count: > 0 } exactGroup
                 ? exactGroup
-                : await db.Groups.Where(g => g.DisplayNameNormalized == normalized).Select(g => g.Id).Take(2).ToListAsync(cancellationToken);
+                : await db.Groups.Where(g => g.DisplayNameNormalized == normalized).OrderBy(g => g.Id).Select(g => g.Id).Take(2).ToListAsync(cancellationToken);
         return ids switch
         {
             [var one] => one,

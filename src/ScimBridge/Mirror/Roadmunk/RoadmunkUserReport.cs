@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim.Resources;
+using ScimBridge.Admin;
 
 namespace ScimBridge.Mirror.Roadmunk;
 
@@ -166,7 +167,7 @@ public static class RoadmunkUserReport
         if (errors.Count > 0)
         {
             throw new RoadmunkReportException(StatusCodes.Status400BadRequest, "Malformed user report",
-                $"The report has {errors.Count} unreadable row(s); nothing was applied.", errors);
+                $"The report has {ConsoleFormat.Count(errors.Count, "unreadable row")}; nothing was applied.", errors);
         }
         var at = reportedAt ?? now;
         var strategy = db.Database.CreateExecutionStrategy();
