@@ -34,7 +34,8 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowser browser, ITe
         var (h, page) = (harness, session.Page);
         h.State.RefuseUserNamesContaining = "refused";
         var refused = await h.Bridge.CreateUserAsync(LongName, "Refused Person With A Long Name");
-        await h.Bridge.CreateUserAsync("fine.person@example.com", "Fine Person");
+        var fine = await h.Bridge.CreateUserAsync("fine.person@example.com", "Fine Person");
+        var team = await h.Bridge.CreateGroupAsync("A team with a name long enough to wrap on a phone's narrow screen", refused, fine);
         await h.WaitSettledAsync();
         var (ana, _, _, _, _) = await HrConsoleApiTests.SeedAsync(h.Bridge);
         await h.Bridge.WithScopeAsync(s => s.GetRequiredService<TokenService>().CreateAsync("okta-production-provisioning-client", TokenScopes.Scim, CancellationToken.None));
@@ -50,6 +51,7 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowser browser, ITe
             "/admin/subscriptions/connect", "/admin/reclamation", "/admin/reclamation/rules", "/admin/reclamation/rules/new",
             "/admin/reclamation/savings", "/admin/hr", "/admin/hr/held", "/admin/hr/history", "/admin/hr/roster", "/admin/hr/sla",
             $"/admin/hr/workers/{ana.UserId}", "/admin/mapping", "/admin/accounts", $"/admin/progress?since={since}&what=Replay", "/admin/progress",
+            $"/admin/users/{refused}", $"/admin/groups/{team}",
             "/admin/no-such-page",
         ];
 
