@@ -56,7 +56,7 @@ static async Task<int> RunServerAsync(string[] args)
     builder.Services.AddHealth();
     builder.Services.AddOperations(builder.Configuration);
 
-    await using var app = builder.Build();
+    var app = builder.Build();
 
     app.UseForwardedHttps();
     app.UseScimStatusCodeErrors();
@@ -73,12 +73,21 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapOperations();
     app.MapAdminConsole();
 
-    // Options are checked here, not in the host's start, whose failure would log its stack trace.
-    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-    await app.Services.MigrateDatabaseAsync();
-    await app.StartAsync();
+    try
+    {
+        // Options are checked here, not in the host's start, whose failure would log its stack trace.
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        await app.Services.MigrateDatabaseAsync();
+        await app.StartAsync();
+    }
+    catch (Exception ex) when (StartupFailure.Handles(ex))
+    {
+        await StartupFailure.StopAsync(app);
+        throw;
+    }
     StartupFailure.Started();
     await app.WaitForShutdownAsync();
+    await app.DisposeAsync();
     return 0;
 }
 

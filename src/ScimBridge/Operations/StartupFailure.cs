@@ -23,6 +23,25 @@ public static partial class StartupFailure
     public static bool Handles(Exception exception) =>
         _starting && exception is not HostAbortedException && Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
 
+    /// <summary>
+    /// Stops what had started before the failure (the background workers) and only then disposes the app: disposed
+    /// under a running worker, the services would fail it with errors that bury the one line.
+    /// </summary>
+    public static async Task StopAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await app.StopAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The start failed part-way: what cannot stop cleanly is disposed below all the same.
+        }
+        await app.DisposeAsync();
+    }
+
     /// <summary>From here on a failure is the running bridge's, logged as usual.</summary>
     public static void Started() => _starting = false;
 
