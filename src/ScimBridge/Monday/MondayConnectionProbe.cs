@@ -22,6 +22,34 @@ public static class ConnectionCauses
     public const string NotScim = "NotScim";
     public const string Refused = "Refused";
     public const string Network = "Network";
+
+    /// <summary>What kept an HTTP exchange from happening: the Test connection and the push's log say it alike.</summary>
+    public static string Of(HttpRequestException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var socket = Find<SocketException>(e);
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => NameNotResolved,
+            HttpRequestError.SecureConnectionError => Tls,
+            _ when socket?.SocketErrorCode == SocketError.ConnectionRefused => ConnectionRefused,
+            _ when socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData => NameNotResolved,
+            _ when Find<AuthenticationException>(e) is not null => Tls,
+            _ => Network,
+        };
+    }
+
+    private static T? Find<T>(Exception e) where T : Exception
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
+        }
+        return null;
+    }
 }
 
 /// <summary>One Test connection attempt: what was tried, what came back, and why it failed if it did.</summary>
@@ -75,19 +103,14 @@ public sealed class MondayConnectionProbe(IHttpMessageHandlerFactory handlers)
         }
         catch (HttpRequestException e)
         {
-            var socket = Find<SocketException>(e);
-            return e.HttpRequestError switch
+            return ConnectionCauses.Of(e) switch
             {
-                HttpRequestError.NameResolutionError => Failed(ConnectionCauses.NameNotResolved,
+                ConnectionCauses.NameNotResolved => Failed(ConnectionCauses.NameNotResolved,
                     $"Name not resolved: the host name {url.Host} could not be found in DNS (tried {shown}). Check the account name in the Tenant URL."),
-                HttpRequestError.SecureConnectionError => Failed(ConnectionCauses.Tls,
+                ConnectionCauses.Tls => Failed(ConnectionCauses.Tls,
                     $"TLS failure: the secure connection to {url.Host}:{url.Port} could not be set up (tried {shown}): {Innermost(e)}. Check that the address serves https, and that its certificate is valid and trusted."),
-                _ when socket?.SocketErrorCode == SocketError.ConnectionRefused => Failed(ConnectionCauses.ConnectionRefused,
+                ConnectionCauses.ConnectionRefused => Failed(ConnectionCauses.ConnectionRefused,
                     $"Connection refused: nothing accepts connections at {url.Host}:{url.Port} (tried {shown}). Check the host and port in the Tenant URL."),
-                _ when socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData => Failed(ConnectionCauses.NameNotResolved,
-                    $"Name not resolved: the host name {url.Host} could not be found in DNS (tried {shown}). Check the account name in the Tenant URL."),
-                _ when Find<AuthenticationException>(e) is not null => Failed(ConnectionCauses.Tls,
-                    $"TLS failure: the secure connection to {url.Host}:{url.Port} could not be set up (tried {shown}): {Innermost(e)}."),
                 _ => Failed(ConnectionCauses.Network, $"monday.com could not be reached at {shown}: {Innermost(e)}"),
             };
         }
@@ -99,18 +122,6 @@ public sealed class MondayConnectionProbe(IHttpMessageHandlerFactory handlers)
         MondayScimClient.ParseObject(body) is { } json && (json["Resources"] is JsonArray || json["totalResults"] is JsonValue);
 
     private static string? Detail(string body) => MondayScimClient.ParseObject(body)?["detail"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-
-    private static T? Find<T>(Exception e) where T : Exception
-    {
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            if (current is T found)
-            {
-                return found;
-            }
-        }
-        return null;
-    }
 
     private static string Innermost(Exception e)
     {

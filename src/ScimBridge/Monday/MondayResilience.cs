@@ -234,10 +234,14 @@ public sealed record OutboundFailure(string Cause, DateTimeOffset At)
         }
         var kind = e switch
         {
-            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "name not resolved",
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "connection failed",
-            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "TLS handshake failed",
             HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse } => "connection dropped",
+            HttpRequestException request => ConnectionCauses.Of(request) switch
+            {
+                ConnectionCauses.NameNotResolved => "name not resolved",
+                ConnectionCauses.ConnectionRefused => "connection refused",
+                ConnectionCauses.Tls => "TLS handshake failed",
+                _ => "connection failed",
+            },
             Polly.Timeout.TimeoutRejectedException or TimeoutException => "timed out",
             _ => null,
         };
