@@ -88,6 +88,9 @@ public sealed class ChangeRecord
     public DateTimeOffset? PushedAt { get; set; }
     /// <summary>Why the push failed or was skipped, or the last retryable error while it is still pending.</summary>
     public string? PushError { get; set; }
+    /// <summary>The W3C trace context of the request that made the change, when tracing is on: its push joins that trace.</summary>
+    public string? TraceParent { get; set; }
+    public string? TraceState { get; set; }
 }
 
 public static class PushStatuses

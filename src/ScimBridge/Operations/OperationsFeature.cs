@@ -1,3 +1,4 @@
+using Prometheus;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Operations;
@@ -17,15 +18,16 @@ public static class OperationsFeature
         RedactingLoggerFactory.Register(services);
         services.AddMetrics();
         services.AddSingleton<BridgeMetrics>();
-        services.AddSingleton<PrometheusExporter>();
-        services.AddHostedService(sp => sp.GetRequiredService<PrometheusExporter>());
+        services.AddSingleton<MetricsRegistry>();
+        Tracing.Add(services, configuration);
         services.AddInboundRateLimiting(configuration);
         DatabaseXmlRepository.AddSharedDataProtection(services, configuration);
         return services;
     }
 
     public static void MapOperations(this IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", PrometheusExporter.GetMetrics).RequireAuthorization(AdminAuthentication.Policy).ExcludeFromDescription();
+        app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<MetricsRegistry>().Registry)
+            .RequireAuthorization(AdminAuthentication.Policy).ExcludeFromDescription();
 
     /// <summary>
     /// Adds the files in <paramref name="directory"/> (when given and present) as configuration, above every other

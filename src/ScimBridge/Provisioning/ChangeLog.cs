@@ -10,7 +10,7 @@ namespace ScimBridge.Provisioning;
 /// the resource as needing a push. Rows hold what changed (old → new per attribute, members added and removed)
 /// and who asked.
 /// </summary>
-public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
+public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time, Operations.Tracing? tracing = null)
 {
     public async Task RecordAsync(
         string operation,
@@ -37,6 +37,7 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
+        var (traceParent, traceState) = tracing is null ? default : Operations.Tracing.Current();
         db.Changes.Add(new ChangeRecord
         {
             ResourceType = resourceType,
@@ -46,6 +47,8 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time)
             Actor = actor.Name,
             RequestId = actor.RequestId,
             OccurredAt = now,
+            TraceParent = traceParent,
+            TraceState = traceState,
         });
 
         // A new resource has no push state yet: no need to look.

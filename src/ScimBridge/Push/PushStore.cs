@@ -179,6 +179,16 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             };
         }, cancellationToken);
 
+    /// <summary>The trace contexts of the resource's pending changes, oldest first (only asked for with tracing on).</summary>
+    public Task<List<(string Parent, string? State)>> TraceContextsAsync(ClaimedResource claimed, CancellationToken cancellationToken) =>
+        ReadAsync(async db => (await db.Changes
+            .Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId && c.PushStatus == PushStatuses.Pending && c.TraceParent != null)
+            .OrderBy(c => c.Id)
+            .Select(c => new { c.TraceParent, c.TraceState })
+            .Take(128)
+            .ToListAsync(cancellationToken))
+            .ConvertAll(c => (c.TraceParent!, c.TraceState)), cancellationToken);
+
     public Task<List<MemberLink>> MemberLinksAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
         ReadAsync(async db =>
         {

@@ -21,7 +21,8 @@ public sealed partial class PushWorker(
     Operations.BridgeMetrics metrics,
     StoreHealth storeHealth,
     TimeProvider time,
-    ILogger<PushWorker> logger) : BackgroundService
+    ILogger<PushWorker> logger,
+    Operations.Tracing? tracing = null) : BackgroundService
 {
     private readonly PushOptions _options = options.Value;
     private readonly PushSignal _taken = new();
@@ -153,6 +154,7 @@ public sealed partial class PushWorker(
                 return;
             }
             var started = Stopwatch.GetTimestamp();
+            using var activity = tracing?.StartPush(resource.ResourceType, resource.ResourceId, await store.TraceContextsAsync(resource, stoppingToken));
             var snapshot = await store.LoadAsync(resource, stoppingToken);
             if (snapshot is null)
             {
@@ -165,6 +167,7 @@ public sealed partial class PushWorker(
             var outcome = resource.ResourceType == ResourceKinds.User
                 ? await pusher.PushUserAsync(client, snapshot, stoppingToken)
                 : await pusher.PushGroupAsync(client, snapshot, stoppingToken);
+            activity?.SetTag("scimbridge.push.status", outcome.Status.ToString());
             if (outcome.Status == PushStatus.Quarantine)
             {
                 await quarantine.EnterAsync(outcome.Error ?? "credentials refused", stoppingToken);

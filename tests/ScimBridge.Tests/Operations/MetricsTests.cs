@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Data;
 using ScimBridge.Operations;
 using ScimBridge.Tests.Infrastructure;
@@ -69,7 +71,8 @@ public sealed partial class MetricsTests
     public async Task QueueGauges_ReadTheDatabase_AndAreCachedBetweenScrapes(DatabaseProvider provider)
     {
         // No monday.com target: every accepted change stays pending.
-        await using var app = await ScimApp.StartAsync(provider);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await ScimApp.StartAsync(provider, services: s => s.AddSingleton<TimeProvider>(clock));
         await app.CreateUserAsync("q1@example.com");
         await app.CreateUserAsync("q2@example.com");
 
@@ -81,18 +84,37 @@ public sealed partial class MetricsTests
         Assert.Equal(2, cached["scimbridge_queue_depth"]);
         Assert.True(cached["scimbridge_queue_oldest_age_seconds"] >= 0);
         Assert.Equal(3, await app.DbAsync(db => Task.FromResult(db.PushStates.Count(p => p.ChangeSeq > p.PushedSeq))));
+
+        clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(3, await PollAsync(async () => Parse(await ScrapeAsync(app))["scimbridge_queue_depth"] is 3 ? 3 : (double?)null));
     }
 
     [Theory]
     [InlineData("http.server.request.duration", "http_server_request_duration")]
     [InlineData("scimbridge.queue-depth", "scimbridge_queue_depth")]
     [InlineData("9lives", "_9lives")]
-    public void Names_AreSanitisedToPrometheusRules(string name, string expected) =>
-        Assert.Equal(expected, PrometheusExporter.Sanitize(name));
+    public async Task Names_AreSanitisedToPrometheusRules(string name, string expected)
+    {
+        await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite);
+        var meter = app.Services.GetRequiredService<IMeterFactory>().Create(BridgeMetrics.MeterName);
+        meter.CreateUpDownCounter<long>(name).Add(7);
+
+        var samples = Parse(await ScrapeAsync(app));
+
+        Assert.Equal(7, samples[expected]);
+    }
 
     [Fact]
-    public void LabelValues_AreEscaped() =>
-        Assert.Equal("a\\\\b\\\"c\\nd", PrometheusExporter.EscapeLabelValue("a\\b\"c\nd"));
+    public async Task LabelValues_AreEscaped()
+    {
+        await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite);
+        var meter = app.Services.GetRequiredService<IMeterFactory>().Create(BridgeMetrics.MeterName);
+        meter.CreateCounter<long>("escaped").Add(1, new KeyValuePair<string, object?>("value", "a\\b\"c\nd"));
+
+        var text = await ScrapeAsync(app);
+
+        Assert.Contains("escaped_total{value=\"a\\\\b\\\"c\\nd\"} 1\n", text, StringComparison.Ordinal);
+    }
 
     private static async Task<(HttpStatusCode Status, string Text)> ScrapeUntilAsync(HttpClient admin, Func<string, bool> done)
     {
