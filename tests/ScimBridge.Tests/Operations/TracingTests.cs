@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -56,6 +57,41 @@ public sealed class TracingTests
         Assert.Contains(sim.Users(), u => u.UserName == "traced@example.com");
     }
 
+    [Fact]
+    public async Task APushCarryingSeveralChanges_IsAChildOfTheFirstsRequest_AndLinksTheOthers()
+    {
+        await using var collector = await OtlpReceiver.StartAsync();
+        await using var sim = await SimulatorHost.StartAsync();
+        // No target yet: both changes wait, and the push that follows carries them together.
+        await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite, new()
+        {
+            ["Monday:RequestsPerMinute"] = "1000000",
+            ["Push:IdlePollMilliseconds"] = "50",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        });
+        var (first, second) = (ActivityTraceId.CreateRandom().ToHexString(), ActivityTraceId.CreateRandom().ToHexString());
+        var created = await app.SendAsync(HttpMethod.Post, "/scim/v2/Users", Bodies.User("twice@example.com").ToJsonString(),
+            request => request.Headers.Add("traceparent", $"00-{first}-{ActivitySpanId.CreateRandom()}-01"));
+        var id = created.String("id");
+        (await app.SendAsync(HttpMethod.Patch, $"/scim/v2/Users/{id}", Bodies.Patch(Bodies.Op("replace", "displayName", "Twice")).ToJsonString(),
+            request => request.Headers.Add("traceparent", $"00-{second}-{ActivitySpanId.CreateRandom()}-01"))).AssertStatus(HttpStatusCode.OK);
+        var changes = await app.DbAsync(db => db.Changes.Where(c => c.ResourceId == id).OrderBy(c => c.Id).Select(c => c.TraceParent!).ToListAsync());
+
+        var admin = await app.AdminAsync();
+        (await admin.PutAsJsonAsync("/admin/api/connection/settings", new { tenantUrl = sim.TenantUrl, scimToken = SimulatorHost.ScimToken })).EnsureSuccessStatusCode();
+
+        Span? push = null;
+        await ProvisioningLogTests.PollAsync(() =>
+        {
+            push = collector.Spans.FirstOrDefault(s => s.Name == "push User" && s.TraceId == first);
+            return Task.FromResult(push is not null);
+        }, "the push span in the first change's trace", seconds: 30);
+        Assert.Equal(changes[0].Split('-')[2], push!.ParentSpanId);
+        Assert.Equal([(second, changes[1].Split('-')[2])], push.Links);
+    }
+
     [Theory, AllDatabases]
     public async Task TracingOff_RegistersNoTracer_AndChangesCarryNoTraceContext(DatabaseProvider provider)
     {
@@ -72,7 +108,7 @@ public sealed class TracingTests
         Assert.Null(change.TraceState);
     }
 
-    private sealed record Span(string TraceId, string SpanId, string ParentSpanId, string Name, string Scope);
+    private sealed record Span(string TraceId, string SpanId, string ParentSpanId, string Name, string Scope, List<(string TraceId, string SpanId)> Links);
 
     /// <summary>An OTLP collector (HTTP, protobuf) in the test process: keeps the spans of every POST /v1/traces.</summary>
     private sealed class OtlpReceiver : IAsyncDisposable
@@ -107,13 +143,14 @@ public sealed class TracingTests
 
         public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-        /// <summary>ExportTraceServiceRequest: resource_spans(1) → scope_spans(2) → scope(1).name(1), spans(2).</summary>
+        /// <summary>ExportTraceServiceRequest: resource_spans(1) → scope_spans(2) → scope(1).name(1), spans(2) (links: 13).</summary>
         private static IEnumerable<Span> Read(byte[] request) =>
             from resourceSpans in Fields(request, 1)
             from scopeSpans in Fields(resourceSpans, 2)
             let scope = Fields(scopeSpans, 1).Select(s => Text(Fields(s, 1))).FirstOrDefault() ?? ""
             from span in Fields(scopeSpans, 2)
-            select new Span(Hex(Fields(span, 1)), Hex(Fields(span, 2)), Hex(Fields(span, 4)), Text(Fields(span, 5)), scope);
+            select new Span(Hex(Fields(span, 1)), Hex(Fields(span, 2)), Hex(Fields(span, 4)), Text(Fields(span, 5)), scope,
+                [.. Fields(span, 13).Select(link => (Hex(Fields(link, 1)), Hex(Fields(link, 2))))]);
 
         private static string Hex(IEnumerable<byte[]> value) => Convert.ToHexStringLower(value.FirstOrDefault() ?? []);
 
