@@ -86,30 +86,15 @@ public sealed class MondayResilience
             .AddTimeout(TimeSpan.FromSeconds(o.AttemptTimeoutSeconds));
     }
 
-    internal TimeProvider Time { get; }
+    private TimeProvider Time { get; }
 
     public int ConfiguredPerMinute { get; }
 
     /// <summary>
-    /// The last attempt that failed for a reason the breaker counts: what an open circuit is about, since Polly's
-    /// "the circuit is now open" says nothing of the cause.
+    /// What a push says when the breaker refused to call: that it is open, and why it opened (the last attempt that failed
+    /// for a reason the breaker counts), since Polly's "the circuit is now open" says nothing of the cause.
     /// </summary>
-    public OutboundFailure? LastFailure => _lastFailure;
-
-    public void RecordFailure(string cause) => _lastFailure = new OutboundFailure(cause, Time.GetUtcNow());
-
-    /// <summary>Records an answer the breaker counts as a failure (429, 5xx).</summary>
-    public void RecordAnswer(HttpResponseMessage reply)
-    {
-        ArgumentNullException.ThrowIfNull(reply);
-        if (Transient.Contains(reply.StatusCode))
-        {
-            RecordFailure($"HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}".TrimEnd());
-        }
-    }
-
-    /// <summary>What a push says when the breaker refused to call: that it is open, and why it opened.</summary>
-    public string CircuitOpenDetail() => LastFailure is { } last
+    public string CircuitOpenDetail() => _lastFailure is { } last
         ? string.Create(CultureInfo.InvariantCulture, $"the circuit breaker is open after repeated failures (not called); the last failure, at {last.At:yyyy-MM-dd HH:mm:ss} UTC: {last.Cause}")
         : "the circuit breaker is open after repeated failures (not called)";
 
@@ -219,58 +204,54 @@ public sealed class MondayResilience
         }
         return null;
     }
-}
 
-/// <summary>
-/// One attempt: waits for the pace, then writes the attempt to the request's <see cref="OutboundCallLog"/>, tells the pace
-/// of a 429 and keeps what failed for <see cref="MondayResilience.CircuitOpenDetail"/>.
-/// </summary>
-internal sealed class PacedAttempt(MondayResilience resilience) : ResilienceStrategy<HttpResponseMessage>
-{
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
-        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+    /// <summary>
+    /// One attempt: waits for the pace, then writes the attempt to the request's <see cref="OutboundCallLog"/>, tells the
+    /// pace of a 429 and keeps what failed for <see cref="CircuitOpenDetail"/>.
+    /// </summary>
+    internal sealed class PacedAttempt(MondayResilience resilience) : ResilienceStrategy<HttpResponseMessage>
     {
-        var ct = context.CancellationToken;
-        var time = resilience.Time;
-        var request = context.GetRequestMessage();
-        var log = request is not null && request.Options.TryGetValue(OutboundCallLog.Key, out var l) ? l : null;
-        try
+        protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
         {
+            var ct = context.CancellationToken;
+            var time = resilience.Time;
+            var request = context.GetRequestMessage();
+            var log = request is not null && request.Options.TryGetValue(OutboundCallLog.Key, out var l) ? l : null;
             await resilience.AcquireAsync(ct);
-        }
-        catch (OperationCanceledException cancelled)
-        {
-            return Outcome.FromException<HttpResponseMessage>(cancelled);
-        }
-        var started = time.GetTimestamp();
-        var at = time.GetUtcNow();
-        var outcome = await callback(context, state);
-        var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-        if (outcome.Result is { } reply)
-        {
-            var retryAfter = MondayResilience.RetryAfter(reply, time.GetUtcNow());
-            if (reply.StatusCode == HttpStatusCode.TooManyRequests)
+            var started = time.GetTimestamp();
+            var at = time.GetUtcNow();
+            var outcome = await callback(context, state);
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+            if (outcome.Result is { } reply)
             {
-                resilience.OnRateLimited(retryAfter);
+                var retryAfter = RetryAfter(reply, time.GetUtcNow());
+                if (reply.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    resilience.OnRateLimited(retryAfter);
+                }
+                if (Transient.Contains(reply.StatusCode))
+                {
+                    resilience._lastFailure = new($"HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}".TrimEnd(), time.GetUtcNow());
+                }
+                log?.Add(request!, (int)reply.StatusCode, elapsed, retryAfter, MondayScimClient.Excerpt(await reply.Content.ReadAsStringAsync(ct)), at);
+                return outcome;
             }
-            resilience.RecordAnswer(reply);
-            log?.Add(request!, (int)reply.StatusCode, elapsed, retryAfter, MondayScimClient.Excerpt(await reply.Content.ReadAsStringAsync(ct)), at);
+            var e = outcome.Exception;
+            if (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
+            {
+                log?.Add(request!, 0, elapsed, null, null, at);
+                if (!ct.IsCancellationRequested)
+                {
+                    resilience._lastFailure = new(OutboundFailure.Describe(e), time.GetUtcNow());
+                }
+                if (e is IOException)
+                {
+                    return Outcome.FromException<HttpResponseMessage>(new HttpRequestException(e.Message, e));
+                }
+            }
             return outcome;
         }
-        var e = outcome.Exception;
-        if (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
-        {
-            log?.Add(request!, 0, elapsed, null, null, at);
-            if (!ct.IsCancellationRequested)
-            {
-                resilience.RecordFailure(OutboundFailure.Describe(e));
-            }
-            if (e is IOException)
-            {
-                return Outcome.FromException<HttpResponseMessage>(new HttpRequestException(e.Message, e));
-            }
-        }
-        return outcome;
     }
 }
 
@@ -281,10 +262,8 @@ public sealed class OutboundCallLog(List<OutboundCall> calls, string path, strin
 
     private readonly int _first = calls.Count;
 
-    internal void Add(HttpRequestMessage request, int status, double durationMs, TimeSpan? retryAfter, string? bodyExcerpt, DateTimeOffset at)
-    {
+    internal void Add(HttpRequestMessage request, int status, double durationMs, TimeSpan? retryAfter, string? bodyExcerpt, DateTimeOffset at) =>
         calls.Add(new OutboundCall(request.Method.Method, path, status, durationMs, retryAfter, calls.Count - _first + 1, bodyExcerpt, at, requestExcerpt));
-    }
 }
 
 /// <summary>

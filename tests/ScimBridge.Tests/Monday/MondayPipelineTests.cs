@@ -42,7 +42,7 @@ public sealed class MondayPipelineTests
         var breaker = Assert.IsType<CircuitBreakerStrategyOptions<HttpResponseMessage>>(strategies[1].Options);
         Assert.Equal((0.4, 12, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(45)),
             (breaker.FailureRatio, breaker.MinimumThroughput, breaker.SamplingDuration, breaker.BreakDuration));
-        Assert.IsType<PacedAttempt>(strategies[2].StrategyInstance);
+        Assert.IsType<MondayResilience.PacedAttempt>(strategies[2].StrategyInstance);
         Assert.Equal(TimeSpan.FromSeconds(7), Assert.IsType<TimeoutStrategyOptions>(strategies[3].Options).Timeout);
         Assert.Same(services.GetRequiredService<TimeProvider>(), builder.TimeProvider);
     }
