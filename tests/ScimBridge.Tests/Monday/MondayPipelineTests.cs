@@ -64,8 +64,14 @@ public sealed class MondayPipelineTests
     {
         var options = new MondayOptions
         {
-            TenantUrl = "https://acme.monday.com/scim/v2/", ScimToken = "t", MaxRetries = maxRetries, BackoffBaseMilliseconds = 250,
-            AttemptTimeoutSeconds = 7, CircuitBreakerFailureRatio = 0.4, CircuitBreakerMinimumThroughput = 12, CircuitBreakerBreakSeconds = 45,
+            TenantUrl = "https://acme.monday.com/scim/v2/",
+            ScimToken = "t",
+            MaxRetries = maxRetries,
+            BackoffBaseMilliseconds = 250,
+            AttemptTimeoutSeconds = 7,
+            CircuitBreakerFailureRatio = 0.4,
+            CircuitBreakerMinimumThroughput = 12,
+            CircuitBreakerBreakSeconds = 45,
         };
         var services = new ServiceCollection().AddSingleton<TimeProvider>(new JumpingTime()).AddSingleton(Options.Create(options));
         services.AddMondayScimHttpClient();
