@@ -23,12 +23,23 @@ public static class MondayClientFeature
         services.AddScoped<Push.ConnectionSettingsStore>();
         // Before the push worker, which looks for a target as it starts.
         services.AddHostedService<Push.ConnectionSettingsRefresher>();
-        services.TryAddSingleton(TimeProvider.System);
-        // One pipeline (rate limiter, circuit breaker) for every MondayScimClient instance.
-        services.AddSingleton<MondayResilience>();
-        services.AddHttpClient<MondayScimClient>();
+        services.AddMondayScimHttpClient();
         services.AddSingleton<MondayConnectionProbe>();
         return services;
+    }
+
+    /// <summary>
+    /// The typed client and its resilience pipeline. The reclaim's GraphQL calls take the same client by name
+    /// (<see cref="MondayScimClient"/>), so that one pace and one circuit breaker stand for the account.
+    /// </summary>
+    public static IHttpClientBuilder AddMondayScimHttpClient(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MondayResilience>();
+        var client = services.AddHttpClient<MondayScimClient>(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        client.AddResilienceHandler(MondayResilience.PipelineName, (pipeline, context) =>
+            context.ServiceProvider.GetRequiredService<MondayResilience>().Build(pipeline));
+        return client.AddHttpMessageHandler(() => new ReadAnswerHandler()).AddHttpMessageHandler(() => new Push.DryRunHandler());
     }
 }
 

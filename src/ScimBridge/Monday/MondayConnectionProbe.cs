@@ -61,6 +61,9 @@ public sealed record ConnectionProbeResult(bool Success, int Status, string Caus
 /// </summary>
 public sealed class MondayConnectionProbe(IHttpMessageHandlerFactory handlers)
 {
+    /// <summary>Not the typed client's name: that one's handlers are the push's pipeline.</summary>
+    public const string HttpClientName = nameof(MondayConnectionProbe);
+
     public async Task<ConnectionProbeResult> ProbeAsync(MondayOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -68,7 +71,7 @@ public sealed class MondayConnectionProbe(IHttpMessageHandlerFactory handlers)
         var url = new Uri(new Uri(tenant.EndsWith('/') ? tenant : tenant + "/"), "Users?startIndex=1&count=1");
         var shown = url.GetLeftPart(UriPartial.Path) + url.Query;
         var timeout = TimeSpan.FromSeconds(Math.Max(1, options.AttemptTimeoutSeconds));
-        using var http = new HttpClient(handlers.CreateHandler(nameof(MondayScimClient)), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(handlers.CreateHandler(HttpClientName), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ScimToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/scim+json"));

@@ -9,12 +9,15 @@ using Polly.Timeout;
 namespace ScimBridge.Monday;
 
 /// <summary>
-/// The one resilience pipeline for monday.com SCIM calls: retry (exponential backoff with jitter, honouring
-/// <c>Retry-After</c>) around a circuit breaker around a per-attempt timeout, plus a client-side pace that every
-/// attempt waits on before it is sent, so the bridge stays under the target's limit instead of bouncing off it.
+/// The resilience pipeline of the monday.com client (<see cref="Build"/>, on its typed <see cref="HttpClient"/>): retry
+/// (exponential backoff with jitter, honouring <c>Retry-After</c>) around a circuit breaker around the pace every attempt
+/// waits on before it is sent (so the bridge stays under the target's limit instead of bouncing off it) around a
+/// per-attempt timeout. One instance: the pace and the breaker are shared by every request to the account.
 /// </summary>
 public sealed class MondayResilience
 {
+    public const string PipelineName = "monday";
+
     private static readonly HashSet<HttpStatusCode> Transient =
     [
         HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway,
@@ -25,6 +28,7 @@ public sealed class MondayResilience
     private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(1);
     private readonly Lock _pace = new();
     private readonly Queue<DateTimeOffset> _sent = new();
+    private readonly MondayOptions _options;
     private readonly TimeSpan _configuredInterval;
     private TimeSpan _interval;
     private DateTimeOffset _next;
@@ -38,17 +42,21 @@ public sealed class MondayResilience
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        var o = options.Value;
+        _options = options.Value;
         Time = time;
-        ConfiguredPerMinute = Math.Max(1, o.RequestsPerMinute);
+        ConfiguredPerMinute = Math.Max(1, _options.RequestsPerMinute);
         _configuredInterval = _interval = Minute / ConfiguredPerMinute;
+    }
 
+    public void Build(ResiliencePipelineBuilder<HttpResponseMessage> pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var o = _options;
         var handled = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => Transient.Contains(r.StatusCode));
-
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        pipeline.TimeProvider = Time;
         // MaxRetries = 0 means one attempt per push (Polly's retry takes at least one retry): the push's own backoff retries.
         if (o.MaxRetries > 0)
         {
@@ -61,10 +69,10 @@ public sealed class MondayResilience
                 Delay = TimeSpan.FromMilliseconds(o.BackoffBaseMilliseconds),
                 MaxDelay = TimeSpan.FromMinutes(2),
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response ? RetryAfter(response, time.GetUtcNow()) : null),
+                    args.Outcome.Result is { } response ? RetryAfter(response, Time.GetUtcNow()) : null),
             });
         }
-        Pipeline = pipeline
+        pipeline
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = handled,
@@ -73,42 +81,20 @@ public sealed class MondayResilience
                 SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, o.CircuitBreakerBreakSeconds)),
                 BreakDuration = TimeSpan.FromSeconds(o.CircuitBreakerBreakSeconds),
             })
-            .Build();
-        // Apart, so that waiting for the pace (a 429's pause can be a minute) is not counted against the attempt.
-        Attempt = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(TimeSpan.FromSeconds(o.AttemptTimeoutSeconds))
-            .Build();
+            // Outside the timeout, so that waiting for the pace (a 429's pause can be a minute) is not counted against the attempt.
+            .AddStrategy(_ => new PacedAttempt(this))
+            .AddTimeout(TimeSpan.FromSeconds(o.AttemptTimeoutSeconds));
     }
 
-    /// <summary>Retries around the circuit breaker; each attempt waits for the pace, then runs in <see cref="Attempt"/>.</summary>
-    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
-
-    /// <summary>The per-attempt timeout, around the HTTP exchange only.</summary>
-    public ResiliencePipeline Attempt { get; }
-    public TimeProvider Time { get; }
+    private TimeProvider Time { get; }
 
     public int ConfiguredPerMinute { get; }
 
     /// <summary>
-    /// The last attempt that failed for a reason the breaker counts: what an open circuit is about, since Polly's
-    /// "the circuit is now open" says nothing of the cause.
+    /// What a push says when the breaker refused to call: that it is open, and why it opened (the last attempt that failed
+    /// for a reason the breaker counts), since Polly's "the circuit is now open" says nothing of the cause.
     /// </summary>
-    public OutboundFailure? LastFailure => _lastFailure;
-
-    public void RecordFailure(string cause) => _lastFailure = new OutboundFailure(cause, Time.GetUtcNow());
-
-    /// <summary>Records an answer the breaker counts as a failure (429, 5xx).</summary>
-    public void RecordAnswer(HttpResponseMessage reply)
-    {
-        ArgumentNullException.ThrowIfNull(reply);
-        if (Transient.Contains(reply.StatusCode))
-        {
-            RecordFailure($"HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}".TrimEnd());
-        }
-    }
-
-    /// <summary>What a push says when the breaker refused to call: that it is open, and why it opened.</summary>
-    public string CircuitOpenDetail() => LastFailure is { } last
+    public string CircuitOpenDetail() => _lastFailure is { } last
         ? string.Create(CultureInfo.InvariantCulture, $"the circuit breaker is open after repeated failures (not called); the last failure, at {last.At:yyyy-MM-dd HH:mm:ss} UTC: {last.Cause}")
         : "the circuit breaker is open after repeated failures (not called)";
 
@@ -217,6 +203,88 @@ public sealed class MondayResilience
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
         return null;
+    }
+
+    /// <summary>
+    /// One attempt: waits for the pace, then writes the attempt to the request's <see cref="OutboundCallLog"/>, tells the
+    /// pace of a 429 and keeps what failed for <see cref="CircuitOpenDetail"/>.
+    /// </summary>
+    internal sealed class PacedAttempt(MondayResilience resilience) : ResilienceStrategy<HttpResponseMessage>
+    {
+        protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+        {
+            var ct = context.CancellationToken;
+            var time = resilience.Time;
+            var request = context.GetRequestMessage();
+            var log = request is not null && request.Options.TryGetValue(OutboundCallLog.Key, out var l) ? l : null;
+            await resilience.AcquireAsync(ct);
+            var started = time.GetTimestamp();
+            var at = time.GetUtcNow();
+            var outcome = await callback(context, state);
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+            if (outcome.Result is { } reply)
+            {
+                var retryAfter = RetryAfter(reply, time.GetUtcNow());
+                if (reply.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    resilience.OnRateLimited(retryAfter);
+                }
+                if (Transient.Contains(reply.StatusCode))
+                {
+                    resilience._lastFailure = new($"HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}".TrimEnd(), time.GetUtcNow());
+                }
+                log?.Add(request!, (int)reply.StatusCode, elapsed, retryAfter, MondayScimClient.Excerpt(await reply.Content.ReadAsStringAsync(ct)), at);
+                return outcome;
+            }
+            var e = outcome.Exception;
+            if (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
+            {
+                log?.Add(request!, 0, elapsed, null, null, at);
+                if (!ct.IsCancellationRequested)
+                {
+                    resilience._lastFailure = new(OutboundFailure.Describe(e), time.GetUtcNow());
+                }
+                if (e is IOException)
+                {
+                    return Outcome.FromException<HttpResponseMessage>(new HttpRequestException(e.Message, e));
+                }
+            }
+            return outcome;
+        }
+    }
+}
+
+/// <summary>Where the pipeline writes each attempt of one request: the calls a log entry shows.</summary>
+public sealed class OutboundCallLog(List<OutboundCall> calls, string path, string? requestExcerpt = null)
+{
+    public static readonly HttpRequestOptionsKey<OutboundCallLog> Key = new(nameof(OutboundCallLog));
+
+    private readonly int _first = calls.Count;
+
+    internal void Add(HttpRequestMessage request, int status, double durationMs, TimeSpan? retryAfter, string? bodyExcerpt, DateTimeOffset at) =>
+        calls.Add(new OutboundCall(request.Method.Method, path, status, durationMs, retryAfter, calls.Count - _first + 1, bodyExcerpt, at, requestExcerpt));
+}
+
+/// <summary>
+/// Reads the answer inside the attempt's timeout (<see cref="HttpClient"/> would read it only after the whole pipeline),
+/// so a body that never finishes is a timed-out attempt.
+/// </summary>
+internal sealed class ReadAnswerHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 }
 

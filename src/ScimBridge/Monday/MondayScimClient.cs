@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -68,6 +67,9 @@ public sealed partial class MondayScimClient
         var url = _options.TenantUrl ?? throw new InvalidOperationException("Monday:TenantUrl is not configured.");
         _base = new Uri(url.EndsWith('/') ? url : url + "/");
     }
+
+    /// <summary>Set for a dry run: its writes are answered by <see cref="Push.DryRunHandler"/>, in the pipeline.</summary>
+    public Push.DryRun? DryRun { get; set; }
 
     /// <summary>
     /// Also finds users made in monday.com by hand: its listing shows only SCIM-provisioned users unless asked not to,
@@ -191,61 +193,26 @@ public sealed partial class MondayScimClient
     private async Task<MondayResult> SendAsync(HttpMethod method, string relative, JsonObject? body, CancellationToken cancellationToken)
     {
         var uri = new Uri(_base, relative);
-        var path = RedactQuery(uri);
         var json = body?.ToJsonString();
-        var requestExcerpt = Excerpt(json);
         var calls = new List<OutboundCall>();
-        var time = _resilience.Time;
-        HttpResponseMessage? response = null;
-        string? text = null;
+        HttpResponseMessage response;
+        string text;
         try
         {
-            response = await _resilience.Pipeline.ExecuteAsync(async ct =>
+            // The pipeline on the typed client (MondayResilience) sends it again on a retry, and writes each attempt to calls.
+            using var request = new HttpRequestMessage(method, uri);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ScimToken);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ScimMediaType));
+            if (json is not null)
             {
-                await _resilience.AcquireAsync(ct);
-                // A request message cannot be sent twice: a fresh one per attempt.
-                using var request = new HttpRequestMessage(method, uri);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ScimToken);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ScimMediaType));
-                if (json is not null)
-                {
-                    request.Content = new StringContent(json, Encoding.UTF8, ScimMediaType);
-                }
-                var started = time.GetTimestamp();
-                var at = time.GetUtcNow();
-                var attempt = calls.Count + 1;
-                try
-                {
-                    var (reply, replyText) = await _resilience.Attempt.ExecuteAsync(async t =>
-                    {
-                        var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, t);
-                        return (answer, await answer.Content.ReadAsStringAsync(t));
-                    }, ct);
-                    var retryAfter = MondayResilience.RetryAfter(reply, time.GetUtcNow());
-                    if (reply.StatusCode == HttpStatusCode.TooManyRequests)
-                    {
-                        _resilience.OnRateLimited(retryAfter);
-                    }
-                    _resilience.RecordAnswer(reply);
-                    calls.Add(new OutboundCall(method.Method, path, (int)reply.StatusCode,
-                        time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt, Excerpt(replyText), at, requestExcerpt));
-                    return reply;
-                }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
-                {
-                    calls.Add(new OutboundCall(method.Method, path, 0, time.GetElapsedTime(started).TotalMilliseconds,
-                        null, attempt, null, at, requestExcerpt));
-                    if (!ct.IsCancellationRequested)
-                    {
-                        _resilience.RecordFailure(OutboundFailure.Describe(e));
-                    }
-                    if (e is IOException)
-                    {
-                        throw new HttpRequestException(e.Message, e);
-                    }
-                    throw;
-                }
-            }, cancellationToken);
+                request.Content = new StringContent(json, Encoding.UTF8, ScimMediaType);
+            }
+            request.Options.Set(OutboundCallLog.Key, new OutboundCallLog(calls, RedactQuery(uri), Excerpt(json)));
+            if (DryRun is { } dryRun)
+            {
+                request.Options.Set(Push.DryRun.Key, dryRun);
+            }
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             text = await response.Content.ReadAsStringAsync(cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested

@@ -67,7 +67,6 @@ public sealed partial class PushAdmin(
     PushSignal signal,
     MondayPusher pusher,
     IServiceProvider services,
-    IHttpMessageHandlerFactory handlers,
     MondayConnectionProbe probe,
     IOptions<MondayOptions> monday,
     IOptions<PushOptions> push,
@@ -360,11 +359,8 @@ public sealed partial class PushAdmin(
         {
             var snapshot = await store.LoadAsync(claimed, cancellationToken)
                 ?? throw AdminException.NotFound($"There is no {kind.ToLowerInvariant()} {resourceId}.");
-            using var dryRunHandler = dryRun ? new DryRunHandler(handlers.CreateHandler(nameof(MondayScimClient))) : null;
-            using var http = dryRunHandler is null ? null : new HttpClient(dryRunHandler, disposeHandler: false);
-            var client = http is null
-                ? services.GetRequiredService<MondayScimClient>()
-                : new MondayScimClient(http, monday, services.GetRequiredService<MondayResilience>());
+            var client = services.GetRequiredService<MondayScimClient>();
+            client.DryRun = dryRun ? new DryRun() : null;
             var outcome = kind == ResourceKinds.User
                 ? await pusher.PushUserAsync(client, snapshot, cancellationToken, dryRun)
                 : await pusher.PushGroupAsync(client, snapshot, cancellationToken, dryRun);
@@ -385,7 +381,7 @@ public sealed partial class PushAdmin(
                     LogCodes.Fix(outcome.Code), steps, outcome.Trace.Properties,
                     [.. outcome.Calls.Select(c => new ProvisionCall(c.Method, c.Path, c.Status, false, null))], entry?.Id, []);
             }
-            return DryRunResult(kind, resourceId, outcome, steps, dryRunHandler!.Captured);
+            return DryRunResult(kind, resourceId, outcome, steps, client.DryRun!.Captured);
         }
         catch when (!dryRun)
         {

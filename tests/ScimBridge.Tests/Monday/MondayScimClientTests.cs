@@ -103,7 +103,10 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         }
     }
 
-    private MondayScimClient Client(Action<MondayOptions>? configure = null, HttpMessageHandler? handler = null)
+    private MondayScimClient Client(Action<MondayOptions>? configure = null, HttpMessageHandler? handler = null) =>
+        Services(configure, handler).GetRequiredService<MondayScimClient>();
+
+    private ServiceProvider Services(Action<MondayOptions>? configure = null, HttpMessageHandler? handler = null)
     {
         var options = new MondayOptions
         {
@@ -114,10 +117,15 @@ public sealed class MondayScimClientTests : IAsyncLifetime
             AttemptTimeoutSeconds = 600,
         };
         configure?.Invoke(options);
-        var resilience = new MondayResilience(Options.Create(options), _time);
-        var http = handler is null ? new HttpClient() : new HttpClient(handler);
-        _disposables.Add(http);
-        return new MondayScimClient(http, Options.Create(options), resilience);
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time).AddSingleton(Options.Create(options));
+        var http = services.AddMondayScimHttpClient();
+        if (handler is not null)
+        {
+            http.ConfigurePrimaryHttpMessageHandler(() => handler);
+        }
+        var provider = services.BuildServiceProvider();
+        _disposables.Add(provider);
+        return provider;
     }
 
     private static MappedUser Ada(string userName = "ada@example.com") =>
@@ -250,6 +258,27 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(7), MondayResilience.RetryAfter(seconds, now));
         Assert.Equal(TimeSpan.FromSeconds(30), MondayResilience.RetryAfter(date, now));
         Assert.Null(MondayResilience.RetryAfter(none, now));
+    }
+
+    [Fact]
+    public async Task OneBreaker_ForEveryRequestOnTheClientsName_AndWhenOpenItNamesTheLastFailure()
+    {
+        State.FailureRate = 1.0;
+        var services = Services(o => (o.MaxRetries, o.CircuitBreakerMinimumThroughput) = (0, 2));
+        await services.GetRequiredService<MondayScimClient>().CreateGroupAsync("First");
+        await services.GetRequiredService<MondayScimClient>().CreateGroupAsync("Second");
+
+        var refused = await services.GetRequiredService<MondayScimClient>().CreateGroupAsync("Third");
+        // The reclaim's GraphQL calls take the client by name: the same breaker stops them.
+        using var graphQl = new HttpRequestMessage(HttpMethod.Post, BaseUrl + "/v2");
+        var byName = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(MondayScimClient));
+
+        Assert.Equal(MondayFailure.Retryable, refused.Failure);
+        Assert.Empty(refused.Calls);
+        Assert.StartsWith("the circuit breaker is open after repeated failures (not called); the last failure, at ", refused.Detail, StringComparison.Ordinal);
+        Assert.Matches(@"UTC: HTTP 50\d ", refused.Detail);
+        await Assert.ThrowsAsync<Polly.CircuitBreaker.BrokenCircuitException>(() => byName.SendAsync(graphQl));
+        Assert.Equal(2, State.RequestsSnapshot().Count);
     }
 
     [Fact]

@@ -14,14 +14,13 @@ namespace ScimBridge.Reclamation.Apps;
 
 /// <summary>
 /// monday.com over GraphQL: <c>users(ids:)</c> for the fresh read, <c>update_users_role</c> / <c>deactivate_users</c> /
-/// <c>activate_users</c> in batches. Every request waits on the push's shared pace (<see cref="MondayResilience"/>) and
-/// goes through its retries and circuit breaker, so a reclaim wave and the push together stay under monday's limit.
+/// <c>activate_users</c> in batches. Every request goes through the push's client and its pipeline
+/// (<see cref="MondayResilience"/>): the shared pace, the retries and the circuit breaker, so a reclaim wave and the push together stay under monday's limit.
 /// </summary>
 public sealed class MondayGraphQlReclaim(
     IHttpClientFactory httpClients,
     IMondayApiCredentials credentials,
-    IOptionsMonitor<MondayOptions> options,
-    MondayResilience resilience) : IReclaimApp
+    IOptionsMonitor<MondayOptions> options) : IReclaimApp
 {
     private const string NewShapeVersion = "2026-07";
     private const string LegacyFields = "id enabled is_admin is_guest is_view_only is_pending last_activity";
@@ -132,7 +131,7 @@ public sealed class MondayGraphQlReclaim(
     }
 
     /// <summary>
-    /// One request through the push's pipeline: paced, retried (honouring Retry-After), behind the circuit breaker.
+    /// One request through the push's client: paced, retried (honouring Retry-After), behind the circuit breaker.
     /// Transport failures, refused credentials and an exhausted budget are a <see cref="ReclaimTransportException"/>.
     /// </summary>
     private async Task<JsonObject> SendAsync(string query, string operation, List<OutboundCall> calls, CancellationToken cancellationToken)
@@ -140,51 +139,18 @@ public sealed class MondayGraphQlReclaim(
         var o = options.CurrentValue;
         var credential = await credentials.GetAsync(cancellationToken)
             ?? throw new ReclaimTransportException("No monday.com API token (Monday:ApiToken) or OAuth connection is configured.");
-        var time = resilience.Time;
-        var path = $"{new Uri(o.ApiUrl).AbsolutePath} {operation}";
         var json = new JsonObject { ["query"] = query }.ToJsonString();
-        var first = calls.Count;
-        string? text = null;
         HttpResponseMessage response;
+        string text;
         try
         {
-            response = await resilience.Pipeline.ExecuteAsync(async ct =>
-            {
-                await resilience.AcquireAsync(ct);
-                using var request = new HttpRequestMessage(HttpMethod.Post, o.ApiUrl);
-                request.Headers.TryAddWithoutValidation("Authorization", credential.AuthorizationHeader);
-                request.Headers.TryAddWithoutValidation("API-Version", o.ApiVersion);
-                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-                var started = time.GetTimestamp();
-                var at = time.GetUtcNow();
-                var attempt = calls.Count - first + 1;
-                try
-                {
-                    var (reply, replyText) = await resilience.Attempt.ExecuteAsync(async t =>
-                    {
-                        var answer = await httpClients.CreateClient(MondayGraphQlClient.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, t);
-                        return (answer, await answer.Content.ReadAsStringAsync(t));
-                    }, ct);
-                    var retryAfter = MondayResilience.RetryAfter(reply, time.GetUtcNow());
-                    if (reply.StatusCode == HttpStatusCode.TooManyRequests)
-                    {
-                        resilience.OnRateLimited(retryAfter);
-                    }
-                    calls.Add(new OutboundCall("POST", path, (int)reply.StatusCode, time.GetElapsedTime(started).TotalMilliseconds, retryAfter, attempt,
-                        MondayScimClient.Excerpt(replyText), at));
-                    text = replyText;
-                    return reply;
-                }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
-                {
-                    calls.Add(new OutboundCall("POST", path, 0, time.GetElapsedTime(started).TotalMilliseconds, null, attempt, null, at));
-                    if (e is IOException)
-                    {
-                        throw new HttpRequestException(e.Message, e);
-                    }
-                    throw;
-                }
-            }, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, o.ApiUrl);
+            request.Headers.TryAddWithoutValidation("Authorization", credential.AuthorizationHeader);
+            request.Headers.TryAddWithoutValidation("API-Version", o.ApiVersion);
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            request.Options.Set(OutboundCallLog.Key, new OutboundCallLog(calls, $"{new Uri(o.ApiUrl).AbsolutePath} {operation}"));
+            response = await httpClients.CreateClient(nameof(MondayScimClient)).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            text = await response.Content.ReadAsStringAsync(cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested
             && e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
