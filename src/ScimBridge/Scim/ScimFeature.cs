@@ -13,7 +13,7 @@ public static class ScimFeature
 {
     public static IServiceCollection AddScim(this IServiceCollection services)
     {
-        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<ScimOptions>().BindConfiguration(ScimOptions.Section);
         services.AddScoped<UserService>();
         services.AddScoped<GroupService>();
         services.AddScoped<ChangeLog>();
