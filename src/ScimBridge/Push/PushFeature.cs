@@ -25,7 +25,10 @@ public static class PushFeature
         services.AddSingleton<DeletionGuard>();
         services.AddSingleton<MondayLinks>();
         services.AddScoped<MondayPusher>();
-        services.AddScoped<PushAdmin>();
+        services.AddScoped<PushConnection>();
+        services.AddScoped<StagedDeletes>();
+        services.AddScoped<ChangeReplay>();
+        services.AddScoped<ProvisionOnDemand>();
         services.AddHostedService<PushWorker>();
         return services;
     }
