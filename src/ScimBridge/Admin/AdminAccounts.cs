@@ -1,10 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
+using ScimBridge.Operations;
 using ScimBridge.Push;
 using ScimBridge.Scim.Resources;
 
@@ -18,10 +19,8 @@ public sealed class AdminLockoutOptions
 {
     public const string Section = "Admin:Lockout";
 
-    [Range(1, 1000, ErrorMessage = "Admin:Lockout:MaxFailedAttempts must be between 1 and 1000.")]
     public int MaxFailedAttempts { get; set; } = 5;
 
-    [Range(1, 24 * 60, ErrorMessage = "Admin:Lockout:Minutes must be between 1 and 1440.")]
     public int Minutes { get; set; } = 15;
 }
 
@@ -404,12 +403,18 @@ public static class AdminAccountsFeature
     /// <summary>The account store, for the server and for the <c>admin</c> CLI commands.</summary>
     public static IServiceCollection AddAdminAccounts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AdminLockoutOptions>()
-            .Bind(configuration.GetSection(AdminLockoutOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<AdminLockoutOptions>(configuration.GetSection(AdminLockoutOptions.Section));
         services.AddScoped<AdminAccounts>();
         services.AddScoped<AdminSessions>();
         return services;
+    }
+}
+
+public sealed class AdminLockoutOptionsValidator : AbstractValidator<AdminLockoutOptions>
+{
+    public AdminLockoutOptionsValidator()
+    {
+        RuleFor(o => o.MaxFailedAttempts).InclusiveBetween(1, 1000).WithMessage("Admin:Lockout:MaxFailedAttempts must be between 1 and 1000.");
+        RuleFor(o => o.Minutes).InclusiveBetween(1, 24 * 60).WithMessage("Admin:Lockout:Minutes must be between 1 and 1440.");
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using ScimBridge.Admin.Pages;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Admin;
 
@@ -15,7 +16,7 @@ public static class AdminConsole
     public static IServiceCollection AddAdminConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAdminAccounts(configuration);
-        services.AddOptions<AdminSignInOptions>().BindConfiguration(AdminSignInOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<AdminSignInOptions>().BindConfiguration(AdminSignInOptions.Section);
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<DashboardQuery>();
         services.AddAntiforgery(options =>

@@ -55,7 +55,7 @@ public sealed record Dashboard(
 /// The console's front page in one read: the push's own connection status (quarantine, staged deletes, last success),
 /// the queue, and the provisioning log of the last day and month.
 /// </summary>
-public sealed class DashboardQuery(ScimBridgeDbContext db, PushAdmin push, TimeProvider time)
+public sealed class DashboardQuery(ScimBridgeDbContext db, PushConnection push, TimeProvider time)
 {
     public const int Hours = 24;
     public const int Days = 30;

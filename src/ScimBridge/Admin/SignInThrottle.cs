@@ -1,7 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using FluentValidation;
 using Microsoft.Extensions.Options;
 
 namespace ScimBridge.Admin;
@@ -12,19 +12,15 @@ public sealed class AdminSignInOptions
     public const string Section = "Admin:SignIn";
 
     /// <summary>Sign-in attempts per minute from one client address (an IPv6 address counts with its /64).</summary>
-    [Range(1, 100_000, ErrorMessage = "Admin:SignIn:PerAddressPerMinute must be between 1 and 100000.")]
     public int PerAddressPerMinute { get; set; } = 10;
 
     /// <summary>Sign-in attempts per minute from everyone together, per replica.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "Admin:SignIn:GlobalPerMinute must be between 1 and 1000000.")]
     public int GlobalPerMinute { get; set; } = 60;
 
     /// <summary>Password checks run at once; the rest wait their turn, so sign-ins cannot take every core from SCIM traffic.</summary>
-    [Range(1, 64, ErrorMessage = "Admin:SignIn:MaxConcurrentChecks must be between 1 and 64.")]
     public int MaxConcurrentChecks { get; set; } = 1;
 
     /// <summary>How long an attempt waits for its turn before it is refused with 503.</summary>
-    [Range(0.1, 60, ErrorMessage = "Admin:SignIn:QueueSeconds must be between 0.1 and 60.")]
     public double QueueSeconds { get; set; } = 2;
 }
 
@@ -105,5 +101,16 @@ public sealed class SignInThrottle : IDisposable
                 checks.Release();
             }
         }
+    }
+}
+
+public sealed class AdminSignInOptionsValidator : AbstractValidator<AdminSignInOptions>
+{
+    public AdminSignInOptionsValidator()
+    {
+        RuleFor(o => o.PerAddressPerMinute).InclusiveBetween(1, 100_000).WithMessage("Admin:SignIn:PerAddressPerMinute must be between 1 and 100000.");
+        RuleFor(o => o.GlobalPerMinute).InclusiveBetween(1, 1_000_000).WithMessage("Admin:SignIn:GlobalPerMinute must be between 1 and 1000000.");
+        RuleFor(o => o.MaxConcurrentChecks).InclusiveBetween(1, 64).WithMessage("Admin:SignIn:MaxConcurrentChecks must be between 1 and 64.");
+        RuleFor(o => o.QueueSeconds).InclusiveBetween(0.1, 60).WithMessage("Admin:SignIn:QueueSeconds must be between 0.1 and 60.");
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Auth;
 
@@ -38,7 +39,7 @@ public static class ScimAuthentication
     {
         services.AddMemoryCache();
         services.AddScoped<TokenService>();
-        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
 
         // No default scheme for authenticating: every policy names its own, so an admin or HR token is never first

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,6 @@ public sealed class TokenOptions
 {
     public const string Section = "Auth:Tokens";
 
-    [System.ComponentModel.DataAnnotations.Range(0, 3600, ErrorMessage = "Auth:Tokens:CacheSeconds must be between 0 and 3600.")]
     public double CacheSeconds { get; set; } = 10;
 }
 
@@ -164,4 +164,10 @@ public sealed class TokenService(ScimBridgeDbContext db, IWriteGate gate, IMemor
     private static string CacheKey(string id) => $"scim-token:{id}";
 
     private sealed record CachedToken(string Name, string Scope, byte[] Hash, bool Revoked);
+}
+
+public sealed class TokenOptionsValidator : AbstractValidator<TokenOptions>
+{
+    public TokenOptionsValidator() =>
+        RuleFor(o => o.CacheSeconds).InclusiveBetween(0, 3600).WithMessage("Auth:Tokens:CacheSeconds must be between 0 and 3600.");
 }

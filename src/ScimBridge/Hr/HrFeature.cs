@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Auth;
 using ScimBridge.Data;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Hr;
 
@@ -17,8 +17,7 @@ public static class HrFeature
     public static IServiceCollection AddHr(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<HrOptions>().Bind(configuration.GetSection(HrOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HrOptions>, HrOptionsValidation>();
+        services.AddValidatedOptions<HrOptions>(configuration.GetSection(HrOptions.Section));
         services.AddAuthentication().AddScheme<SecretTokenOptions, SecretTokenHandler>(TokenScheme, o => o.Scope = TokenScopes.Hr);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(TokenScheme).RequireAuthenticatedUser());
@@ -53,15 +52,3 @@ public static class HrFeature
         app.MapOpenApi("/hr/v1/openapi/{documentName}.json").RequireAuthorization(Policy);
     }
 }
-
-public sealed class HrOptionsValidation : IValidateOptions<HrOptions>
-{
-    private readonly HrOptionsValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, HrOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
-    }
-}
-

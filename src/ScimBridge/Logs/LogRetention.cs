@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
@@ -16,20 +17,14 @@ public sealed class LogsOptions
 }
 
 /// <summary>Every message starts with the configuration key at fault.</summary>
-public sealed class LogsOptionsValidation : IValidateOptions<LogsOptions>
+public sealed class LogsOptionsValidator : AbstractValidator<LogsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, LogsOptions options)
+    public LogsOptionsValidator()
     {
-        var failures = new List<string>();
-        if (options.RetentionDays is < 1 or > 3650)
-        {
-            failures.Add($"Logs:RetentionDays must be between 1 and 3650 (days), not {options.RetentionDays}.");
-        }
-        if (options.PruneIntervalMinutes is < 1 or > 10_080)
-        {
-            failures.Add($"Logs:PruneIntervalMinutes must be between 1 and 10080, not {options.PruneIntervalMinutes}.");
-        }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        RuleFor(o => o.RetentionDays).InclusiveBetween(1, 3650)
+            .WithMessage((_, days) => $"Logs:RetentionDays must be between 1 and 3650 (days), not {days}.");
+        RuleFor(o => o.PruneIntervalMinutes).InclusiveBetween(1, 10_080)
+            .WithMessage((_, minutes) => $"Logs:PruneIntervalMinutes must be between 1 and 10080, not {minutes}.");
     }
 }
 

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Logs;
 
@@ -6,8 +6,7 @@ public static class LogsFeature
 {
     public static IServiceCollection AddLogs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LogsOptions>().Bind(configuration.GetSection(LogsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LogsOptions>, LogsOptionsValidation>();
+        services.AddValidatedOptions<LogsOptions>(configuration.GetSection(LogsOptions.Section));
         services.AddSingleton<LogPruner>();
         services.AddHostedService<LogRetentionService>();
         return services;

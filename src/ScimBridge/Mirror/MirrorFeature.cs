@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using ScimBridge.Operations;
 using ScimBridge.Mirror.Monday;
 using ScimBridge.Mirror.Roadmunk;
@@ -12,10 +11,7 @@ public static class MirrorFeature
     public static IServiceCollection AddMirror(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MirrorOptions>()
-            .Bind(configuration.GetSection(MirrorOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MirrorOptions>, MirrorOptionsValidation>();
+        services.AddValidatedOptions<MirrorOptions>(configuration.GetSection(MirrorOptions.Section));
         services.AddMondayOAuth(configuration);
         services.AddMondaySeatSource();
         services.AddRoadmunkSeatSource(configuration);
@@ -23,16 +19,5 @@ public static class MirrorFeature
         services.AddSingleton<MirrorRunner>();
         services.AddHostedService<MirrorScheduler>();
         return services;
-    }
-}
-
-public sealed class MirrorOptionsValidation : IValidateOptions<MirrorOptions>
-{
-    private readonly MirrorOptionsValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, MirrorOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Monday;
 
@@ -9,10 +10,7 @@ public static class MondayClientFeature
     public static IServiceCollection AddMondayClient(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MondayOptions>()
-            .Bind(configuration.GetSection(MondayOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MondayOptions>, MondayOptionsValidation>();
+        services.AddValidatedOptions<MondayOptions>(configuration.GetSection(MondayOptions.Section));
         // The connection saved on the Connection page fills what the configuration leaves empty, and reloads live.
         // Its tokens are protected with the app's key ring (kept in the database where the app configures it).
         services.AddDataProtection();
@@ -40,16 +38,5 @@ public static class MondayClientFeature
         client.AddResilienceHandler(MondayResilience.PipelineName, (pipeline, context) =>
             context.ServiceProvider.GetRequiredService<MondayResilience>().Build(pipeline));
         return client.AddHttpMessageHandler(() => new ReadAnswerHandler()).AddHttpMessageHandler(() => new Push.DryRunHandler());
-    }
-}
-
-public sealed class MondayOptionsValidation : IValidateOptions<MondayOptions>
-{
-    private readonly MondayOptionsValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, MondayOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
     }
 }

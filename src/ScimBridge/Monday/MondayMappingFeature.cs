@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Monday;
 
@@ -7,10 +7,8 @@ public static class MondayMappingFeature
     public static IServiceCollection AddMondayMapping(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MondayMappingOptions>()
-            .Configure(o => Bind(configuration.GetSection(MondayMappingOptions.Section), o))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MondayMappingOptions>, MondayMappingOptionsValidation>();
+        services.AddValidatedOptions<MondayMappingOptions>()
+            .Configure(o => Bind(configuration.GetSection(MondayMappingOptions.Section), o));
         services.AddSingleton<MondayUserMapper>();
         return services;
     }
@@ -28,17 +26,5 @@ public static class MondayMappingFeature
         {
             options.Attributes = MondayMappingOptions.DefaultAttributes();
         }
-    }
-}
-
-/// <summary>Runs <see cref="MondayMappingValidator"/> as options validation.</summary>
-public sealed class MondayMappingOptionsValidation : IValidateOptions<MondayMappingOptions>
-{
-    private readonly MondayMappingValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, MondayMappingOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
     }
 }

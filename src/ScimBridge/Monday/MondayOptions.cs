@@ -1,5 +1,5 @@
-using FluentValidation;
 using System.Text.RegularExpressions;
+using FluentValidation;
 using FluentValidation.Results;
 
 namespace ScimBridge.Monday;

@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
+using FluentValidation;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.Options;
@@ -10,7 +10,7 @@ namespace ScimBridge.Operations;
 /// The reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c>/<c>-Host</c> are believed (section
 /// <c>ForwardedHeaders</c>). With none configured, forwarded headers are ignored: anyone could send them.
 /// </summary>
-public sealed class TrustedProxyOptions : IValidatableObject
+public sealed class TrustedProxyOptions
 {
     public const string Section = "ForwardedHeaders";
 
@@ -21,25 +21,6 @@ public sealed class TrustedProxyOptions : IValidatableObject
     public List<string> KnownNetworks { get; set; } = [];
 
     public bool Any => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        for (var i = 0; i < KnownProxies.Count; i++)
-        {
-            if (!IPAddress.TryParse(KnownProxies[i], out _))
-            {
-                yield return new ValidationResult($"{Section}:{nameof(KnownProxies)}:{i} ('{KnownProxies[i]}') is not an IP address.");
-            }
-        }
-
-        for (var i = 0; i < KnownNetworks.Count; i++)
-        {
-            if (!System.Net.IPNetwork.TryParse(KnownNetworks[i], out _))
-            {
-                yield return new ValidationResult($"{Section}:{nameof(KnownNetworks)}:{i} ('{KnownNetworks[i]}') is not a network in CIDR notation (such as 10.0.0.0/8).");
-            }
-        }
-    }
 }
 
 /// <summary>HTTPS as the client sees it (section <c>Https</c>).</summary>
@@ -51,7 +32,6 @@ public sealed class HttpsOptions
     public bool AssumeHttps { get; set; }
 
     /// <summary>Strict-Transport-Security max-age on HTTPS responses; 0 sends no header.</summary>
-    [Range(0, 730, ErrorMessage = "Https:HstsMaxAgeDays must be between 0 (no HSTS) and 730.")]
     public int HstsMaxAgeDays { get; set; } = 365;
 }
 
@@ -64,8 +44,8 @@ public static class ForwardedHttps
 {
     public static IServiceCollection AddForwardedHttps(this IServiceCollection services)
     {
-        services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HttpsOptions>().BindConfiguration(HttpsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section);
+        services.AddValidatedOptions<HttpsOptions>().BindConfiguration(HttpsOptions.Section);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((options, trusted) =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
@@ -111,5 +91,22 @@ public static class ForwardedHttps
         }
 
         return app;
+    }
+}
+
+public sealed class HttpsOptionsValidator : AbstractValidator<HttpsOptions>
+{
+    public HttpsOptionsValidator() =>
+        RuleFor(o => o.HstsMaxAgeDays).InclusiveBetween(0, 730).WithMessage("Https:HstsMaxAgeDays must be between 0 (no HSTS) and 730.");
+}
+
+public sealed class TrustedProxyOptionsValidator : AbstractValidator<TrustedProxyOptions>
+{
+    public TrustedProxyOptionsValidator()
+    {
+        RuleForEach(o => o.KnownProxies).Must(address => IPAddress.TryParse(address, out _))
+            .WithMessage((_, address) => $"{TrustedProxyOptions.Section}:KnownProxies:{{CollectionIndex}} ('{address}') is not an IP address.");
+        RuleForEach(o => o.KnownNetworks).Must(network => System.Net.IPNetwork.TryParse(network, out _))
+            .WithMessage((_, network) => $"{TrustedProxyOptions.Section}:KnownNetworks:{{CollectionIndex}} ('{network}') is not a network in CIDR notation (such as 10.0.0.0/8).");
     }
 }

@@ -1,6 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using FluentValidation;
 using Microsoft.AspNetCore.RateLimiting;
 using ScimBridge.Scim;
 
@@ -11,11 +11,9 @@ public sealed class ScimRateLimitOptions
     public const string Section = "Scim:RateLimit";
 
     /// <summary>Sustained requests per second per token; 0 turns the limit off.</summary>
-    [Range(0, 1_000_000, ErrorMessage = "Scim:RateLimit:RequestsPerSecond must be between 0 (off) and 1000000.")]
     public int RequestsPerSecond { get; set; } = 100;
 
     /// <summary>How many requests a token may send at once above the sustained rate (the bucket's size).</summary>
-    [Range(1, 10_000_000, ErrorMessage = "Scim:RateLimit:Burst must be between 1 and 10000000.")]
     public int Burst { get; set; } = 400;
 }
 
@@ -29,7 +27,7 @@ public static class InboundRateLimiting
 
     public static IServiceCollection AddInboundRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ScimRateLimitOptions>().BindConfiguration(ScimRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<ScimRateLimitOptions>().BindConfiguration(ScimRateLimitOptions.Section);
         var limits = configuration.GetSection(ScimRateLimitOptions.Section).Get<ScimRateLimitOptions>() ?? new ScimRateLimitOptions();
         var bucket = new TokenBucketRateLimiterOptions
         {
@@ -68,5 +66,14 @@ public static class InboundRateLimiting
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await ScimHttp.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
             $"Too many requests from this client (Scim:RateLimit); retry after {seconds} s.");
+    }
+}
+
+public sealed class ScimRateLimitOptionsValidator : AbstractValidator<ScimRateLimitOptions>
+{
+    public ScimRateLimitOptionsValidator()
+    {
+        RuleFor(o => o.RequestsPerSecond).InclusiveBetween(0, 1_000_000).WithMessage("Scim:RateLimit:RequestsPerSecond must be between 0 (off) and 1000000.");
+        RuleFor(o => o.Burst).InclusiveBetween(1, 10_000_000).WithMessage("Scim:RateLimit:Burst must be between 1 and 10000000.");
     }
 }

@@ -34,10 +34,10 @@ public static class PushAdminEndpoints
             .WithSummary("Push one user, or one group with its waiting members, now; dryRun=true shows the requests without sending them.");
     }
 
-    private static async Task<Ok<ConnectionStatus>> Status(PushAdmin admin, CancellationToken ct) =>
+    private static async Task<Ok<ConnectionStatus>> Status(PushConnection admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.StatusAsync(ct));
 
-    private static async Task<Ok<ConnectionTest>> Test(PushAdmin admin, CancellationToken ct) =>
+    private static async Task<Ok<ConnectionTest>> Test(PushConnection admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.TestAsync(ct));
 
     private static Ok<IReadOnlyList<ConnectionFieldState>> Settings(ConnectionSettingsStore settings) =>
@@ -48,41 +48,41 @@ public static class PushAdminEndpoints
         TypedResults.Ok(await settings.SaveAsync(update ?? throw AdminException.Invalid("body", "Send {\"tenantUrl\", \"scimToken\", \"apiToken\", \"clearApiToken\"}."),
             AdminApi.ActorName(context), ct));
 
-    private static async Task<Ok<ConnectionStatus>> Resume(PushAdmin admin, CancellationToken ct)
+    private static async Task<Ok<ConnectionStatus>> Resume(PushConnection admin, CancellationToken ct)
     {
         await admin.ResumeAsync(ct);
         return TypedResults.Ok(await admin.StatusAsync(ct));
     }
 
-    private static async Task<Ok<IReadOnlyList<StagedDelete>>> Staged(PushAdmin admin, int? limit, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<StagedDelete>>> Staged(StagedDeletes admin, int? limit, CancellationToken ct)
     {
         if (limit is < 1 or > MaxStagedPage)
         {
             throw AdminException.Invalid("limit", $"limit is between 1 and {MaxStagedPage}.");
         }
-        return TypedResults.Ok(await admin.StagedAsync(0, limit ?? 200, ct));
+        return TypedResults.Ok(await admin.ListAsync(0, limit ?? 200, ct));
     }
 
-    private static async Task<Ok<DecisionResult>> ApproveAll(PushAdmin admin, HttpContext context, CancellationToken ct) =>
+    private static async Task<Ok<DecisionResult>> ApproveAll(StagedDeletes admin, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(new DecisionResult(await admin.ApproveAsync(null, null, AdminApi.ActorName(context), ct)));
 
-    private static async Task<Ok<DecisionResult>> RejectAll(PushAdmin admin, HttpContext context, CancellationToken ct) =>
+    private static async Task<Ok<DecisionResult>> RejectAll(StagedDeletes admin, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(new DecisionResult(await admin.RejectAsync(null, null, AdminApi.ActorName(context), ct)));
 
-    private static async Task<Ok<DecisionResult>> Approve(PushAdmin admin, string resourceType, string id, HttpContext context, CancellationToken ct) =>
+    private static async Task<Ok<DecisionResult>> Approve(StagedDeletes admin, string resourceType, string id, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(new DecisionResult(Found(await admin.ApproveAsync(resourceType, id, AdminApi.ActorName(context), ct), resourceType, id)));
 
-    private static async Task<Ok<DecisionResult>> Reject(PushAdmin admin, string resourceType, string id, HttpContext context, CancellationToken ct) =>
+    private static async Task<Ok<DecisionResult>> Reject(StagedDeletes admin, string resourceType, string id, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(new DecisionResult(Found(await admin.RejectAsync(resourceType, id, AdminApi.ActorName(context), ct), resourceType, id)));
 
-    private static async Task<Ok<RequeueResult>> Replay(PushAdmin admin, long id, HttpContext context, CancellationToken ct) =>
+    private static async Task<Ok<RequeueResult>> Replay(ChangeReplay admin, long id, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(await admin.ReplayAsync(id, AdminApi.ActorName(context), ct));
 
-    private static async Task<Ok<RequeueResult>> RetryFailed(PushAdmin admin, RetryFailedRequest? filter, HttpContext context, CancellationToken ct) =>
+    private static async Task<Ok<RequeueResult>> RetryFailed(ChangeReplay admin, RetryFailedRequest? filter, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(await admin.RetryFailedAsync(filter ?? new RetryFailedRequest(null, null, null, null), AdminApi.ActorName(context), ct));
 
     private static async Task<Ok<ProvisionResult>> Provision(
-        PushAdmin admin, string resourceType, string id, bool? dryRun, HttpContext context, CancellationToken ct) =>
+        ProvisionOnDemand admin, string resourceType, string id, bool? dryRun, HttpContext context, CancellationToken ct) =>
         TypedResults.Ok(await admin.ProvisionAsync(resourceType, id, dryRun ?? false, AdminApi.ActorName(context), ct));
 
     private static int Found(int count, string resourceType, string id) =>

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Push;
 
@@ -8,7 +8,7 @@ public static class PushFeature
     public static IServiceCollection AddPush(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PushOptions>()
+        services.AddValidatedOptions<PushOptions>()
             .Configure(o =>
             {
                 var section = configuration.GetSection(PushOptions.Section);
@@ -17,9 +17,7 @@ public static class PushFeature
                 {
                     o.QuarantineSchedule = PushOptions.DefaultQuarantineSchedule();
                 }
-            })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidation>();
+            });
         services.AddSingleton<PushSignal>();
         services.AddSingleton<SaveChangesInterceptor, ChangeCommittedInterceptor>();
         services.AddSingleton<PushStore>();
@@ -27,19 +25,11 @@ public static class PushFeature
         services.AddSingleton<DeletionGuard>();
         services.AddSingleton<MondayLinks>();
         services.AddScoped<MondayPusher>();
-        services.AddScoped<PushAdmin>();
+        services.AddScoped<PushConnection>();
+        services.AddScoped<StagedDeletes>();
+        services.AddScoped<ChangeReplay>();
+        services.AddScoped<ProvisionOnDemand>();
         services.AddHostedService<PushWorker>();
         return services;
-    }
-}
-
-public sealed class PushOptionsValidation : IValidateOptions<PushOptions>
-{
-    private readonly PushOptionsValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, PushOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
     }
 }

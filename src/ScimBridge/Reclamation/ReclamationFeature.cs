@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Reclamation;
 
@@ -8,10 +8,7 @@ public static class ReclamationFeature
     public static IServiceCollection AddReclamation(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ReclamationOptions>()
-            .Bind(configuration.GetSection(ReclamationOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReclamationOptions>, ReclamationOptionsValidation>();
+        services.AddValidatedOptions<ReclamationOptions>(configuration.GetSection(ReclamationOptions.Section));
         services.AddSingleton<ReclaimSignal>();
         services.AddSingleton<ReclaimWorkflow>();
         services.AddSingleton<ReclaimRevoker>();
@@ -40,16 +37,5 @@ public static class ReclamationFeature
     {
         ArgumentNullException.ThrowIfNull(app);
         AnswerLinks.Map(app);
-    }
-}
-
-public sealed class ReclamationOptionsValidation : IValidateOptions<ReclamationOptions>
-{
-    private readonly ReclamationOptionsValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, ReclamationOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
     }
 }

@@ -14,7 +14,13 @@ public sealed record GroupResource(StoredResource Record, IReadOnlyList<MemberRe
 /// <summary>Groups and memberships; members are rows, so adding one member never rewrites the whole group.</summary>
 public sealed class GroupService(
     ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time, IOptions<ScimOptions> options)
+    : IScimResources<GroupResource>
 {
+    static ResourceTypeDefinition IScimResources<GroupResource>.Type => Type;
+    static string IScimResources<GroupResource>.Joined => "members";
+    static StoredResource IScimResources<GroupResource>.Record(GroupResource resource) => resource.Record;
+    static JsonObject IScimResources<GroupResource>.Render(GroupResource resource, string baseUrl) => ScimRenderer.Group(resource.Record, resource.Members, baseUrl);
+
     private const int ConcurrencyAttempts = 5;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.GroupResourceType;
 

@@ -13,7 +13,7 @@ public static class ScimFeature
 {
     public static IServiceCollection AddScim(this IServiceCollection services)
     {
-        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<ScimOptions>().BindConfiguration(ScimOptions.Section);
         services.AddScoped<UserService>();
         services.AddScoped<GroupService>();
         services.AddScoped<ChangeLog>();
@@ -72,8 +72,7 @@ public static class ScimFeature
         {
             var page = await users.ListAsync(query, ScimRenderer.Wants("groups", query.Attributes, query.ExcludedAttributes), ct);
             usersTruncated = page.Truncated;
-            resources.AddRange(page.Resources.Select(u => Resources.ResourceProjection.Apply(
-                ScimRenderer.User(u.Record, u.Groups, baseUrl), Scim.Schemas.ScimSchemas.UserResourceType, query.Attributes, query.ExcludedAttributes)));
+            resources.AddRange(ResourceEndpoints<UserService, UserResource>.Project(page.Resources, baseUrl, query));
         }
 
         var remaining = query.Count - resources.Count;
@@ -82,8 +81,7 @@ public static class ScimFeature
             var groupStart = Math.Max(1, query.StartIndex - userCount);
             var page = await groups.ListAsync(query with { StartIndex = groupStart, Count = remaining },
                 ScimRenderer.Wants("members", query.Attributes, query.ExcludedAttributes), ct);
-            resources.AddRange(page.Resources.Select(g => Resources.ResourceProjection.Apply(
-                ScimRenderer.Group(g.Record, g.Members, baseUrl), Scim.Schemas.ScimSchemas.GroupResourceType, query.Attributes, query.ExcludedAttributes)));
+            resources.AddRange(ResourceEndpoints<GroupService, GroupResource>.Project(page.Resources, baseUrl, query));
         }
 
         return ScimHttp.Json(ScimRenderer.ListResponse(resources, userCount + groupCount, query.StartIndex));

@@ -16,7 +16,13 @@ public sealed record UserResource(StoredResource Record, IReadOnlyList<GroupRefe
 /// <summary>Users: every write stores the resource and its change row in one transaction.</summary>
 public sealed class UserService(
     ScimBridgeDbContext db, IWriteGate gate, ResourceLocks locks, ChangeLog changes, TimeProvider time, IOptions<ScimOptions> options)
+    : IScimResources<UserResource>
 {
+    static ResourceTypeDefinition IScimResources<UserResource>.Type => Type;
+    static string IScimResources<UserResource>.Joined => "groups";
+    static StoredResource IScimResources<UserResource>.Record(UserResource resource) => resource.Record;
+    static JsonObject IScimResources<UserResource>.Render(UserResource resource, string baseUrl) => ScimRenderer.User(resource.Record, resource.Groups, baseUrl);
+
     private const int ConcurrencyAttempts = 8;
     private static readonly ResourceTypeDefinition Type = ScimSchemas.UserResourceType;
 

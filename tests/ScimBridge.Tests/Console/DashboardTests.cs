@@ -106,7 +106,7 @@ public sealed partial class DashboardTests
         Assert.Equal(Now.AddMinutes(-40), dashboard.OldestPendingChange);
         Assert.Equal(1, dashboard.HeldDeletes);
         // The Connection page and /admin/api/connection count the same queue.
-        var status = await app.WithScopeAsync(s => s.GetRequiredService<ScimBridge.Push.PushAdmin>().StatusAsync(CancellationToken.None));
+        var status = await app.WithScopeAsync(s => s.GetRequiredService<ScimBridge.Push.PushConnection>().StatusAsync(CancellationToken.None));
         Assert.Equal((3, Now.AddMinutes(-40)), (status.QueueDepth, status.OldestPendingChangeAt));
 
         await app.CreateAdminAsync();

@@ -70,11 +70,10 @@ public sealed partial class LogPagesTests
         await h.Bridge.WithScopeAsync(async s =>
         {
             // A failed push, as the worker would have left it, then a replay by alice that nothing pushes (the worker is off).
-            var push = s.GetRequiredService<PushAdmin>();
-            await push.ProvisionAsync("users", id, dryRun: false, "alice", CancellationToken.None);
+            await s.GetRequiredService<ProvisionOnDemand>().ProvisionAsync("users", id, dryRun: false, "alice", CancellationToken.None);
             var failed = await h.Bridge.DbAsync(db => db.Changes.SingleAsync());
             Assert.Equal(PushStatuses.Failed, failed.PushStatus);
-            await push.ReplayAsync(failed.Id, "alice", CancellationToken.None);
+            await s.GetRequiredService<ChangeReplay>().ReplayAsync(failed.Id, "alice", CancellationToken.None);
             return 0;
         });
         using var browser = h.Bridge.Browser();

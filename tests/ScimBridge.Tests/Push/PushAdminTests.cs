@@ -95,7 +95,7 @@ public sealed class PushAdminTests
         var dry = await PostJsonAsync(admin, $"/admin/api/provision/users/{id}?dryRun=true");
         Assert.True(dry["dryRun"]!.GetValue<bool>());
         // monday.com has not answered a write it was not sent: its outcome is not predicted.
-        Assert.Equal((LogActions.Create, PushAdmin.NotSent), (dry["action"]!.GetValue<string>(), dry["status"]!.GetValue<string>()));
+        Assert.Equal((LogActions.Create, ProvisionOnDemand.NotSent), (dry["action"]!.GetValue<string>(), dry["status"]!.GetValue<string>()));
         var post = Assert.Single(dry["calls"]!.AsArray(), c => c!["method"]!.GetValue<string>() == "POST")!;
         Assert.True(post["simulated"]!.GetValue<bool>());
         Assert.Contains("now@example.com", post["body"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -14,7 +14,7 @@ namespace ScimBridge.Admin.Pages;
 /// quarantine, and provision on demand. Every action redirects to a GET that shows its result (Post/Redirect/Get), so
 /// a reload never runs it again.
 /// </summary>
-public sealed class ConnectionModel(PushAdmin push, ConnectionSettingsStore settings, ScimBridgeDbContext db) : PageModel
+public sealed class ConnectionModel(PushConnection push, ProvisionOnDemand provision, ConnectionSettingsStore settings, ScimBridgeDbContext db) : PageModel
 {
     public const int MaxNameLength = 256;
     private const string TestKey = "connection.test";
@@ -94,9 +94,9 @@ public sealed class ConnectionModel(PushAdmin push, ConnectionSettingsStore sett
                 "true" or "on" => true,
                 _ => throw AdminException.Invalid("dryRun", "Dry run is on or off."),
             };
-            var kind = PushAdmin.ResourceKind(resourceType ?? "");
+            var kind = ResourceRoute.Kind(resourceType ?? "");
             var id = await ResolveAsync(kind, name?.Trim() ?? "", cancellationToken);
-            var result = await push.ProvisionAsync(kind, id, dry, AdminApi.ActorName(HttpContext), cancellationToken);
+            var result = await provision.ProvisionAsync(kind, id, dry, AdminApi.ActorName(HttpContext), cancellationToken);
             var subject = kind == ResourceKinds.User
                 ? await db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
                 : await db.Groups.Where(g => g.Id == id).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);

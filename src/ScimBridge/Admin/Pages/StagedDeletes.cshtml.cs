@@ -10,7 +10,7 @@ namespace ScimBridge.Admin.Pages;
 /// Disables and deletes the deletion guard holds: approve or reject each, or all at once. Deciding for all needs the
 /// count the admin saw, so holds that arrived since the page was loaded are never approved unseen.
 /// </summary>
-public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time, ScimBridgeDbContext db) : PageModel
+public sealed class StagedDeletesModel(StagedDeletes push, TimeProvider time, ScimBridgeDbContext db) : PageModel
 {
     /// <summary>HR terminations the mass-termination guard holds (decided on the HR Held page).</summary>
     public int HrHeld { get; private set; }
@@ -78,7 +78,7 @@ public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time, ScimBr
 
     private async Task RequireSeenAsync(int? seen, CancellationToken cancellationToken)
     {
-        var now = await push.StagedCountAsync(cancellationToken);
+        var now = await push.CountAsync(cancellationToken);
         if (seen != now)
         {
             throw new AdminException(StatusCodes.Status409Conflict, "The list changed",
@@ -94,8 +94,8 @@ public sealed class StagedDeletesModel(PushAdmin push, TimeProvider time, ScimBr
 
     private async Task LoadAsync(int? page, CancellationToken cancellationToken)
     {
-        Paging = ConsolePaging.For(page, await push.StagedCountAsync(cancellationToken));
-        Staged = await push.StagedAsync(Paging.Skip, Paging.PageSize, cancellationToken);
+        Paging = ConsolePaging.For(page, await push.CountAsync(cancellationToken));
+        Staged = await push.ListAsync(Paging.Skip, Paging.PageSize, cancellationToken);
         HrHeld = await HrQueries.HeldCountAsync(db, cancellationToken);
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Data;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Mirror.Monday;
 
@@ -17,10 +18,7 @@ public static class MondayOAuthFeature
     public static IServiceCollection AddMondayOAuth(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MondayOAuthOptions>()
-            .Bind(configuration.GetSection(MondayOAuthOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MondayOAuthOptions>, MondayOAuthOptionsValidation>();
+        services.AddValidatedOptions<MondayOAuthOptions>(configuration.GetSection(MondayOAuthOptions.Section));
         services.AddHttpClient<MondayOAuthClient>();
         services.AddSingleton<MondayOAuth>();
         MondayOAuthEndpoints.AddCallbackPolicy(services.AddAuthorizationBuilder());

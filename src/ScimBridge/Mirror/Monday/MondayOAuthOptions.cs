@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using FluentValidation;
 
 namespace ScimBridge.Mirror.Monday;
 
@@ -43,12 +43,13 @@ public sealed class MondayOAuthOptions
 }
 
 /// <summary>Every message starts with the configuration key at fault.</summary>
-public sealed class MondayOAuthOptionsValidation : IValidateOptions<MondayOAuthOptions>
+public sealed class MondayOAuthOptionsValidator : AbstractValidator<MondayOAuthOptions>
 {
-    public ValidateOptionsResult Validate(string? name, MondayOAuthOptions options)
+    public MondayOAuthOptionsValidator() => RuleFor(o => o).Custom(Validate);
+
+    private static void Validate(MondayOAuthOptions options, ValidationContext<MondayOAuthOptions> context)
     {
-        List<string> errors = [];
-        void Fail(string key, string message) => errors.Add($"{MondayOAuthOptions.Section}:{key} {message}");
+        void Fail(string key, string message) => context.AddFailure($"{MondayOAuthOptions.Section}:{key}", $"{MondayOAuthOptions.Section}:{key} {message}");
 
         var hasId = !string.IsNullOrWhiteSpace(options.ClientId);
         var hasSecret = !string.IsNullOrWhiteSpace(options.ClientSecret);
@@ -86,7 +87,6 @@ public sealed class MondayOAuthOptionsValidation : IValidateOptions<MondayOAuthO
         {
             Fail(nameof(options.TimeoutSeconds), "must be between 1 and 300");
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static bool IsHttpUrl(string? value) =>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Mirror.Roadmunk;
 
@@ -12,10 +12,7 @@ public static class RoadmunkMirrorFeature
     public static IServiceCollection AddRoadmunkSeatSource(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RoadmunkOptions>()
-            .Bind(configuration.GetSection(RoadmunkOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RoadmunkOptions>, RoadmunkOptionsValidation>();
+        services.AddValidatedOptions<RoadmunkOptions>(configuration.GetSection(RoadmunkOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<RoadmunkClient>();
         services.AddTransient<ISeatSource, RoadmunkSeatSource>();

@@ -1,6 +1,5 @@
 using FluentValidation;
 using FluentValidation.Results;
-using Microsoft.Extensions.Options;
 
 namespace ScimBridge.Mirror.Roadmunk;
 
@@ -77,16 +76,5 @@ public sealed class RoadmunkOptionsValidator : AbstractValidator<RoadmunkOptions
                 Fail("MaxRetryAfterSeconds", "must be between 0 and 3600");
             }
         });
-    }
-}
-
-public sealed class RoadmunkOptionsValidation : IValidateOptions<RoadmunkOptions>
-{
-    private readonly RoadmunkOptionsValidator _validator = new();
-
-    public ValidateOptionsResult Validate(string? name, RoadmunkOptions options)
-    {
-        var result = _validator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => e.ErrorMessage));
     }
 }

@@ -8,7 +8,7 @@ using ScimBridge.Push;
 namespace ScimBridge.Admin.Pages.Logs;
 
 /// <summary>One log entry in full, and Replay when its change failed.</summary>
-public sealed class LogEntryModel(ScimBridgeDbContext db, PushAdmin push, TimeProvider time) : PageModel
+public sealed class LogEntryModel(ScimBridgeDbContext db, ChangeReplay push, TimeProvider time) : PageModel
 {
     public LogEntryDetail Entry { get; private set; } = null!;
 

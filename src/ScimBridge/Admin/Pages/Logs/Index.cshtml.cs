@@ -8,7 +8,7 @@ using ScimBridge.Push;
 namespace ScimBridge.Admin.Pages.Logs;
 
 /// <summary>The provisioning log: the admin API's filters as a form, a page of entries, older pages by cursor, export links.</summary>
-public sealed class LogsModel(ScimBridgeDbContext db, PushAdmin push, TimeProvider time) : PageModel
+public sealed class LogsModel(ScimBridgeDbContext db, ChangeReplay push, TimeProvider time) : PageModel
 {
     public static readonly string[] FilterFields = ["identity", "status", "action", "errorCode", "initiator", "cycle", "resourceType", "from", "to", "includeSkipped"];
 
