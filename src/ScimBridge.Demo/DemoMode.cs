@@ -3,6 +3,7 @@ extern alias MondaySim;
 using System.Globalization;
 using System.Security.Cryptography;
 using MondaySim::ScimBridge.MondaySim;
+using ScimBridge.Cli;
 using ScimBridge.Operations;
 
 namespace ScimBridge.Demo;
@@ -35,6 +36,12 @@ public sealed class DemoMode : IAsyncDisposable
 
     public static async Task<int> Main(string[] args)
     {
+        if (CommandLine.Parse(args) is not null)
+        {
+            // A command given to the demo host acts on the demo's database (dotnet run's working directory is this project's).
+            return await BridgeServer.RunAsync([.. args, BridgeConfiguration.DemoFlag]);
+        }
+
         var (bridgeArgs, mondayPort) = Split(args);
         DemoMode? demo = null;
         try
