@@ -2,11 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using ScimBridge.Data;
 using ScimBridge.Hr;
-using ScimBridge.Mirror;
-using ScimBridge.Monday;
-using ScimBridge.Operations;
-using ScimBridge.Push;
-using ScimBridge.Reclamation;
 
 namespace ScimBridge.Cli;
 

@@ -3,9 +3,6 @@ using System.Globalization;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
-using ScimBridge.Monday;
-using ScimBridge.Operations;
-using ScimBridge.Push;
 
 namespace ScimBridge.Cli;
 
