@@ -30,8 +30,8 @@ public static class BridgeServer
 
         if (configure is null && args.Contains(BridgeConfiguration.DemoFlag, StringComparer.Ordinal))
         {
-            // The server carries no simulator: the demo is its own host.
-            return await StartupFailure.ReportAsync(new InvalidOperationException($"the demo runs from its own host: {DemoCommand}"));
+            return await StartupFailure.ReportAsync(new InvalidOperationException(
+                $"--demo is not a server option: start the demo with '{DemoCommand}' (the server carries no simulator)"));
         }
 
         try
