@@ -3,7 +3,6 @@ using System.Globalization;
 using ScimBridge.Admin;
 using ScimBridge.Auth;
 using ScimBridge.Data;
-using ScimBridge.Demo;
 using ScimBridge.Operations;
 
 namespace ScimBridge.Cli;
@@ -54,18 +53,9 @@ public static class CommandLine
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg == DemoMode.Flag)
+            if (arg == BridgeConfiguration.DemoFlag)
             {
                 demo = true;
-            }
-            else if (arg == DemoMode.MondayPortFlag)
-            {
-                // A command starts no simulator.
-                i++;
-            }
-            else if (arg.StartsWith(DemoMode.MondayPortFlag + "=", StringComparison.Ordinal))
-            {
-                continue;
             }
             else if (HelpFlags.Contains(arg, StringComparer.Ordinal) || (i >= verb && !IsSetting(arg)))
             {
@@ -86,7 +76,7 @@ public static class CommandLine
 
     /// <summary>A dashed word without <c>=</c> is a setting whose value follows, except the flags that stand alone.</summary>
     private static bool TakesValue(string arg) =>
-        arg.StartsWith('-') && !arg.Contains('=', StringComparison.Ordinal) && arg != DemoMode.Flag && !HelpFlags.Contains(arg, StringComparer.Ordinal);
+        arg.StartsWith('-') && !arg.Contains('=', StringComparison.Ordinal) && arg != BridgeConfiguration.DemoFlag && !HelpFlags.Contains(arg, StringComparer.Ordinal);
 
     /// <summary>After the command only settings with a section (<c>--Database:Provider</c>) are taken, so a mistyped option still fails.</summary>
     private static bool IsSetting(string arg) =>
@@ -128,9 +118,11 @@ public static class CommandLine
 
             Usage (from source: dotnet run --project src/ScimBridge -- <arguments>):
               ScimBridge [settings]                      run the server (http://localhost:5000; console at /admin)
-              ScimBridge --demo [settings]               the server with the monday.com simulator, its own database
-                                                         (scimbridge-demo.db) and a demo admin, printed once it listens
               ScimBridge <command> [settings] [--demo]   run a command on the server's database (with --demo, the demo's)
+
+            Demo: the server with the monday.com simulator, its own database (scimbridge-demo.db) and a demo admin,
+            printed once it listens; --demo-monday-port <port> for the simulator's port (a free one):
+              dotnet run --project src/ScimBridge.Demo [-- settings]
 
             Settings (--Key value here, Section__Key in the environment, appsettings.json, files in $SCIMBRIDGE_SECRETS_DIR):
               --urls <urls>                              where to listen, e.g. http://0.0.0.0:8080
@@ -139,7 +131,6 @@ public static class CommandLine
               --Monday:TenantUrl <url>                   monday.com's SCIM URL; --Monday:ScimToken and --Monday:ApiToken its tokens
               --Logging:LogLevel:Default <level>         Information; Debug also prints the stack trace of a start-up failure
               --Logging:Console:FormatterName <name>     simple (on a terminal) or json (otherwise)
-              --demo-monday-port <port>                  the simulator's port with --demo (a free one)
               -h, --help                                 this help
 
             Commands (<command> --help for their options):
@@ -349,11 +340,7 @@ public static class CommandLine
     {
         var builder = CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScimBridgeDatabase(builder.Configuration);
-        builder.Services.AddScimAuthentication(builder.Configuration);
-        builder.Services.AddAdminAccounts(builder.Configuration);
-        using var host = builder.Build();
+        using var host = builder.AddScimBridge().Build();
         await host.Services.MigrateDatabaseAsync();
         await using var scope = host.Services.CreateAsyncScope();
         try

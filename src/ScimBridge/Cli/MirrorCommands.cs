@@ -3,9 +3,6 @@ using System.Globalization;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
-using ScimBridge.Monday;
-using ScimBridge.Operations;
-using ScimBridge.Push;
 
 namespace ScimBridge.Cli;
 
@@ -116,13 +113,7 @@ public static class MirrorCommands
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:Console:FormatterOptions:SingleLine"] = "true",
         });
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScimBridgeDatabase(builder.Configuration);
-        builder.Services.AddOptions<PushOptions>().Bind(builder.Configuration.GetSection(PushOptions.Section));
-        builder.Services.AddMondayClient(builder.Configuration);
-        DatabaseXmlRepository.AddSharedDataProtection(builder.Services, builder.Configuration);
-        builder.Services.AddMirror(builder.Configuration);
-        using var host = builder.Build();
+        using var host = builder.AddScimBridge().Build();
         await host.Services.MigrateDatabaseAsync();
         return await action(host.Services);
     }

@@ -2,10 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using ScimBridge.Admin;
 using ScimBridge.Data;
-using ScimBridge.Mirror;
-using ScimBridge.Monday;
-using ScimBridge.Operations;
-using ScimBridge.Push;
 using ScimBridge.Reclamation;
 
 namespace ScimBridge.Cli;
@@ -91,16 +87,8 @@ public static class ReclaimCommands
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:Console:FormatterOptions:SingleLine"] = "true",
         });
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScimBridgeDatabase(builder.Configuration);
-        builder.Services.AddMondayMapping(builder.Configuration);
-        builder.Services.AddMondayClient(builder.Configuration);
-        builder.Services.AddPush(builder.Configuration);
-        DatabaseXmlRepository.AddSharedDataProtection(builder.Services, builder.Configuration);
-        builder.Services.AddMirror(builder.Configuration);
-        builder.Services.AddReclamation(builder.Configuration);
-        // The host is never started: the push worker and schedulers registered above do not run here.
-        using var host = builder.Build();
+        // Never started: the push worker and schedulers do not run here.
+        using var host = builder.AddScimBridge().Build();
         await host.Services.MigrateDatabaseAsync();
         return await action(host.Services);
     }

@@ -17,11 +17,14 @@ public static partial class StartupFailure
     private static IConfiguration? _configuration;
 
     /// <summary>
-    /// True for a failure before the bridge listens, in its own process: under a test host the exception must reach
-    /// the test.
+    /// True for a failure before the bridge listens, in its own process (the server's, or a host's that composes it
+    /// such as the demo's): under a test host the exception must reach the test.
     /// </summary>
     public static bool Handles(Exception exception) =>
-        _starting && exception is not HostAbortedException && Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+        _starting && exception is not HostAbortedException && Assembly.GetEntryAssembly() is { } entry
+        && (entry == Bridge || entry.GetReferencedAssemblies().Any(a => a.Name == Bridge.GetName().Name));
+
+    private static Assembly Bridge => typeof(StartupFailure).Assembly;
 
     /// <summary>
     /// Stops what had started before the failure (the background workers) and only then disposes the app: disposed

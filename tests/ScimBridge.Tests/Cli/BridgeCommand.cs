@@ -16,8 +16,13 @@ public sealed record CommandResult(int ExitCode, string Output, string Error)
 /// </summary>
 public static class BridgeCommand
 {
-    public static async Task<CommandResult> RunAsync(
-        string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, TimeSpan limit, params string[] args)
+    public static Task<CommandResult> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, TimeSpan limit, params string[] args) =>
+        RunAssemblyAsync(typeof(Program).Assembly.Location, workingDirectory, environment, input, limit, args);
+
+    /// <summary>Another host of the bridge, e.g. the demo's (ScimBridge.Demo.dll).</summary>
+    public static async Task<CommandResult> RunAssemblyAsync(
+        string assembly, string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, TimeSpan limit, params string[] args)
     {
         var info = new ProcessStartInfo(BridgeProcess.DotnetHost())
         {
@@ -27,7 +32,7 @@ public static class BridgeCommand
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(typeof(Program).Assembly.Location);
+        info.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

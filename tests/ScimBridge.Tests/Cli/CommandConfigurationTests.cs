@@ -53,6 +53,33 @@ public sealed class CommandConfigurationTests : IDisposable
         Assert.True(equals.ExitCode == 0, equals.ToString());
     }
 
+    [Theory, AllDatabases]
+    public async Task TokenAndAdminCreate_WriteToTheDatabaseNamedInTheSecretsDirectory(DatabaseProvider provider)
+    {
+        // The app disposes it.
+        var database = await TestDatabases.CreateAsync(provider);
+        var secrets = Directory.CreateDirectory(Path.Combine(_directory, "secrets")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(secrets, "Database__Provider"), provider.ToString());
+        await File.WriteAllTextAsync(Path.Combine(secrets, "ConnectionStrings__ScimBridge"), database.ConnectionString);
+        var environment = new Dictionary<string, string> { ["SCIMBRIDGE_SECRETS_DIR"] = secrets };
+
+        var token = await BridgeCommand.RunAsync(_directory, environment, null, TimeSpan.FromSeconds(60), "token", "create", "--name", "idp");
+        Assert.True(token.ExitCode == 0, token.ToString());
+        var admin = await BridgeCommand.RunAsync(_directory, environment, ConsoleHttp.Password + "\n", TimeSpan.FromSeconds(60),
+            "admin", "create", "--name", "carol", "--password-stdin");
+        Assert.True(admin.ExitCode == 0, admin.ToString());
+        Assert.False(File.Exists(Path.Combine(_directory, "scimbridge.db")), "not the default database");
+
+        await using var app = await ScimApp.StartAsync(provider, database: database);
+        using var scim = app.CreateScimClient(token.Lines[^1]);
+        using var users = await scim.GetAsync(new Uri("/scim/v2/Users", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+        using var browser = app.Browser();
+        using var signIn = await browser.SignInAsync("carol");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/admin", signIn.Headers.Location?.OriginalString);
+    }
+
     [Fact]
     public async Task AMistypedOptionAfterTheVerb_StillFails()
     {

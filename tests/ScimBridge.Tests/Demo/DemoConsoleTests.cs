@@ -13,6 +13,26 @@ namespace ScimBridge.Tests.Demo;
 public sealed partial class DemoConsoleTests
 {
     [Fact]
+    public async Task ACommandGivenToTheDemoHost_ActsOnTheDemosDatabase()
+    {
+        var directory = Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;
+        try
+        {
+            var created = await BridgeCommand.RunAssemblyAsync(typeof(DemoMode).Assembly.Location, directory, null, null, TimeSpan.FromSeconds(60),
+                "token", "create", "--name", "script", "--scope", "admin");
+            Assert.True(created.ExitCode == 0, created.ToString());
+
+            var list = await BridgeCommand.RunAsync(directory, "token", "list", "--demo");
+            Assert.Contains(list.Lines, l => l.StartsWith("script ", StringComparison.Ordinal));
+            Assert.False(File.Exists(Path.Combine(directory, "scimbridge.db")), "not the server's default database");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Demo_BannerAdmin_AndAnAdminCreatedWithDemo_SignIn()
     {
         var directory = Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;

@@ -9,7 +9,7 @@ using ScimBridge.Tests.Infrastructure;
 namespace ScimBridge.Tests.Demo;
 
 /// <summary>
-/// <c>dotnet ScimBridge.dll --demo --urls http://127.0.0.1:PORT</c> in a fresh temporary working directory, with what
+/// <c>dotnet ScimBridge.Demo.dll --urls http://127.0.0.1:PORT</c> (the demo host) in a fresh temporary working directory, with what
 /// its banner printed. Disposing kills it and removes the directory.
 /// </summary>
 public sealed class DemoProcess : IAsyncDisposable
@@ -87,8 +87,8 @@ public sealed class DemoProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll"));
-        foreach (var argument in new[] { "--demo", "--urls", url.ToString().TrimEnd('/') }.Concat(args))
+        info.ArgumentList.Add(typeof(DemoMode).Assembly.Location);
+        foreach (var argument in new[] { "--urls", url.ToString().TrimEnd('/') }.Concat(args))
         {
             info.ArgumentList.Add(argument);
         }

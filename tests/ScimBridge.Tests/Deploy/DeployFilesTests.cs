@@ -86,8 +86,32 @@ public sealed partial class DeployFilesTests
 
         var needed = new[] { "global.json", "Directory.Build.props", "Directory.Packages.props" }.Concat(ProjectClosure(ServerProject)).ToList();
 
-        Assert.Contains("src/ScimBridge.MondaySim/ScimBridge.MondaySim.csproj", needed);
+        Assert.Contains("src/ScimBridge.Scim/ScimBridge.Scim.csproj", needed);
         Assert.All(needed, file => Assert.Contains(file, copied));
+    }
+
+    [Fact]
+    public void TheServer_ReferencesNoSimulator_AndTheImageBuildsNone()
+    {
+        Assert.DoesNotContain(ProjectClosure(ServerProject), p => p.EndsWith("Sim.csproj", StringComparison.Ordinal));
+        Assert.DoesNotContain(Dockerfile.Instructions, i => i.Arguments.Contains("Sim", StringComparison.Ordinal));
+        var copied = Dockerfile.Instructions.Where(i => i.Keyword == "COPY").Select(i => i.Arguments).ToList();
+        Assert.All(ProjectClosure(ServerProject), project =>
+        {
+            var directory = Path.GetDirectoryName(project)!.Replace('\\', '/') + "/";
+            Assert.Contains($"{directory} {directory}", copied);
+        });
+    }
+
+    [Fact]
+    public void TheServersBuildOutput_CarriesNoSimulator()
+    {
+        // The server's own dependency manifest, copied beside the tests from its build output.
+        var deps = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ScimBridge.deps.json"));
+
+        Assert.Contains("ScimBridge.Scim", deps, StringComparison.Ordinal);
+        Assert.DoesNotContain("ScimBridge.MondaySim", deps, StringComparison.Ordinal);
+        Assert.DoesNotContain("ScimBridge.RoadmunkSim", deps, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using ScimBridge.Demo;
+using ScimBridge.Operations;
 using ScimBridge.Tests.Cli;
 using ScimBridge.Tests.Infrastructure;
 
@@ -49,9 +51,19 @@ public sealed class StartupFailureTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var result = await RunAsync(["--demo", "--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}", "--demo-monday-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var result = await BridgeCommand.RunAssemblyAsync(typeof(DemoMode).Assembly.Location, _directory, Information, null, TimeSpan.FromSeconds(90),
+            "--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}", "--demo-monday-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         AssertOneLine(result, $"127.0.0.1:{port}");
+    }
+
+    [Fact]
+    public async Task Demo_OnTheServer_SaysInOneLineHowToStartTheDemoHost()
+    {
+        var result = await RunAsync(["--demo", "--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}"]);
+
+        AssertOneLine(result, BridgeServer.DemoCommand);
+        Assert.Equal(StartupFailure.ExitCode, result.ExitCode);
     }
 
     [Fact]
@@ -72,8 +84,10 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Contains("   at ", result.Error, StringComparison.Ordinal);
     }
 
+    private static readonly Dictionary<string, string> Information = new() { ["Logging__LogLevel__Default"] = "Information" };
+
     private Task<CommandResult> RunAsync(string[] args) =>
-        BridgeCommand.RunAsync(_directory, new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Information" }, null, TimeSpan.FromSeconds(90), args);
+        BridgeCommand.RunAsync(_directory, Information, null, TimeSpan.FromSeconds(90), args);
 
     private static void AssertOneLine(CommandResult result, string named)
     {

@@ -2,35 +2,30 @@ extern alias MondaySim;
 
 using System.Globalization;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration.Memory;
 using MondaySim::ScimBridge.MondaySim;
+using ScimBridge.Cli;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Demo;
 
 /// <summary>
-/// <c>--demo</c>: the bridge with the monday.com simulator running in the same process as its push target, its own
+/// The demo: the bridge with the monday.com simulator running in the same process as its push target, its own
 /// SQLite file and a fresh inbound token, announced once the server listens (<see cref="DemoBanner"/>). Disposing
-/// stops the simulator.
+/// stops the simulator. The production server carries no simulator: only this host composes the two.
 /// </summary>
 public sealed class DemoMode : IAsyncDisposable
 {
-    public const string Flag = "--demo";
     public const string MondayPortFlag = "--demo-monday-port";
-    public const string DatabaseFile = "scimbridge-demo.db";
 
     private readonly WebApplication _simulator;
 
-    private DemoMode(WebApplication simulator, string[] bridgeArgs, Uri simulatorUrl, string simulatorScimToken, string simulatorApiToken)
+    private DemoMode(WebApplication simulator, Uri simulatorUrl, string simulatorScimToken, string simulatorApiToken)
     {
         _simulator = simulator;
-        BridgeArgs = bridgeArgs;
         SimulatorUrl = simulatorUrl;
         SimulatorScimToken = simulatorScimToken;
         SimulatorApiToken = simulatorApiToken;
     }
-
-    /// <summary>The arguments for the bridge itself, without the demo's own.</summary>
-    public string[] BridgeArgs { get; }
 
     /// <summary>The simulator's root, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
     public Uri SimulatorUrl { get; }
@@ -39,20 +34,47 @@ public sealed class DemoMode : IAsyncDisposable
 
     public string SimulatorApiToken { get; }
 
-    /// <summary>Null unless <paramref name="args"/> ask for the demo; otherwise the demo with its simulator started.</summary>
-    public static async Task<DemoMode?> StartIfRequestedAsync(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (!args.Contains(Flag, StringComparer.Ordinal))
+        if (CommandLine.Parse(args) is not null)
         {
-            return null;
+            // A command given to the demo host acts on the demo's database (dotnet run's working directory is this project's).
+            return await BridgeServer.RunAsync([.. args, BridgeConfiguration.DemoFlag]);
         }
 
         var (bridgeArgs, mondayPort) = Split(args);
+        DemoMode? demo = null;
+        try
+        {
+            return await BridgeServer.RunAsync(bridgeArgs, async builder =>
+            {
+                demo = await StartAsync(mondayPort);
+                demo.Configure(builder);
+            });
+        }
+        finally
+        {
+            if (demo is not null)
+            {
+                await demo.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts the simulator on <paramref name="mondayPort"/> (null: a free one) with fresh tokens.</summary>
+    public static async Task<DemoMode> StartAsync(string? mondayPort)
+    {
+        var port = 0;
+        if (mondayPort is not null && (!int.TryParse(mondayPort, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            throw new ArgumentException($"{MondayPortFlag} needs a port number from 1 to 65535, not '{mondayPort}'.", nameof(mondayPort));
+        }
+
         var scimToken = "sim-scim-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var apiToken = "sim-api-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var simulator = MondaySimulator.Build(
         [
-            "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{mondayPort}"),
+            "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
             "--scim-token", scimToken,
             "--api-token", apiToken,
             "--Logging:LogLevel:Default", "Warning",
@@ -70,36 +92,17 @@ public sealed class DemoMode : IAsyncDisposable
         }
 
         var url = new Uri(simulator.Urls.First().TrimEnd('/') + "/");
-        return new DemoMode(simulator, bridgeArgs, url, scimToken, apiToken);
+        return new DemoMode(simulator, url, scimToken, apiToken);
     }
 
     /// <summary>
-    /// Defaults the database to <see cref="DatabaseFile"/> in the working directory (environment variables, the
-    /// command line and secret files still win, so <c>--ConnectionStrings:ScimBridge</c> picks another database).
-    /// The server and the commands given <c>--demo</c> both call it, so they share the demo's database.
+    /// The demo's database (<see cref="BridgeConfiguration.UseDemoDatabase"/>, shared with the commands given
+    /// <c>--demo</c>), and the push pointed at the simulator (these settings win over every other source).
     /// </summary>
-    public static void UseDemoDatabase(ConfigurationManager configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var provider = configuration["Database:Provider"];
-        if (string.IsNullOrEmpty(provider) || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            // Right after the settings files: above appsettings.json's scimbridge.db, below environment and command line.
-            var sources = configuration.Sources;
-            sources.Insert(sources.ToList().FindLastIndex(s => s is FileConfigurationSource) + 1, new MemoryConfigurationSource
-            {
-                InitialData = new Dictionary<string, string?>
-                {
-                    ["ConnectionStrings:ScimBridge"] = $"Data Source={Path.GetFullPath(DatabaseFile)}",
-                },
-            });
-        }
-    }
-
-    /// <summary>Points the push at the simulator (these settings win over every other source).</summary>
     public void Configure(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        BridgeConfiguration.UseDemoDatabase(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Monday:TenantUrl"] = new Uri(SimulatorUrl, "scim/v2/").ToString(),
@@ -127,35 +130,30 @@ public sealed class DemoMode : IAsyncDisposable
         }
     }
 
-    private static (string[] BridgeArgs, int MondayPort) Split(string[] args)
+    /// <summary>The bridge's arguments without the demo's own (<c>--demo</c> is accepted and implied).</summary>
+    private static (string[] BridgeArgs, string? MondayPort) Split(string[] args)
     {
         var rest = new List<string>(args.Length);
-        var port = 0;
+        string? port = null;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg == Flag)
+            if (arg == BridgeConfiguration.DemoFlag)
             {
                 continue;
             }
 
-            string? value = null;
             if (arg == MondayPortFlag)
             {
-                value = i + 1 < args.Length ? args[++i] : "";
+                port = i + 1 < args.Length ? args[++i] : "";
             }
             else if (arg.StartsWith(MondayPortFlag + "=", StringComparison.Ordinal))
             {
-                value = arg[(MondayPortFlag.Length + 1)..];
+                port = arg[(MondayPortFlag.Length + 1)..];
             }
-
-            if (value is null)
+            else
             {
                 rest.Add(arg);
-            }
-            else if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
-            {
-                throw new ArgumentException($"{MondayPortFlag} needs a port number from 1 to 65535, not '{value}'.", nameof(args));
             }
         }
 
