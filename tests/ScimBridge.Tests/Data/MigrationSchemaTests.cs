@@ -44,11 +44,11 @@ public sealed class MigrationSchemaTests
         await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
         {
             await using var db = Context(provider, database.ConnectionString);
-            await DatabaseSetup.MigrateAsync(db);
+            await DatabaseMigrations.MigrateAsync(db);
         }));
 
         await using var check = Context(provider, database.ConnectionString);
-        await DatabaseSetup.MigrateAsync(check);
+        await DatabaseMigrations.MigrateAsync(check);
         Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync());
     }
 
@@ -133,7 +133,7 @@ public sealed class MigrationSchemaTests
                     'Create', 'Success', '[]', '[]', 1, 'i')
                 """);
 
-            await DatabaseSetup.MigrateAsync(db, log);
+            await DatabaseMigrations.MigrateAsync(db, log);
         }
 
         var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);

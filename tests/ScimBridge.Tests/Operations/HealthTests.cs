@@ -37,7 +37,7 @@ public sealed class HealthTests
         var check = new MigrationsHealthCheck(db);
 
         var before = await check.CheckHealthAsync(new HealthCheckContext());
-        await DatabaseSetup.MigrateAsync(db);
+        await DatabaseMigrations.MigrateAsync(db);
         var after = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, before.Status);
