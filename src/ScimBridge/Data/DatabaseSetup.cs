@@ -1,10 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using ScimBridge.Data.Migrations.Postgres;
+using ScimBridge.Data.Migrations.Sqlite;
 
 namespace ScimBridge.Data;
 
-/// <summary>The single seam where the database provider is chosen. Add a provider here (and nowhere else).</summary>
+/// <summary>
+/// The single seam where the database provider is chosen. A provider is added here, with its context, design-time
+/// factory and generated migrations in a folder of its own under Data/Migrations (docs/migrations.md).
+/// </summary>
 public static class DatabaseSetup
 {
     public const string ConnectionStringName = "ScimBridge";
@@ -33,11 +38,10 @@ public static class DatabaseSetup
                 var groupCommit = synchronous is "FULL" or "EXTRA";
                 services.AddSingleton(_ => new SqliteWriter(sqlite, groupCommit));
                 services.AddScoped<IWriteGate, SqliteWriteGate>();
-                services.AddDbContextPool<ScimBridgeDbContext>((provider, db) => db
+                services.AddDbContextPool<ScimBridgeDbContext, SqliteBridgeContext>((provider, db) => db
                     .UseSqlite(sqlite)
                     .AddInterceptors(new SqlitePragmas(groupCommit ? "NORMAL" : synchronous, options.SqliteBusyTimeoutMs))
-                    .AddInterceptors(provider.GetServices<SaveChangesInterceptor>())
-                    .ConfigureWarnings(IgnoreSnapshotlessMigrations));
+                    .AddInterceptors(provider.GetServices<SaveChangesInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -47,10 +51,9 @@ public static class DatabaseSetup
                 }
 
                 services.AddSingleton<IWriteGate, NoWriteGate>();
-                services.AddDbContextPool<ScimBridgeDbContext>((provider, db) => db
+                services.AddDbContextPool<ScimBridgeDbContext, PostgresBridgeContext>((provider, db) => db
                     .UseNpgsql(connectionString)
-                    .AddInterceptors(provider.GetServices<SaveChangesInterceptor>())
-                    .ConfigureWarnings(IgnoreSnapshotlessMigrations));
+                    .AddInterceptors(provider.GetServices<SaveChangesInterceptor>()));
                 break;
             default:
                 throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
@@ -60,7 +63,11 @@ public static class DatabaseSetup
         return services;
     }
 
-    // Migrations are hand-written, without a model snapshot; MigrationSchemaTests compares schema and model instead.
-    private static void IgnoreSnapshotlessMigrations(WarningsConfigurationBuilder warnings) =>
-        warnings.Ignore(RelationalEventId.PendingModelChangesWarning);
+    /// <summary>A context outside the container (tests, tools), of the provider's own type so that its migrations are found.</summary>
+    public static ScimBridgeDbContext CreateContext(DatabaseProvider provider, string connectionString) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteBridgeContext(new DbContextOptionsBuilder<SqliteBridgeContext>().UseSqlite(connectionString).Options),
+        DatabaseProvider.Postgres => new PostgresBridgeContext(new DbContextOptionsBuilder<PostgresBridgeContext>().UseNpgsql(connectionString).Options),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
 }
