@@ -16,7 +16,8 @@ public static class DatabaseMigrations
     }
 
     /// <summary>
-    /// Migrates with the database locked for the whole run, then runs the data steps (<see cref="CaseFoldingUpgrade"/>).
+    /// Migrates with the database locked for the whole run (a database from the hand-written migrations first moves onto
+    /// the generated baseline: <see cref="LegacyMigrationHistory"/>), then runs the data steps (<see cref="CaseFoldingUpgrade"/>).
     /// EF's own lock on PostgreSQL is released after each migration's transaction, so instances starting together
     /// could both apply the next one; a session advisory lock, held across all of them, cannot be.
     /// </summary>
@@ -29,6 +30,7 @@ public static class DatabaseMigrations
         if (!db.Database.IsNpgsql())
         {
             EnsureSqliteFilesWritable(db.Database.GetConnectionString());
+            await LegacyMigrationHistory.AdoptAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await CaseFoldingUpgrade.ApplyAsync(db, logger, time, cancellationToken);
@@ -41,6 +43,7 @@ public static class DatabaseMigrations
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
             try
             {
+                await LegacyMigrationHistory.AdoptAsync(db, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 await CaseFoldingUpgrade.ApplyAsync(db, logger, time, cancellationToken);
             }

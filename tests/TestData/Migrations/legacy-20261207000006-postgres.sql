@@ -888,9 +888,9 @@ CREATE TABLE public."__EFMigrationsHistory" (
 -- Data for Name: Changes; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public."Changes" VALUES (1, 'User', '01a25155fc2377ff92c4b8d88f535622', 'Create', '{"attributes":[{"path":"userName","old":null,"new":"ada@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Ada Lovelace"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"ada@example.com","type":"work","primary":true}]}]}', 'test-client', '0HNQKFSJ3LQ5S', 639322577196481075, 'Pending', NULL, NULL);
-INSERT INTO public."Changes" VALUES (2, 'User', '01a25155ff19709ea357431a4e05bc89', 'Create', '{"attributes":[{"path":"userName","old":null,"new":"bob@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Bob"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"bob@example.com","type":"work","primary":true}]}]}', 'test-client', '0HNQKFSJ3LQ5T', 639322577200935509, 'Pending', NULL, NULL);
-INSERT INTO public."Changes" VALUES (3, 'Group', '01a25155ff3f79e8884b61a025fde0d5', 'Create', '{"attributes":[{"path":"displayName","old":null,"new":"Engineering"}],"membersAdded":["01a25155fc2377ff92c4b8d88f535622","01a25155ff19709ea357431a4e05bc89"],"membersRemoved":[]}', 'test-client', '0HNQKFSJ3LQ5U', 639322577204093212, 'Pending', NULL, NULL);
+INSERT INTO public."Changes" VALUES (1, 'User', '01a25155fc2377ff92c4b8d88f535622', 'Create', '{"attributes":[{"path":"userName","old":null,"new":"ada@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Ada Lovelace"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"ada@example.com","type":"work","primary":true}]}]}', 'legacy-client', '0HNQKFSJ3LQ5S', 639322577196481075, 'Pending', NULL, NULL);
+INSERT INTO public."Changes" VALUES (2, 'User', '01a25155ff19709ea357431a4e05bc89', 'Create', '{"attributes":[{"path":"userName","old":null,"new":"bob@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Bob"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"bob@example.com","type":"work","primary":true}]}]}', 'legacy-client', '0HNQKFSJ3LQ5T', 639322577200935509, 'Pending', NULL, NULL);
+INSERT INTO public."Changes" VALUES (3, 'Group', '01a25155ff3f79e8884b61a025fde0d5', 'Create', '{"attributes":[{"path":"displayName","old":null,"new":"Engineering"}],"membersAdded":["01a25155fc2377ff92c4b8d88f535622","01a25155ff19709ea357431a4e05bc89"],"membersRemoved":[]}', 'legacy-client', '0HNQKFSJ3LQ5U', 639322577204093212, 'Pending', NULL, NULL);
 
 
 --
@@ -992,9 +992,9 @@ INSERT INTO public."Groups" VALUES ('01a25155ff3f79e8884b61a025fde0d5', 'Enginee
 -- Data for Name: PushStates; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public."PushStates" VALUES ('User', '01a25155fc2377ff92c4b8d88f535622', 1, 0, 639322577196481075, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 'Scim', 'test-client', NULL, NULL, false, NULL, NULL, NULL, NULL, NULL);
-INSERT INTO public."PushStates" VALUES ('User', '01a25155ff19709ea357431a4e05bc89', 1, 0, 639322577200935509, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 'Scim', 'test-client', NULL, NULL, false, NULL, NULL, NULL, NULL, NULL);
-INSERT INTO public."PushStates" VALUES ('Group', '01a25155ff3f79e8884b61a025fde0d5', 1, 0, 639322577204093212, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 'Scim', 'test-client', NULL, NULL, false, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO public."PushStates" VALUES ('User', '01a25155fc2377ff92c4b8d88f535622', 1, 0, 639322577196481075, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 'Scim', 'legacy-client', NULL, NULL, false, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO public."PushStates" VALUES ('User', '01a25155ff19709ea357431a4e05bc89', 1, 0, 639322577200935509, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 'Scim', 'legacy-client', NULL, NULL, false, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO public."PushStates" VALUES ('Group', '01a25155ff3f79e8884b61a025fde0d5', 1, 0, 639322577204093212, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 'Scim', 'legacy-client', NULL, NULL, false, NULL, NULL, NULL, NULL, NULL);
 
 
 --
@@ -1044,7 +1044,7 @@ INSERT INTO public."PushTargets" VALUES ('monday', NULL, 0, NULL, NULL);
 -- Data for Name: ScimTokens; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public."ScimTokens" VALUES ('3cd7c7b2852c', 'test-client', 'a3459067aac617c21ee2cb53594b0b5fd7012470c339f3a9e548dc7289865e48', 639322577185086081, 639322577191414308, NULL, 'scim');
+INSERT INTO public."ScimTokens" VALUES ('3cd7c7b2852c', 'legacy-client', 'a3459067aac617c21ee2cb53594b0b5fd7012470c339f3a9e548dc7289865e48', 639322577185086081, 639322577191414308, NULL, 'scim');
 
 
 --

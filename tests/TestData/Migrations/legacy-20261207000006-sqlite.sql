@@ -95,9 +95,9 @@ CREATE TABLE IF NOT EXISTS "Changes" (
     "RequestId" TEXT NULL,
     "OccurredAt" INTEGER NOT NULL
 , "PushStatus" TEXT NOT NULL DEFAULT 'Pending', "PushedAt" INTEGER NULL, "PushError" TEXT NULL);
-INSERT INTO Changes VALUES(1,'User','01a251560e25769482d7be4c3cd1852e','Create','{"attributes":[{"path":"userName","old":null,"new":"ada@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Ada Lovelace"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"ada@example.com","type":"work","primary":true}]}]}','test-client','0HNQKFSJ3LQ5V',639322577240200770,'Pending',NULL,NULL);
-INSERT INTO Changes VALUES(2,'User','01a2515610117ffb84b6ce0c1ca79251','Create','{"attributes":[{"path":"userName","old":null,"new":"bob@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Bob"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"bob@example.com","type":"work","primary":true}]}]}','test-client','0HNQKFSJ3LQ60',639322577244344797,'Pending',NULL,NULL);
-INSERT INTO Changes VALUES(3,'Group','01a25156101e78e1acbc23b0cf895e93','Create','{"attributes":[{"path":"displayName","old":null,"new":"Engineering"}],"membersAdded":["01a251560e25769482d7be4c3cd1852e","01a2515610117ffb84b6ce0c1ca79251"],"membersRemoved":[]}','test-client','0HNQKFSJ3LQ61',639322577245684638,'Pending',NULL,NULL);
+INSERT INTO Changes VALUES(1,'User','01a251560e25769482d7be4c3cd1852e','Create','{"attributes":[{"path":"userName","old":null,"new":"ada@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Ada Lovelace"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"ada@example.com","type":"work","primary":true}]}]}','legacy-client','0HNQKFSJ3LQ5V',639322577240200770,'Pending',NULL,NULL);
+INSERT INTO Changes VALUES(2,'User','01a2515610117ffb84b6ce0c1ca79251','Create','{"attributes":[{"path":"userName","old":null,"new":"bob@example.com"},{"path":"name.familyName","old":null,"new":"Family"},{"path":"name.givenName","old":null,"new":"Given"},{"path":"displayName","old":null,"new":"Bob"},{"path":"active","old":null,"new":true},{"path":"emails","old":null,"new":[{"value":"bob@example.com","type":"work","primary":true}]}]}','legacy-client','0HNQKFSJ3LQ60',639322577244344797,'Pending',NULL,NULL);
+INSERT INTO Changes VALUES(3,'Group','01a25156101e78e1acbc23b0cf895e93','Create','{"attributes":[{"path":"displayName","old":null,"new":"Engineering"}],"membersAdded":["01a251560e25769482d7be4c3cd1852e","01a2515610117ffb84b6ce0c1ca79251"],"membersRemoved":[]}','legacy-client','0HNQKFSJ3LQ61',639322577245684638,'Pending',NULL,NULL);
 CREATE TABLE IF NOT EXISTS "ScimTokens" (
     "Id" TEXT NOT NULL CONSTRAINT "PK_ScimTokens" PRIMARY KEY,
     "Name" TEXT NOT NULL,
@@ -106,7 +106,7 @@ CREATE TABLE IF NOT EXISTS "ScimTokens" (
     "LastUsedAt" INTEGER NULL,
     "RevokedAt" INTEGER NULL
 , "Scope" TEXT NOT NULL DEFAULT 'scim');
-INSERT INTO ScimTokens VALUES('3890ac86beb1','test-client','52547d39bdc5aae23078bda022638f5156e8ea7533a4e25c30585b5e72aec065',639322577237549710,639322577239271727,NULL,'scim');
+INSERT INTO ScimTokens VALUES('3890ac86beb1','legacy-client','52547d39bdc5aae23078bda022638f5156e8ea7533a4e25c30585b5e72aec065',639322577237549710,639322577239271727,NULL,'scim');
 CREATE TABLE IF NOT EXISTS "PushStates" (
     "ResourceType" TEXT NOT NULL,
     "ResourceId" TEXT NOT NULL,
@@ -123,9 +123,9 @@ CREATE TABLE IF NOT EXISTS "PushStates" (
     "DeleteAt" INTEGER NULL, "InitiatorType" TEXT NULL, "Initiator" TEXT NULL, "HeldAt" INTEGER NULL, "HoldReason" TEXT NULL, "DeprovisionApproved" INTEGER NOT NULL DEFAULT 0, "ConflictWith" TEXT NULL, "ReclaimedAttribute" TEXT NULL, "ReclaimedBasis" TEXT NULL, "ReclaimedValue" TEXT NULL, "ReclaimCandidateId" INTEGER NULL,
     CONSTRAINT "PK_PushStates" PRIMARY KEY ("ResourceType", "ResourceId")
 );
-INSERT INTO PushStates VALUES('User','01a251560e25769482d7be4c3cd1852e',1,0,639322577240200770,NULL,NULL,NULL,NULL,0,NULL,NULL,NULL,'Scim','test-client',NULL,NULL,0,NULL,NULL,NULL,NULL,NULL);
-INSERT INTO PushStates VALUES('User','01a2515610117ffb84b6ce0c1ca79251',1,0,639322577244344797,NULL,NULL,NULL,NULL,0,NULL,NULL,NULL,'Scim','test-client',NULL,NULL,0,NULL,NULL,NULL,NULL,NULL);
-INSERT INTO PushStates VALUES('Group','01a25156101e78e1acbc23b0cf895e93',1,0,639322577245684638,NULL,NULL,NULL,NULL,0,NULL,NULL,NULL,'Scim','test-client',NULL,NULL,0,NULL,NULL,NULL,NULL,NULL);
+INSERT INTO PushStates VALUES('User','01a251560e25769482d7be4c3cd1852e',1,0,639322577240200770,NULL,NULL,NULL,NULL,0,NULL,NULL,NULL,'Scim','legacy-client',NULL,NULL,0,NULL,NULL,NULL,NULL,NULL);
+INSERT INTO PushStates VALUES('User','01a2515610117ffb84b6ce0c1ca79251',1,0,639322577244344797,NULL,NULL,NULL,NULL,0,NULL,NULL,NULL,'Scim','legacy-client',NULL,NULL,0,NULL,NULL,NULL,NULL,NULL);
+INSERT INTO PushStates VALUES('Group','01a25156101e78e1acbc23b0cf895e93',1,0,639322577245684638,NULL,NULL,NULL,NULL,0,NULL,NULL,NULL,'Scim','legacy-client',NULL,NULL,0,NULL,NULL,NULL,NULL,NULL);
 CREATE TABLE IF NOT EXISTS "OutboundCalls" (
     "Id" INTEGER NOT NULL CONSTRAINT "PK_OutboundCalls" PRIMARY KEY AUTOINCREMENT,
     "ChangeId" INTEGER NULL,
