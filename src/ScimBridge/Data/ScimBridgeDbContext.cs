@@ -3,8 +3,17 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ScimBridge.Data;
 
-public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> options) : DbContext(options)
+/// <summary>
+/// The model, shared by every provider. Each provider has its own subclass (Data/Migrations/PROVIDER), registered as
+/// this type, so that each has its own generated migrations and snapshot.
+/// </summary>
+public abstract class ScimBridgeDbContext : DbContext
 {
+    protected ScimBridgeDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     private string? _provider;
 
     /// <summary>
@@ -52,8 +61,8 @@ public sealed class ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> op
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // Timestamps are stored as UTC ticks on every provider: SQLite cannot compare or order
-        // DateTimeOffset, and one representation keeps the hand-written migrations provider-neutral.
+        // Timestamps are stored as UTC ticks on every provider: SQLite cannot compare or order DateTimeOffset,
+        // and one representation keeps the providers' schemas alike.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
 

@@ -151,19 +151,8 @@ public sealed class PushMultiInstanceTests
         app.DbAsync(db => db.ScimTokens.Where(t => t.Name == "test-client")
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Name, "instance-" + Guid.NewGuid().ToString("N")[..8])));
 
-    private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<ScimBridgeDbContext>();
-        if (provider == DatabaseProvider.Postgres)
-        {
-            options.UseNpgsql(connectionString);
-        }
-        else
-        {
-            options.UseSqlite(connectionString);
-        }
-        return new ScimBridgeDbContext(options.Options);
-    }
+    private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString) =>
+        DatabaseSetup.CreateContext(provider, connectionString);
 
     private static async Task<T> PollAsync<T>(Func<Task<T?>> condition, string what, int seconds = 20) where T : class
     {
