@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Operations;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Admin;
 

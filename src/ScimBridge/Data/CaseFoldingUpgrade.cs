@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Data;
 

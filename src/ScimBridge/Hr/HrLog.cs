@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Hr;
 

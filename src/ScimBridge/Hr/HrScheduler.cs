@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
-using ScimBridge.Scim.Patch;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Patch;
+using ScimBridge.ScimProtocol.Schemas;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
-using ScimBridge.Scim.Patch;
+using ScimBridge.ScimProtocol.Patch;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Hr;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Logs;
 

@@ -6,7 +6,7 @@ using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Monday;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Mirror;
 

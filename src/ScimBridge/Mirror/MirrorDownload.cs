@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Operations;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Mirror;
 

@@ -1,7 +1,7 @@
 using FluentValidation;
 using FluentValidation.Results;
 using ScimBridge.Scim;
-using ScimBridge.Scim.Filters;
+using ScimBridge.ScimProtocol.Filters;
 
 namespace ScimBridge.Monday;
 

@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using ScimBridge.Scim.Filters;
-using ScimBridge.Scim.Patch;
-using ScimBridge.Scim.Resources;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Filters;
+using ScimBridge.ScimProtocol.Patch;
+using ScimBridge.ScimProtocol.Resources;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Monday;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
 using ScimBridge.Scim;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Provisioning;
 

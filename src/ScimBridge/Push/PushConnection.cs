@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Push;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Push;

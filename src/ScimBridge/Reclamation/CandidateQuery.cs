@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Reclamation;
 

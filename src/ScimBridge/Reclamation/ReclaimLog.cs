@@ -4,7 +4,7 @@ using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Monday;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Reclamation;

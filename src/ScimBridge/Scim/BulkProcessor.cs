@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
-using ScimBridge.Scim.Patch;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Patch;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using ScimBridge.Data;
-using ScimBridge.Scim.Filters;
-using ScimBridge.Scim.Resources;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Filters;
+using ScimBridge.ScimProtocol.Resources;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

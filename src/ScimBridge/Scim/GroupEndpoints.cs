@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using ScimBridge.Scim.Patch;
+using ScimBridge.ScimProtocol.Patch;
 using Groups = ScimBridge.Scim.ResourceEndpoints<ScimBridge.Scim.GroupService, ScimBridge.Scim.GroupResource>;
 
 namespace ScimBridge.Scim;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ScimBridge.Scim.Filters;
+using ScimBridge.ScimProtocol.Filters;
 
 namespace ScimBridge.Scim;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using ScimBridge.Scim.Resources;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Resources;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using ScimBridge.Scim.Patch;
+using ScimBridge.ScimProtocol.Patch;
 using Users = ScimBridge.Scim.ResourceEndpoints<ScimBridge.Scim.UserService, ScimBridge.Scim.UserResource>;
 
 namespace ScimBridge.Scim;

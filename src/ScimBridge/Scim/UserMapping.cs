@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
-using ScimBridge.Scim.Resources;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Resources;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

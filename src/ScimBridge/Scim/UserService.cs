@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Provisioning;
-using ScimBridge.Scim.Filters;
-using ScimBridge.Scim.Patch;
-using ScimBridge.Scim.Resources;
-using ScimBridge.Scim.Schemas;
+using ScimBridge.ScimProtocol.Filters;
+using ScimBridge.ScimProtocol.Patch;
+using ScimBridge.ScimProtocol.Resources;
+using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;
 

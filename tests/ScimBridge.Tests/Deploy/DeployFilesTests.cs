@@ -86,7 +86,7 @@ public sealed partial class DeployFilesTests
 
         var needed = new[] { "global.json", "Directory.Build.props", "Directory.Packages.props" }.Concat(ProjectClosure(ServerProject)).ToList();
 
-        Assert.Contains("src/ScimBridge.Scim/ScimBridge.Scim.csproj", needed);
+        Assert.Contains("src/ScimBridge.ScimProtocol/ScimBridge.ScimProtocol.csproj", needed);
         Assert.All(needed, file => Assert.Contains(file, copied));
     }
 
@@ -109,7 +109,7 @@ public sealed partial class DeployFilesTests
         // The server's own dependency manifest, copied beside the tests from its build output.
         var deps = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ScimBridge.deps.json"));
 
-        Assert.Contains("ScimBridge.Scim", deps, StringComparison.Ordinal);
+        Assert.Contains("ScimBridge.ScimProtocol", deps, StringComparison.Ordinal);
         Assert.DoesNotContain("ScimBridge.MondaySim", deps, StringComparison.Ordinal);
         Assert.DoesNotContain("ScimBridge.RoadmunkSim", deps, StringComparison.Ordinal);
     }

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Logs;

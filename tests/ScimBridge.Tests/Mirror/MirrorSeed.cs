@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;

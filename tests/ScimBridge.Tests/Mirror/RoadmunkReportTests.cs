@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;

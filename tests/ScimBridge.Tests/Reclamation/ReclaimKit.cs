@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 

@@ -4,7 +4,7 @@ using ScimBridge.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Scim;
-using ScimBridge.Scim.Patch;
+using ScimBridge.ScimProtocol.Patch;
 using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Scim;

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Admin.Pages;
 

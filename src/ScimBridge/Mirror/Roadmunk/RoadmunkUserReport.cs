@@ -4,7 +4,7 @@ using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Scim.Resources;
+using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.Admin;
 
 namespace ScimBridge.Mirror.Roadmunk;
