@@ -1,8 +1,9 @@
-using Microsoft.OpenApi;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using ScimBridge.Data;
 using ScimBridge.Scim;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Hr;
 

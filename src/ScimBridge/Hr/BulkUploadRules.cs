@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Push;
 using ScimBridge.Scim;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Hr;
 

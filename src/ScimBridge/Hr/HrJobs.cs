@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Hr;
 

@@ -3,12 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Patch;
 using ScimBridge.ScimProtocol.Schemas;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;
 

@@ -5,11 +5,12 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.Scim;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Patch;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;
 

@@ -1,6 +1,7 @@
 using FluentValidation;
 using FluentValidation.Results;
 using ScimBridge.Scim;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Filters;
 
 namespace ScimBridge.Monday;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Patch;
 using ScimBridge.ScimProtocol.Schemas;
 

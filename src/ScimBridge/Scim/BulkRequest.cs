@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;

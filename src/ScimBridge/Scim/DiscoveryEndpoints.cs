@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;

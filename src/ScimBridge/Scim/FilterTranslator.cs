@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using ScimBridge.Data;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Filters;
 using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.ScimProtocol.Schemas;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data;
 using ScimBridge.Provisioning;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Patch;
 using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.ScimProtocol.Schemas;

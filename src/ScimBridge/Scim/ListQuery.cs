@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Filters;
 
 namespace ScimBridge.Scim;

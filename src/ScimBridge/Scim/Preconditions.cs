@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Scim;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Scim;
 

@@ -5,6 +5,7 @@ using ScimBridge.Auth;
 using ScimBridge.Data;
 using ScimBridge.Operations;
 using ScimBridge.Provisioning;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Scim;
 

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Schemas;
 
 namespace ScimBridge.Scim;

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using ScimBridge.ScimProtocol;
 
 namespace ScimBridge.Scim;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ScimBridge.Data;
+using ScimBridge.ScimProtocol;
 using ScimBridge.ScimProtocol.Resources;
 using ScimBridge.ScimProtocol.Schemas;
 

@@ -157,11 +157,11 @@ public class EntraFixturePatchTests
         var fixture = EntraFixtures.Get("Add/replace manager (reference attribute)");
         var user = User();
         user.Remove(Enterprise);
-        user["schemas"] = new JsonArray(Scim.Schemas.SchemaUrns.User);
+        user["schemas"] = new JsonArray(ScimProtocol.Schemas.SchemaUrns.User);
 
         var result = PatchEngine.Apply(user, PatchRequest.Parse(fixture.Body), UserType);
 
-        AssertJson($"""["{Scim.Schemas.SchemaUrns.User}", "{Enterprise}"]""", result["schemas"]);
+        AssertJson($"""["{ScimProtocol.Schemas.SchemaUrns.User}", "{Enterprise}"]""", result["schemas"]);
         Assert.Equal("00aa00aa-bb11-cc22-dd33-44ee44ee44ee", (string?)result[Enterprise]!["manager"]!["value"]);
     }
 
