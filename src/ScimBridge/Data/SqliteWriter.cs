@@ -21,13 +21,15 @@ namespace ScimBridge.Data;
 /// <para><b>What a caller waits for.</b> <see cref="SyncAsync"/> completes once a sync that began after the caller's
 /// commit has finished (or fails with the sync's error, so the request is answered as a store failure);
 /// <see cref="DurableWritesFilter"/> holds the response until then. With synchronous NORMAL or OFF configured it
-/// completes at once. <see cref="Syncs"/> counts the syncs, for the tests that prove writes shared one.</para>
+/// completes at once. <see cref="FileSyncs"/> and <see cref="TransactionSyncs"/> count the syncs of each kind, and
+/// <see cref="BeforeSync"/> can hold a sync, for the tests that prove writes shared one.</para>
 /// </remarks>
 internal sealed class SqliteWriter(string connectionString, bool syncBeforeAcknowledging) : IDisposable
 {
     private readonly string? _walPath = WalPath(connectionString);
     private readonly SemaphoreSlim _semaphore = new(1, 1);
-    private long _syncs;
+    private long _fileSyncs;
+    private long _transactionSyncs;
     private readonly Lock _lock = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _syncing;
@@ -79,15 +81,25 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
 
             try
             {
-                if (!await FsyncWalFileAsync())
+                if (BeforeSync is { } hold)
+                {
+                    await hold(batch.Count);
+                }
+
+                if (await FsyncWalFileAsync())
+                {
+                    Interlocked.Increment(ref _fileSyncs);
+                }
+                else
                 {
                     using (await EnterAsync(CancellationToken.None))
                     {
                         await SyncWalAsync();
                     }
+
+                    Interlocked.Increment(ref _transactionSyncs);
                 }
 
-                Interlocked.Increment(ref _syncs);
                 batch.ForEach(w => w.TrySetResult());
             }
             catch (Exception ex)
@@ -100,7 +112,28 @@ internal sealed class SqliteWriter(string connectionString, bool syncBeforeAckno
     }
 
     /// <summary>How many syncs have run (each covering one or more requests).</summary>
-    public long Syncs => Interlocked.Read(ref _syncs);
+    public long Syncs => FileSyncs + TransactionSyncs;
+
+    /// <summary>Syncs done by an fsync of the WAL file.</summary>
+    internal long FileSyncs => Interlocked.Read(ref _fileSyncs);
+
+    /// <summary>Syncs done by a synchronous=FULL transaction (no WAL file to fsync).</summary>
+    internal long TransactionSyncs => Interlocked.Read(ref _transactionSyncs);
+
+    /// <summary>For tests: awaited before each sync with the size of its batch, outside the write lock.</summary>
+    internal Func<int, Task>? BeforeSync { get; set; }
+
+    /// <summary>For tests: how many requests wait for the next sync.</summary>
+    internal int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
 
     private async Task<bool> FsyncWalFileAsync()
     {

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
+using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Data;
 
@@ -12,18 +13,59 @@ namespace ScimBridge.Tests.Data;
 /// </summary>
 public sealed class SqliteDurabilityTests
 {
+    /// <summary>
+    /// One write starts a sync, which is held; the other 63 commit meanwhile (the sync runs outside the write lock) and
+    /// queue. Once it is released the sync loop takes all 63 as the next batch, so exactly 2 syncs answer the 64 writes.
+    /// Each sync is held before it runs, and no response may come back while the sync covering it is held.
+    /// </summary>
     [Fact]
     public async Task ConcurrentWrites_AreEachAnsweredAfterASync_AndShareSyncs()
     {
         await using var app = await ScimApp.StartAsync(DatabaseProvider.Sqlite);
-        var before = Syncs(app);
+        var writer = app.Services.GetRequiredService<SqliteWriter>();
+        var before = writer.Syncs;
+        var batches = new List<int>();
+        var held = new[] { Signal(), Signal() };
+        var release = new[] { Signal(), Signal() };
+        writer.BeforeSync = size =>
+        {
+            lock (batches)
+            {
+                batches.Add(size);
+                if (batches.Count > held.Length)
+                {
+                    return Task.CompletedTask;
+                }
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
-            app.PostAsync("/scim/v2/Users", Bodies.User($"durable{i}@example.com"))));
+                held[batches.Count - 1].SetResult();
+                return release[batches.Count - 1].Task;
+            }
+        };
 
-        Assert.All(responses, r => r.AssertStatus(HttpStatusCode.Created));
-        var syncs = Syncs(app) - before;
-        Assert.InRange(syncs, 1, 64);
+        try
+        {
+            var first = app.PostAsync("/scim/v2/Users", Bodies.User("durable0@example.com"));
+            await held[0].Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var rest = Enumerable.Range(1, 63).Select(i => app.PostAsync("/scim/v2/Users", Bodies.User($"durable{i}@example.com"))).ToList();
+            await ProvisioningLogTests.PollAsync(() => Task.FromResult(writer.Waiting == 63), "63 writes waiting for the next sync", 60);
+            Assert.False(first.IsCompleted, "A write was answered while its sync was held.");
+            Assert.DoesNotContain(rest, r => r.IsCompleted);
+
+            release[0].SetResult();
+            await held[1].Task.WaitAsync(TimeSpan.FromSeconds(30));
+            (await first).AssertStatus(HttpStatusCode.Created);
+            Assert.DoesNotContain(rest, r => r.IsCompleted);
+
+            release[1].SetResult();
+            Assert.All(await Task.WhenAll(rest), r => r.AssertStatus(HttpStatusCode.Created));
+        }
+        finally
+        {
+            Array.ForEach(release, r => r.TrySetResult());
+        }
+
+        Assert.Equal(new[] { 1, 63 }, batches);
+        Assert.Equal(2, writer.Syncs - before);
         Assert.Equal(64, await app.DbAsync(db => Task.FromResult(db.Users.Count())));
     }
 
@@ -66,8 +108,11 @@ public sealed class SqliteDurabilityTests
 
         SqliteConnection.ClearAllPools();
         await writer.SyncAsync(CancellationToken.None);
-        Assert.Equal(1, writer.Syncs);
+        Assert.Equal(1, writer.TransactionSyncs);
+        Assert.Equal(0, writer.FileSyncs);
     }
+
+    private static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static long Syncs(ScimApp app) => app.Services.GetRequiredService<SqliteWriter>().Syncs;
 }
