@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using FluentValidation;
 
 namespace ScimBridge.Data;
 
@@ -14,17 +14,27 @@ public sealed class DatabaseOptions
     /// SQLite durability: FULL (default) answers a write only once it is fsynced, so it survives power loss;
     /// NORMAL answers once it is in the WAL, which survives a killed process but not a power loss; OFF is for tests.
     /// </summary>
-    [RegularExpression("^(?i)(OFF|NORMAL|FULL|EXTRA)$", ErrorMessage = "Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA.")]
     public string SqliteSynchronous { get; set; } = "FULL";
 
-    [Range(0, 600_000, ErrorMessage = "Database:SqliteBusyTimeoutMs must be between 0 and 600000.")]
     public int SqliteBusyTimeoutMs { get; set; } = 30_000;
 
     /// <summary>The Retry-After (seconds) sent with 503 while the store refuses writes.</summary>
-    [Range(1, 3600, ErrorMessage = "Database:RetryAfterSeconds must be between 1 and 3600.")]
     public int RetryAfterSeconds { get; set; } = 30;
 
     /// <summary>How long /readyz stays unhealthy after the store refused a write, unless a write succeeds first.</summary>
-    [Range(1, 3600, ErrorMessage = "Database:FailureWindowSeconds must be between 1 and 3600.")]
     public int FailureWindowSeconds { get; set; } = 30;
+}
+
+public sealed class DatabaseOptionsValidator : AbstractValidator<DatabaseOptions>
+{
+    private static readonly string[] SynchronousModes = ["OFF", "NORMAL", "FULL", "EXTRA"];
+
+    public DatabaseOptionsValidator()
+    {
+        RuleFor(o => o.SqliteSynchronous).Must(mode => SynchronousModes.Contains(mode, StringComparer.OrdinalIgnoreCase))
+            .WithMessage("Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA.");
+        RuleFor(o => o.SqliteBusyTimeoutMs).InclusiveBetween(0, 600_000).WithMessage("Database:SqliteBusyTimeoutMs must be between 0 and 600000.");
+        RuleFor(o => o.RetryAfterSeconds).InclusiveBetween(1, 3600).WithMessage("Database:RetryAfterSeconds must be between 1 and 3600.");
+        RuleFor(o => o.FailureWindowSeconds).InclusiveBetween(1, 3600).WithMessage("Database:FailureWindowSeconds must be between 1 and 3600.");
+    }
 }

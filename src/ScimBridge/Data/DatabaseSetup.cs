@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using ScimBridge.Data.Migrations.Postgres;
 using ScimBridge.Data.Migrations.Sqlite;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Data;
 
@@ -18,10 +19,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddScimBridgeDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DatabaseReadiness>();
-        services.AddOptions<DatabaseOptions>()
-            .Bind(configuration.GetSection(DatabaseOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
 
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<SaveChangesInterceptor, StoreHealthInterceptor>();

@@ -1,11 +1,8 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.ScimProtocol.Resources;
 
 namespace ScimBridge.Push;
 

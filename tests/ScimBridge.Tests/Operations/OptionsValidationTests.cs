@@ -28,6 +28,8 @@ public sealed class OptionsValidationTests
     [InlineData("Reclamation:TickSeconds", "0")]
     [InlineData("Hr:DefaultTimeZone", "Mars/Olympus")]
     [InlineData("Monday:OAuth:TimeoutSeconds", "0")]
+    [InlineData("Database:SqliteBusyTimeoutMs", "-1")]
+    [InlineData("Database:SqliteSynchronous", "SOMETIMES")]
     public async Task ABadValueInAnySection_StopsTheStart_WithAMessageStartingWithTheKey(string key, string value)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
