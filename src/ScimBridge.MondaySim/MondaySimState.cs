@@ -37,9 +37,19 @@ public sealed class SimUser
 
     public SimUser Copy() => new()
     {
-        Id = Id, UserName = UserName, DisplayName = DisplayName, UserType = UserType, Title = Title,
-        Locale = Locale, Timezone = Timezone, Active = Active, ScimProvisioned = ScimProvisioned,
-        Roles = (JsonArray?)Roles?.DeepClone(), CreatedAt = CreatedAt, LastActivity = LastActivity, IsPending = IsPending,
+        Id = Id,
+        UserName = UserName,
+        DisplayName = DisplayName,
+        UserType = UserType,
+        Title = Title,
+        Locale = Locale,
+        Timezone = Timezone,
+        Active = Active,
+        ScimProvisioned = ScimProvisioned,
+        Roles = (JsonArray?)Roles?.DeepClone(),
+        CreatedAt = CreatedAt,
+        LastActivity = LastActivity,
+        IsPending = IsPending,
         IsDeleted = IsDeleted,
     };
 }
@@ -138,8 +148,14 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
         {
             var user = new SimUser
             {
-                Id = NextUserId(), UserName = userName, DisplayName = displayName, UserType = userType,
-                Active = active, ScimProvisioned = false, CreatedAt = Time.GetUtcNow(), LastActivity = lastActivity,
+                Id = NextUserId(),
+                UserName = userName,
+                DisplayName = displayName,
+                UserType = userType,
+                Active = active,
+                ScimProvisioned = false,
+                CreatedAt = Time.GetUtcNow(),
+                LastActivity = lastActivity,
             };
             Users[user.Id] = user;
             return user.Copy();

@@ -89,9 +89,17 @@ internal static class HrFireBenchmark
                 var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
                 db.HrEvents.AddRange(ids.Select((id, i) => new HrEventRecord
                 {
-                    Kind = HrEventKinds.Terminate, State = HrEventStates.Scheduled, UserId = id, UserName = Load.UserName(i), MatchedBy = WorkerKey.UserName,
-                    EffectiveAt = due, EffectiveLocal = due.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", Invariant), TimeZone = "UTC",
-                    Source = HrSources.Api, Actor = "bench", CreatedAt = DateTimeOffset.UtcNow,
+                    Kind = HrEventKinds.Terminate,
+                    State = HrEventStates.Scheduled,
+                    UserId = id,
+                    UserName = Load.UserName(i),
+                    MatchedBy = WorkerKey.UserName,
+                    EffectiveAt = due,
+                    EffectiveLocal = due.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", Invariant),
+                    TimeZone = "UTC",
+                    Source = HrSources.Api,
+                    Actor = "bench",
+                    CreatedAt = DateTimeOffset.UtcNow,
                 }));
                 await db.SaveChangesAsync();
             }

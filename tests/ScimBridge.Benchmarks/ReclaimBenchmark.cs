@@ -121,8 +121,12 @@ internal static class ReclaimBenchmark
                 var id = (7_000_000 + i).ToString(Invariant);
                 state.Users[id] = new SimUser
                 {
-                    Id = id, UserName = $"reclaim{i}@bench.example", DisplayName = $"Reclaim {i}", UserType = "member",
-                    CreatedAt = Old, LastActivity = Old,
+                    Id = id,
+                    UserName = $"reclaim{i}@bench.example",
+                    DisplayName = $"Reclaim {i}",
+                    UserType = "member",
+                    CreatedAt = Old,
+                    LastActivity = Old,
                 };
                 accounts.Add(id);
             }
@@ -140,30 +144,62 @@ internal static class ReclaimBenchmark
             var now = DateTimeOffset.UtcNow;
             var rule = new ReclaimRuleRecord
             {
-                Name = $"bench-{wave}", Enabled = true, Version = 1, CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
+                Name = $"bench-{wave}",
+                Enabled = true,
+                Version = 1,
+                CreatedAt = now,
+                CreatedBy = "bench",
+                UpdatedAt = now,
+                UpdatedBy = "bench",
                 Definition = ReclaimWorkflow.RuleToJson(new ReclaimRuleDefinition { Action = ReclaimActions.Downgrade }),
             };
             db.ReclaimRules.Add(rule);
             var mirror = accounts.Select(a => new MirrorSeatRecord
             {
-                App = MirrorApps.Monday, AccountId = a, Email = $"{a}@bench.example", EmailNormalized = $"{a}@bench.example", Name = a,
-                SeatType = SeatTypes.Member, Status = SeatStatuses.Active, ListedStatus = SeatStatuses.Active, LastActivity = Old,
-                FirstSeen = Old, LastSeen = now, LastRunId = 1,
+                App = MirrorApps.Monday,
+                AccountId = a,
+                Email = $"{a}@bench.example",
+                EmailNormalized = $"{a}@bench.example",
+                Name = a,
+                SeatType = SeatTypes.Member,
+                Status = SeatStatuses.Active,
+                ListedStatus = SeatStatuses.Active,
+                LastActivity = Old,
+                FirstSeen = Old,
+                LastSeen = now,
+                LastRunId = 1,
             }).ToList();
             db.MirrorSeats.AddRange(mirror);
             await db.SaveChangesAsync();
             var candidates = mirror.Select(s => new ReclaimCandidateRecord
             {
-                RuleId = rule.Id, RuleVersion = 1, App = MirrorApps.Monday, SeatId = s.Id, AccountId = s.AccountId, Email = s.Email, Name = s.Name,
-                SeatType = SeatTypes.Member, Action = ReclaimActions.Downgrade, State = CandidateStates.AwaitingRevocation,
-                Reason = "benchmark", LastActivity = Old, Currency = "USD", CreatedAt = now, UpdatedAt = now, WaveId = wave,
+                RuleId = rule.Id,
+                RuleVersion = 1,
+                App = MirrorApps.Monday,
+                SeatId = s.Id,
+                AccountId = s.AccountId,
+                Email = s.Email,
+                Name = s.Name,
+                SeatType = SeatTypes.Member,
+                Action = ReclaimActions.Downgrade,
+                State = CandidateStates.AwaitingRevocation,
+                Reason = "benchmark",
+                LastActivity = Old,
+                Currency = "USD",
+                CreatedAt = now,
+                UpdatedAt = now,
+                WaveId = wave,
             }).ToList();
             db.ReclaimCandidates.AddRange(candidates);
             await db.SaveChangesAsync();
             db.ReclaimTransitions.AddRange(candidates.Select(c => new ReclaimTransitionRecord
             {
-                CandidateId = c.Id, FromState = CandidateStates.Ready, ToState = CandidateStates.AwaitingRevocation, At = now,
-                ActorType = ReclaimActors.Admin, Actor = "bench",
+                CandidateId = c.Id,
+                FromState = CandidateStates.Ready,
+                ToState = CandidateStates.AwaitingRevocation,
+                At = now,
+                ActorType = ReclaimActors.Admin,
+                Actor = "bench",
             }));
             await db.SaveChangesAsync();
             ids = [.. candidates.Select(c => c.Id)];

@@ -72,8 +72,11 @@ public abstract class OAuthTest : SimTest
     {
         var form = new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["client_id"] = ClientId, ["client_secret"] = secret,
-            ["code"] = code, ["redirect_uri"] = redirectUri,
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = ClientId,
+            ["client_secret"] = secret,
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
         };
         if (verifier is not null)
         {
@@ -370,7 +373,10 @@ public sealed class OAuth21Tests : OAuthTest
 
     private Task<Reply> Refresh(string refreshToken) => TokenEndpoint(new()
     {
-        ["grant_type"] = "refresh_token", ["client_id"] = ClientId, ["client_secret"] = Secret, ["refresh_token"] = refreshToken,
+        ["grant_type"] = "refresh_token",
+        ["client_id"] = ClientId,
+        ["client_secret"] = Secret,
+        ["refresh_token"] = refreshToken,
     });
 
     [Fact]

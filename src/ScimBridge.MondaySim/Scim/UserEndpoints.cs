@@ -25,7 +25,10 @@ public static class UserEndpoints
         {
             var user = new SimUser
             {
-                Id = state.NextUserId(), ScimProvisioned = true, UserType = "member", CreatedAt = state.Time.GetUtcNow(),
+                Id = state.NextUserId(),
+                ScimProvisioned = true,
+                UserType = "member",
+                CreatedAt = state.Time.GetUtcNow(),
             };
             foreach (var (name, value) in body)
             {
@@ -70,8 +73,12 @@ public static class UserEndpoints
             var existing = Find(state, id);
             var user = new SimUser
             {
-                Id = id, ScimProvisioned = existing.ScimProvisioned, UserType = existing.UserType,
-                CreatedAt = existing.CreatedAt, LastActivity = existing.LastActivity, IsPending = existing.IsPending,
+                Id = id,
+                ScimProvisioned = existing.ScimProvisioned,
+                UserType = existing.UserType,
+                CreatedAt = existing.CreatedAt,
+                LastActivity = existing.LastActivity,
+                IsPending = existing.IsPending,
             };
             foreach (var (name, value) in body)
             {

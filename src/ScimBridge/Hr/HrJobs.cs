@@ -65,8 +65,17 @@ public sealed partial class HrJobs(
         store.ReadAsync(db => db.HrJobs.AsNoTracking().OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(limit)
             .Select(j => new HrJobRecord
             {
-                Id = j.Id, Kind = j.Kind, Status = j.Status, Actor = j.Actor, CreatedAt = j.CreatedAt, StartedAt = j.StartedAt,
-                CompletedAt = j.CompletedAt, Total = j.Total, Succeeded = j.Succeeded, Failed = j.Failed, Error = j.Error,
+                Id = j.Id,
+                Kind = j.Kind,
+                Status = j.Status,
+                Actor = j.Actor,
+                CreatedAt = j.CreatedAt,
+                StartedAt = j.StartedAt,
+                CompletedAt = j.CompletedAt,
+                Total = j.Total,
+                Succeeded = j.Succeeded,
+                Failed = j.Failed,
+                Error = j.Error,
             }).ToListAsync(cancellationToken), cancellationToken);
 
     /// <summary>The per-operation results a job recorded so far.</summary>

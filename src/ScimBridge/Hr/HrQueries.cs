@@ -31,15 +31,15 @@ public sealed record HrEventListQuery
         PageSize = pageSize;
     }
 
-    [Description("Terminate, Rehire or Move, comma-separated.")] [FromQuery(Name = "kind")] public string? Kind { get; init; }
-    [Description("Scheduled, Held, Fired, Rescinded, Superseded or Failed, comma-separated.")] [FromQuery(Name = "state")] public string? State { get; init; }
-    [Description("Api, Bulk, Roster or Console.")] [FromQuery(Name = "source")] public string? Source { get; init; }
-    [Description("Part of the worker's userName or employee number (case-insensitive).")] [FromQuery(Name = "q")] public string? Q { get; init; }
-    [Description("The worker's user id.")] [FromQuery(Name = "userId")] public string? UserId { get; init; }
-    [Description("Effective on or after: a date (UTC day) or an instant with offset.")] [FromQuery(Name = "from")] public string? From { get; init; }
-    [Description("Effective on or before: a date (the whole UTC day) or an instant with offset.")] [FromQuery(Name = "to")] public string? To { get; init; }
-    [Description("1-based page number (default 1).")] [FromQuery(Name = "page")] public string? Page { get; init; }
-    [Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("Terminate, Rehire or Move, comma-separated.")][FromQuery(Name = "kind")] public string? Kind { get; init; }
+    [Description("Scheduled, Held, Fired, Rescinded, Superseded or Failed, comma-separated.")][FromQuery(Name = "state")] public string? State { get; init; }
+    [Description("Api, Bulk, Roster or Console.")][FromQuery(Name = "source")] public string? Source { get; init; }
+    [Description("Part of the worker's userName or employee number (case-insensitive).")][FromQuery(Name = "q")] public string? Q { get; init; }
+    [Description("The worker's user id.")][FromQuery(Name = "userId")] public string? UserId { get; init; }
+    [Description("Effective on or after: a date (UTC day) or an instant with offset.")][FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("Effective on or before: a date (the whole UTC day) or an instant with offset.")][FromQuery(Name = "to")] public string? To { get; init; }
+    [Description("1-based page number (default 1).")][FromQuery(Name = "page")] public string? Page { get; init; }
+    [Description("Rows per page, 1 to 500 (default 100).")][FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
 
     public static readonly HrEventListQuery Empty = new(null, null, null, null, null, null, null, null, null);
 }

@@ -195,96 +195,96 @@ public sealed partial class LeaverPipeline(
         switch (worker.Step)
         {
             case LeaverSteps.Snapshot:
-            {
-                var groups = c.Batch.Memberships.GetValueOrDefault(worker.UserId) ?? [];
-                worker.Memberships = HrMembership.Serialize(groups.OrderBy(g => g.DisplayName, StringComparer.Ordinal));
-                worker.SnapshotAt = c.Now;
-                Log(c, LogActions.HrSnapshot, LogStatuses.Success, groups.Count == 0
-                    ? "Snapshot taken: the user is in no group."
-                    : $"Snapshot taken of the user's {ConsoleFormat.Count(groups.Count, "group")}, for a rehire or rescind to restore: {string.Join(", ", groups.Select(g => g.DisplayName))}.",
-                    [HrLog.Change("memberships", null, groups.Count)]);
-                Next(worker, LeaverSteps.Deactivate, c.Now);
-                return true;
-            }
+                {
+                    var groups = c.Batch.Memberships.GetValueOrDefault(worker.UserId) ?? [];
+                    worker.Memberships = HrMembership.Serialize(groups.OrderBy(g => g.DisplayName, StringComparer.Ordinal));
+                    worker.SnapshotAt = c.Now;
+                    Log(c, LogActions.HrSnapshot, LogStatuses.Success, groups.Count == 0
+                        ? "Snapshot taken: the user is in no group."
+                        : $"Snapshot taken of the user's {ConsoleFormat.Count(groups.Count, "group")}, for a rehire or rescind to restore: {string.Join(", ", groups.Select(g => g.DisplayName))}.",
+                        [HrLog.Change("memberships", null, groups.Count)]);
+                    Next(worker, LeaverSteps.Deactivate, c.Now);
+                    return true;
+                }
             case LeaverSteps.Deactivate:
-            {
-                worker.Deactivated = true;
-                c.Batch.Deactivate(worker, c.Actor, c.Approved);
-                c.Waiting = true;
-                c.Queued = true;
-                Log(c, LogActions.HrDeactivate, LogStatuses.Success,
-                    "Deactivation queued: the user is pushed to monday.com as inactive, whatever the identity provider sends, until HR rehires or rescinds or an admin overrides.",
-                    [HrLog.Change("active", true, false)]);
-                Next(worker, LeaverSteps.ConfirmDeactivated, c.Now);
-                return true;
-            }
+                {
+                    worker.Deactivated = true;
+                    c.Batch.Deactivate(worker, c.Actor, c.Approved);
+                    c.Waiting = true;
+                    c.Queued = true;
+                    Log(c, LogActions.HrDeactivate, LogStatuses.Success,
+                        "Deactivation queued: the user is pushed to monday.com as inactive, whatever the identity provider sends, until HR rehires or rescinds or an admin overrides.",
+                        [HrLog.Change("active", true, false)]);
+                    Next(worker, LeaverSteps.ConfirmDeactivated, c.Now);
+                    return true;
+                }
             case LeaverSteps.ConfirmDeactivated:
-            {
-                var state = c.Batch.Pushes.GetValueOrDefault(worker.UserId);
-                string message;
-                if (state is null || worker.DeactivateSeq is null || (state.MondayId is null && (state.PushedSeq >= worker.DeactivateSeq || state.LeaseOwner is null)))
                 {
-                    worker.DeactivatedAt = c.Now;
-                    // No deactivation was sent: the leaver SLA leaves this worker out.
-                    worker.DeactivateSeq = null;
-                    message = "The user was never provisioned to monday.com: there is no account to deactivate (no seat will be created for it).";
-                }
-                else if (state.PushedSeq >= worker.DeactivateSeq && PushedUser.Parse(state.Pushed) is { Active: true })
-                {
-                    // The push settled without deactivating (it failed): look again once it may have been retried.
-                    Log(c, LogActions.HrDeactivate, LogStatuses.Warning,
-                        "monday.com has not confirmed the deactivation: the push of this user failed (see its entry in the provisioning log). "
-                        + "Checked again every hour; retry the push from the console once the cause is fixed.", []);
-                    worker.StepDueAt = c.Now.AddHours(1);
-                    return false;
-                }
-                else if (state.PushedSeq >= worker.DeactivateSeq)
-                {
-                    worker.DeactivatedAt = state.PushedAt ?? c.Now;
-                    message = $"monday.com has the deactivation (user {state.MondayId}) since {Format(worker.DeactivatedAt)}";
-                    if (worker.EffectiveAt is { } effective)
+                    var state = c.Batch.Pushes.GetValueOrDefault(worker.UserId);
+                    string message;
+                    if (state is null || worker.DeactivateSeq is null || (state.MondayId is null && (state.PushedSeq >= worker.DeactivateSeq || state.LeaseOwner is null)))
                     {
-                        message += $", {Math.Max(0, (worker.DeactivatedAt.Value - effective).TotalSeconds):0.#} s after the termination's effective time";
+                        worker.DeactivatedAt = c.Now;
+                        // No deactivation was sent: the leaver SLA leaves this worker out.
+                        worker.DeactivateSeq = null;
+                        message = "The user was never provisioned to monday.com: there is no account to deactivate (no seat will be created for it).";
                     }
-                    message += ".";
+                    else if (state.PushedSeq >= worker.DeactivateSeq && PushedUser.Parse(state.Pushed) is { Active: true })
+                    {
+                        // The push settled without deactivating (it failed): look again once it may have been retried.
+                        Log(c, LogActions.HrDeactivate, LogStatuses.Warning,
+                            "monday.com has not confirmed the deactivation: the push of this user failed (see its entry in the provisioning log). "
+                            + "Checked again every hour; retry the push from the console once the cause is fixed.", []);
+                        worker.StepDueAt = c.Now.AddHours(1);
+                        return false;
+                    }
+                    else if (state.PushedSeq >= worker.DeactivateSeq)
+                    {
+                        worker.DeactivatedAt = state.PushedAt ?? c.Now;
+                        message = $"monday.com has the deactivation (user {state.MondayId}) since {Format(worker.DeactivatedAt)}";
+                        if (worker.EffectiveAt is { } effective)
+                        {
+                            message += $", {Math.Max(0, (worker.DeactivatedAt.Value - effective).TotalSeconds):0.#} s after the termination's effective time";
+                        }
+                        message += ".";
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                    if (steps.HoldDays > 0)
+                    {
+                        message += $" Teams are kept for {ConsoleFormat.Count(steps.HoldDays, "day")}, until {Format(worker.DeactivatedAt.Value.AddDays(steps.HoldDays))}.";
+                    }
+                    Log(c, LogActions.HrDeactivated, LogStatuses.Success, message, [HrLog.Change("deactivatedAt", null, worker.DeactivatedAt)]);
+                    if (steps.HoldDays > 0)
+                    {
+                        Next(worker, LeaverSteps.Hold, worker.DeactivatedAt.Value.AddDays(steps.HoldDays));
+                    }
+                    else
+                    {
+                        AfterHold(worker, steps, c.Now);
+                    }
+                    return true;
                 }
-                else
-                {
-                    return false;
-                }
-                if (steps.HoldDays > 0)
-                {
-                    message += $" Teams are kept for {ConsoleFormat.Count(steps.HoldDays, "day")}, until {Format(worker.DeactivatedAt.Value.AddDays(steps.HoldDays))}.";
-                }
-                Log(c, LogActions.HrDeactivated, LogStatuses.Success, message, [HrLog.Change("deactivatedAt", null, worker.DeactivatedAt)]);
-                if (steps.HoldDays > 0)
-                {
-                    Next(worker, LeaverSteps.Hold, worker.DeactivatedAt.Value.AddDays(steps.HoldDays));
-                }
-                else
-                {
-                    AfterHold(worker, steps, c.Now);
-                }
-                return true;
-            }
             case LeaverSteps.Hold:
                 Log(c, LogActions.HrHold, LogStatuses.Success, $"The {steps.HoldDays}-day hold after the deactivation is over.", []);
                 AfterHold(worker, steps, c.Now);
                 return true;
             case LeaverSteps.RemoveFromTeams:
-            {
-                worker.RemovedFromTeams = true;
-                var snapshot = HrMembership.Parse(worker.Memberships).Select(m => m.Id).ToList();
-                var teams = await db.Groups.Where(g => snapshot.Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken);
-                await HrQueue.QueueAsync(db, ResourceKinds.Group, teams, c.Actor, c.Now, cancellationToken);
-                c.Queued |= teams.Count > 0;
-                Log(c, LogActions.HrTeamRemoval, LogStatuses.Success, teams.Count == 0
-                    ? "Removed from teams: the user was in no team."
-                    : $"Removed from teams: {ConsoleFormat.Count(teams.Count, "team")} {(teams.Count == 1 ? "is" : "are")} pushed without the user (its groups in the bridge are left as they are).",
-                    [HrLog.Change("removedFromTeams", false, true)]);
-                AfterTeams(worker, steps, c.Now);
-                return true;
-            }
+                {
+                    worker.RemovedFromTeams = true;
+                    var snapshot = HrMembership.Parse(worker.Memberships).Select(m => m.Id).ToList();
+                    var teams = await db.Groups.Where(g => snapshot.Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken);
+                    await HrQueue.QueueAsync(db, ResourceKinds.Group, teams, c.Actor, c.Now, cancellationToken);
+                    c.Queued |= teams.Count > 0;
+                    Log(c, LogActions.HrTeamRemoval, LogStatuses.Success, teams.Count == 0
+                        ? "Removed from teams: the user was in no team."
+                        : $"Removed from teams: {ConsoleFormat.Count(teams.Count, "team")} {(teams.Count == 1 ? "is" : "are")} pushed without the user (its groups in the bridge are left as they are).",
+                        [HrLog.Change("removedFromTeams", false, true)]);
+                    AfterTeams(worker, steps, c.Now);
+                    return true;
+                }
             case LeaverSteps.Delete:
                 worker.Deleted = true;
                 await HrQueue.QueueAsync(db, ResourceKinds.User, [worker.UserId], c.Actor, c.Now, cancellationToken);

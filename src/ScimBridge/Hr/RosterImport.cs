@@ -440,8 +440,14 @@ public sealed partial class RosterImport(PushStore store, HrLifecycle lifecycle,
         {
             db.HrJobs.Add(new HrJobRecord
             {
-                Id = jobId, Kind = HrJobKinds.Roster, Status = HrJobStatuses.Running, Actor = actor, CreatedAt = started, StartedAt = started,
-                LeaseOwner = "roster", LeaseUntil = time.GetUtcNow() + Lease,
+                Id = jobId,
+                Kind = HrJobKinds.Roster,
+                Status = HrJobStatuses.Running,
+                Actor = actor,
+                CreatedAt = started,
+                StartedAt = started,
+                LeaseOwner = "roster",
+                LeaseUntil = time.GetUtcNow() + Lease,
             });
             return await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);

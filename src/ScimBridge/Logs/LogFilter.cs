@@ -33,18 +33,18 @@ public sealed record LogQuery
         Cursor = cursor;
     }
 
-    [Description("Entries at or after this instant (ISO 8601).")] [FromQuery(Name = "from")] public string? From { get; init; }
-    [Description("Entries before this instant (ISO 8601, exclusive).")] [FromQuery(Name = "to")] public string? To { get; init; }
-    [Description("A user or group: its id, its monday.com id, or the start of its name (case-insensitive).")] [FromQuery(Name = "identity")] public string? Identity { get; init; }
-    [Description("Actions, repeated or comma-separated.")] [FromQuery(Name = "action")] public string[]? Action { get; init; }
-    [Description("Statuses, repeated or comma-separated. Skipped entries are hidden unless asked for here or with includeSkipped.")] [FromQuery(Name = "status")] public string[]? Status { get; init; }
-    [Description("Error code, exactly.")] [FromQuery(Name = "errorCode")] public string? ErrorCode { get; init; }
-    [Description("Who started the work: a type (Scim, Hr, Admin, Reclamation, Retry, System) or else a name, e.g. the SCIM token's.")] [FromQuery(Name = "initiator")] public string? Initiator { get; init; }
-    [Description("The batch (cycle) id.")] [FromQuery(Name = "cycle")] public string? Cycle { get; init; }
-    [Description("User or Group.")] [FromQuery(Name = "resourceType")] public string? ResourceType { get; init; }
-    [Description("true shows Skipped (out-of-scope) entries too.")] [FromQuery(Name = "includeSkipped")] public string? IncludeSkipped { get; init; }
-    [Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
-    [Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+    [Description("Entries at or after this instant (ISO 8601).")][FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("Entries before this instant (ISO 8601, exclusive).")][FromQuery(Name = "to")] public string? To { get; init; }
+    [Description("A user or group: its id, its monday.com id, or the start of its name (case-insensitive).")][FromQuery(Name = "identity")] public string? Identity { get; init; }
+    [Description("Actions, repeated or comma-separated.")][FromQuery(Name = "action")] public string[]? Action { get; init; }
+    [Description("Statuses, repeated or comma-separated. Skipped entries are hidden unless asked for here or with includeSkipped.")][FromQuery(Name = "status")] public string[]? Status { get; init; }
+    [Description("Error code, exactly.")][FromQuery(Name = "errorCode")] public string? ErrorCode { get; init; }
+    [Description("Who started the work: a type (Scim, Hr, Admin, Reclamation, Retry, System) or else a name, e.g. the SCIM token's.")][FromQuery(Name = "initiator")] public string? Initiator { get; init; }
+    [Description("The batch (cycle) id.")][FromQuery(Name = "cycle")] public string? Cycle { get; init; }
+    [Description("User or Group.")][FromQuery(Name = "resourceType")] public string? ResourceType { get; init; }
+    [Description("true shows Skipped (out-of-scope) entries too.")][FromQuery(Name = "includeSkipped")] public string? IncludeSkipped { get; init; }
+    [Description("1 to 500, default 50.")][FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("The nextCursor of the previous page.")][FromQuery(Name = "cursor")] public string? Cursor { get; init; }
 }
 
 /// <summary>A validated log query: every field is checked here, so what reaches the database is well-formed.</summary>

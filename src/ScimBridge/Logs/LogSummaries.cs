@@ -21,9 +21,9 @@ public sealed record SummaryQuery
         To = to;
     }
 
-    [Description("hour (default) or day.")] [FromQuery(Name = "bucket")] public string? Bucket { get; init; }
-    [Description("Start of the range (ISO 8601); default: 24 hours (hour) or 30 days (day) before to.")] [FromQuery(Name = "from")] public string? From { get; init; }
-    [Description("End of the range (ISO 8601, exclusive); default: now.")] [FromQuery(Name = "to")] public string? To { get; init; }
+    [Description("hour (default) or day.")][FromQuery(Name = "bucket")] public string? Bucket { get; init; }
+    [Description("Start of the range (ISO 8601); default: 24 hours (hour) or 30 days (day) before to.")][FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("End of the range (ISO 8601, exclusive); default: now.")][FromQuery(Name = "to")] public string? To { get; init; }
 }
 
 /// <remarks>A parameterless constructor and init properties: bound by the compile-time request delegate generator.</remarks>
@@ -41,10 +41,10 @@ public sealed record CycleQuery
         Cursor = cursor;
     }
 
-    [Description("Cycles with entries at or after this instant (ISO 8601).")] [FromQuery(Name = "from")] public string? From { get; init; }
-    [Description("Cycles with entries before this instant (ISO 8601, exclusive).")] [FromQuery(Name = "to")] public string? To { get; init; }
-    [Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
-    [Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+    [Description("Cycles with entries at or after this instant (ISO 8601).")][FromQuery(Name = "from")] public string? From { get; init; }
+    [Description("Cycles with entries before this instant (ISO 8601, exclusive).")][FromQuery(Name = "to")] public string? To { get; init; }
+    [Description("1 to 500, default 50.")][FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("The nextCursor of the previous page.")][FromQuery(Name = "cursor")] public string? Cursor { get; init; }
 }
 
 public sealed record LogSummary(string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<LogSummaryBucket> Buckets);

@@ -23,8 +23,8 @@ public sealed record TimelineQuery
         Cursor = cursor;
     }
 
-    [Description("1 to 500, default 50.")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
-    [Description("The nextCursor of the previous page.")] [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+    [Description("1 to 500, default 50.")][FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("The nextCursor of the previous page.")][FromQuery(Name = "cursor")] public string? Cursor { get; init; }
 }
 
 public sealed record TimelinePage(string ResourceType, string Id, IReadOnlyList<TimelineItem> Items, string? NextCursor, int PageSize);

@@ -32,18 +32,18 @@ public sealed record SeatListQuery
         PageSize = pageSize;
     }
 
-    [Description("monday or roadmunk.")] [FromQuery(Name = "app")] public string? App { get; init; }
-    [Description("A seat type of the app (monday: admin, member, viewer, guest; Roadmunk: account_admin, collaborator, reviewer).")] [FromQuery(Name = "seatType")] public string? SeatType { get; init; }
-    [Description("active, inactive or pending.")] [FromQuery(Name = "status")] public string? Status { get; init; }
-    [Description("linked (to an inbound user) or shadow (linked to none).")] [FromQuery(Name = "link")] public string? Link { get; init; }
-    [Description("Seats whose last activity is older than this many days (never-active seats are not included unless neverActive=true, which then widens the filter to either).")] [FromQuery(Name = "lastActivityOlderThanDays")] public string? LastActivityOlderThanDays { get; init; }
-    [Description("true: only seats never active (or, with lastActivityOlderThanDays, never active or inactive that long); false: only seats with some activity.")] [FromQuery(Name = "neverActive")] public string? NeverActive { get; init; }
-    [Description("false (default): seats still in the app; true: only seats gone from the app; any: both.")] [FromQuery(Name = "gone")] public string? Gone { get; init; }
-    [Description("The start of the seat's email (case-insensitive), or its exact account id.")] [FromQuery(Name = "search")] public string? Search { get; init; }
-    [Description("email (default) or lastActivity.")] [FromQuery(Name = "sort")] public string? Sort { get; init; }
-    [Description("asc (default) or desc. lastActivity asc lists never-active seats first, desc lists them last.")] [FromQuery(Name = "order")] public string? Order { get; init; }
-    [Description("1-based page number (default 1).")] [FromQuery(Name = "page")] public string? Page { get; init; }
-    [Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("monday or roadmunk.")][FromQuery(Name = "app")] public string? App { get; init; }
+    [Description("A seat type of the app (monday: admin, member, viewer, guest; Roadmunk: account_admin, collaborator, reviewer).")][FromQuery(Name = "seatType")] public string? SeatType { get; init; }
+    [Description("active, inactive or pending.")][FromQuery(Name = "status")] public string? Status { get; init; }
+    [Description("linked (to an inbound user) or shadow (linked to none).")][FromQuery(Name = "link")] public string? Link { get; init; }
+    [Description("Seats whose last activity is older than this many days (never-active seats are not included unless neverActive=true, which then widens the filter to either).")][FromQuery(Name = "lastActivityOlderThanDays")] public string? LastActivityOlderThanDays { get; init; }
+    [Description("true: only seats never active (or, with lastActivityOlderThanDays, never active or inactive that long); false: only seats with some activity.")][FromQuery(Name = "neverActive")] public string? NeverActive { get; init; }
+    [Description("false (default): seats still in the app; true: only seats gone from the app; any: both.")][FromQuery(Name = "gone")] public string? Gone { get; init; }
+    [Description("The start of the seat's email (case-insensitive), or its exact account id.")][FromQuery(Name = "search")] public string? Search { get; init; }
+    [Description("email (default) or lastActivity.")][FromQuery(Name = "sort")] public string? Sort { get; init; }
+    [Description("asc (default) or desc. lastActivity asc lists never-active seats first, desc lists them last.")][FromQuery(Name = "order")] public string? Order { get; init; }
+    [Description("1-based page number (default 1).")][FromQuery(Name = "page")] public string? Page { get; init; }
+    [Description("Rows per page, 1 to 500 (default 100).")][FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
 
     public static readonly SeatListQuery Empty = new(null, null, null, null, null, null, null, null, null, null, null, null);
 }

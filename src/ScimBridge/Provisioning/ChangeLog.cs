@@ -57,7 +57,12 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time, Operati
         {
             db.PushStates.Add(new PushStateRecord
             {
-                ResourceType = resourceType, ResourceId = resourceId, ChangeSeq = 1, DueAt = now, InitiatorType = actor.Kind, Initiator = actor.Name,
+                ResourceType = resourceType,
+                ResourceId = resourceId,
+                ChangeSeq = 1,
+                DueAt = now,
+                InitiatorType = actor.Kind,
+                Initiator = actor.Name,
             });
             return;
         }

@@ -29,13 +29,13 @@ public sealed record CandidateListQuery
         PageSize = pageSize;
     }
 
-    [Description("States, comma-separated: stored values (AwaitingRevocation) or display names (Awaiting Revocation), or open / closed.")] [FromQuery(Name = "state")] public string? State { get; init; }
-    [Description("monday or roadmunk.")] [FromQuery(Name = "app")] public string? App { get; init; }
-    [Description("The rule's id.")] [FromQuery(Name = "rule")] public string? Rule { get; init; }
-    [Description("The wave (reclaim request) id.")] [FromQuery(Name = "wave")] public string? Wave { get; init; }
-    [Description("Part of the email or name (case-insensitive).")] [FromQuery(Name = "q")] public string? Q { get; init; }
-    [Description("1-based page number (default 1).")] [FromQuery(Name = "page")] public string? Page { get; init; }
-    [Description("Rows per page, 1 to 500 (default 100).")] [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+    [Description("States, comma-separated: stored values (AwaitingRevocation) or display names (Awaiting Revocation), or open / closed.")][FromQuery(Name = "state")] public string? State { get; init; }
+    [Description("monday or roadmunk.")][FromQuery(Name = "app")] public string? App { get; init; }
+    [Description("The rule's id.")][FromQuery(Name = "rule")] public string? Rule { get; init; }
+    [Description("The wave (reclaim request) id.")][FromQuery(Name = "wave")] public string? Wave { get; init; }
+    [Description("Part of the email or name (case-insensitive).")][FromQuery(Name = "q")] public string? Q { get; init; }
+    [Description("1-based page number (default 1).")][FromQuery(Name = "page")] public string? Page { get; init; }
+    [Description("Rows per page, 1 to 500 (default 100).")][FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
 
     public static readonly CandidateListQuery Empty = new(null, null, null, null, null, null, null);
 }

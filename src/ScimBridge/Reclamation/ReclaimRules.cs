@@ -67,8 +67,14 @@ public sealed class ReclaimRules(PushStore store, TimeProvider time, IOptions<Re
             var json = ReclaimWorkflow.RuleToJson(rule);
             var record = new ReclaimRuleRecord
             {
-                Name = rule.Name, Enabled = rule.Enabled, Version = 1, Definition = json,
-                CreatedAt = now, CreatedBy = actor, UpdatedAt = now, UpdatedBy = actor,
+                Name = rule.Name,
+                Enabled = rule.Enabled,
+                Version = 1,
+                Definition = json,
+                CreatedAt = now,
+                CreatedBy = actor,
+                UpdatedAt = now,
+                UpdatedBy = actor,
             };
             db.ReclaimRules.Add(record);
             await db.SaveChangesAsync(cancellationToken);
@@ -169,8 +175,14 @@ public sealed class ReclaimRules(PushStore store, TimeProvider time, IOptions<Re
     private static void AddVersion(ScimBridgeDbContext db, ReclaimRuleRecord record, string change, DateTimeOffset now, string actor) =>
         db.ReclaimRuleVersions.Add(new ReclaimRuleVersionRecord
         {
-            RuleId = record.Id, Version = record.Version, Change = change, Name = record.Name, Enabled = record.Enabled,
-            Definition = record.Definition, ChangedAt = now, ChangedBy = actor,
+            RuleId = record.Id,
+            Version = record.Version,
+            Change = change,
+            Name = record.Name,
+            Enabled = record.Enabled,
+            Definition = record.Definition,
+            ChangedAt = now,
+            ChangedBy = actor,
         });
 
     private static async Task<ReclaimRuleRecord> FindAsync(ScimBridgeDbContext db, long id, CancellationToken cancellationToken) =>

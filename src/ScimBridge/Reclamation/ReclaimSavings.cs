@@ -132,7 +132,8 @@ public sealed class ReclaimSavings(PushStore store, IOptionsMonitor<MirrorOption
         var figures = apps.Select(a => Figures(a, MirrorApps.DisplayName(a), mirror.For(a).SeatsBought ?? plans.GetValueOrDefault(a),
             seats.Where(s => s.App == a).ToList(), priced.Where(c => c.App == a).ToList(), people, mirror, now)).ToList();
         var total = Figures(TotalKey, "All apps", figures.All(f => f.SeatsBought is not null) ? figures.Sum(f => f.SeatsBought) : null,
-            seats, priced, people, mirror, now) with { TrueUp = figures.Sum(f => f.TrueUp) };
+            seats, priced, people, mirror, now) with
+        { TrueUp = figures.Sum(f => f.TrueUp) };
         return new SavingsReport(now, mirror.Currency, mirror.ActiveWindowDays, figures, total, otherCurrency);
     }
 

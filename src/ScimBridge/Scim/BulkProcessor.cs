@@ -318,7 +318,8 @@ public sealed partial class BulkProcessor(IServiceScopeFactory scopes, ILogger<B
         {
             LogFailed(logger, ex, operation.Index + 1, operation.Method, operation.Path);
             return Failure(operation, StatusCodes.Status500InternalServerError, null,
-                "An unexpected error occurred in this operation; it has been logged.") with { Id = id };
+                "An unexpected error occurred in this operation; it has been logged.") with
+            { Id = id };
         }
     }
 

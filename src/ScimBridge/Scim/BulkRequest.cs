@@ -128,7 +128,8 @@ public sealed record BulkRequest(IReadOnlyList<BulkOperation> Operations, int? F
         {
             return Invalid(index, shownMethod, bulkId, $"'data' of a {shownMethod} must be a JSON object, not {Describe(data)}.") with
             {
-                ResourceType = resourceType, TargetId = targetId,
+                ResourceType = resourceType,
+                TargetId = targetId,
             };
         }
 

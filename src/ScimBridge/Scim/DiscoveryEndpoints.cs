@@ -35,7 +35,9 @@ public static class DiscoveryEndpoints
             ["patch"] = new JsonObject { ["supported"] = true },
             ["bulk"] = new JsonObject
             {
-                ["supported"] = true, ["maxOperations"] = options.Value.Bulk.MaxOperations, ["maxPayloadSize"] = options.Value.Bulk.MaxPayloadBytes,
+                ["supported"] = true,
+                ["maxOperations"] = options.Value.Bulk.MaxOperations,
+                ["maxPayloadSize"] = options.Value.Bulk.MaxPayloadBytes,
             },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.Value.MaxPageSize },
             ["changePassword"] = new JsonObject { ["supported"] = false },

@@ -68,7 +68,10 @@ public sealed class JwtAuthenticationTests
             "wrong-key" => Jwt(key: OtherKey),
             "unsigned" => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
-                Issuer = Issuer, Audience = Audience, Expires = now.AddHours(1), Subject = new ClaimsIdentity([new Claim("sub", "x")]),
+                Issuer = Issuer,
+                Audience = Audience,
+                Expires = now.AddHours(1),
+                Subject = new ClaimsIdentity([new Claim("sub", "x")]),
             }),
             "not-yet-valid" => Jwt(notBefore: now.AddHours(1), expires: now.AddHours(2)),
             _ => throw new ArgumentOutOfRangeException(nameof(defect)),

@@ -127,10 +127,21 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowser browser, ITe
             state.PushedSeq = state.ChangeSeq;
             db.LogEntries.Add(new LogEntryRecord
             {
-                At = DateTimeOffset.UtcNow, CycleId = "test", InitiatorType = Initiators.Admin, Initiator = ConsoleSession.UserName,
-                ResourceType = ResourceKinds.User, SourceId = id, SourceName = "stuck@example.com", Action = LogActions.Create,
-                Status = LogStatuses.Failure, ErrorCode = "InvalidValue", Message = "monday.com refused the user.", Steps = "[]", ModifiedProperties = "[]",
-                Attempt = 1, Instance = "test",
+                At = DateTimeOffset.UtcNow,
+                CycleId = "test",
+                InitiatorType = Initiators.Admin,
+                Initiator = ConsoleSession.UserName,
+                ResourceType = ResourceKinds.User,
+                SourceId = id,
+                SourceName = "stuck@example.com",
+                Action = LogActions.Create,
+                Status = LogStatuses.Failure,
+                ErrorCode = "InvalidValue",
+                Message = "monday.com refused the user.",
+                Steps = "[]",
+                ModifiedProperties = "[]",
+                Attempt = 1,
+                Instance = "test",
             });
             return await db.SaveChangesAsync();
         });

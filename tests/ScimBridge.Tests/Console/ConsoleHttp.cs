@@ -24,7 +24,11 @@ public static partial class ConsoleHttp
             var account = await db.AdminAccounts.SingleAsync(a => a.UserNameNormalized == normalized);
             db.AdminSignInFailures.Add(new AdminSignInFailureRecord
             {
-                AccountId = account.Id, Address = "192.0.2.1", FailedAttempts = attempts, LastFailedAt = DateTimeOffset.UtcNow, LockedUntil = lockedUntil,
+                AccountId = account.Id,
+                Address = "192.0.2.1",
+                FailedAttempts = attempts,
+                LastFailedAt = DateTimeOffset.UtcNow,
+                LockedUntil = lockedUntil,
             });
             return await db.SaveChangesAsync();
         });

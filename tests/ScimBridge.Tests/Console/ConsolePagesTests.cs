@@ -131,8 +131,17 @@ public sealed partial class ConsolePagesTests
 
     private static LogEntryRecord Log(DateTimeOffset at, string action, string status) => new()
     {
-        At = at, CycleId = "c", InitiatorType = Initiators.Scim, Initiator = "test", ResourceType = ResourceKinds.User, SourceId = "u1",
-        Action = action, Status = status, Steps = "[]", ModifiedProperties = "[]", Instance = "test",
+        At = at,
+        CycleId = "c",
+        InitiatorType = Initiators.Scim,
+        Initiator = "test",
+        ResourceType = ResourceKinds.User,
+        SourceId = "u1",
+        Action = action,
+        Status = status,
+        Steps = "[]",
+        ModifiedProperties = "[]",
+        Instance = "test",
     };
 
     [GeneratedRegex("""data-testid="token-value">([^<]+)<""")]

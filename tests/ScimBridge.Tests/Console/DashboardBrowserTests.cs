@@ -20,7 +20,12 @@ public sealed class DashboardBrowserTests(ConsoleBrowser browser) : IClassFixtur
             db.PushStates.Add(new PushStateRecord { ResourceType = ResourceKinds.User, ResourceId = "u1", ChangeSeq = 1 });
             db.Changes.Add(new ChangeRecord
             {
-                ResourceType = ResourceKinds.User, ResourceId = "u1", Operation = ChangeOperations.Create, Changes = "[]", Actor = "test", OccurredAt = now.AddMinutes(-3),
+                ResourceType = ResourceKinds.User,
+                ResourceId = "u1",
+                Operation = ChangeOperations.Create,
+                Changes = "[]",
+                Actor = "test",
+                OccurredAt = now.AddMinutes(-3),
             });
             return db.SaveChangesAsync();
         });
@@ -72,7 +77,16 @@ public sealed class DashboardBrowserTests(ConsoleBrowser browser) : IClassFixtur
 
     private static LogEntryRecord Log(DateTimeOffset at, string status) => new()
     {
-        At = at, CycleId = "c", InitiatorType = Initiators.Scim, Initiator = "test", ResourceType = ResourceKinds.User, SourceId = "u1",
-        Action = LogActions.Update, Status = status, Steps = "[]", ModifiedProperties = "[]", Instance = "test",
+        At = at,
+        CycleId = "c",
+        InitiatorType = Initiators.Scim,
+        Initiator = "test",
+        ResourceType = ResourceKinds.User,
+        SourceId = "u1",
+        Action = LogActions.Update,
+        Status = status,
+        Steps = "[]",
+        ModifiedProperties = "[]",
+        Instance = "test",
     };
 }

@@ -172,7 +172,16 @@ public sealed partial class DashboardTests
 
     private static LogEntryRecord Log(DateTimeOffset at, string status) => new()
     {
-        At = at, CycleId = "c", InitiatorType = Initiators.Scim, Initiator = "test", ResourceType = ResourceKinds.User, SourceId = "u1",
-        Action = LogActions.Update, Status = status, Steps = "[]", ModifiedProperties = "[]", Instance = "test",
+        At = at,
+        CycleId = "c",
+        InitiatorType = Initiators.Scim,
+        Initiator = "test",
+        ResourceType = ResourceKinds.User,
+        SourceId = "u1",
+        Action = LogActions.Update,
+        Status = status,
+        Steps = "[]",
+        ModifiedProperties = "[]",
+        Instance = "test",
     };
 }

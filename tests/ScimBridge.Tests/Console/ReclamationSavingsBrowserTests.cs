@@ -14,7 +14,9 @@ public sealed class ReclamationSavingsBrowserTests(ConsoleBrowser browser) : ICl
     {
         await using var session = await ConsoleSession.StartAsync(browser, new Dictionary<string, string?>
         {
-            ["Mirror:Currency"] = "EUR", ["Mirror:Apps:monday:SeatCosts:member"] = "12", ["Mirror:Apps:monday:SeatsBought"] = "3",
+            ["Mirror:Currency"] = "EUR",
+            ["Mirror:Apps:monday:SeatCosts:member"] = "12",
+            ["Mirror:Apps:monday:SeatsBought"] = "3",
         });
         var now = DateTimeOffset.UtcNow;
         var app = session.App;
@@ -28,9 +30,17 @@ public sealed class ReclamationSavingsBrowserTests(ConsoleBrowser browser) : ICl
         {
             db.ReclaimSnapshots.AddRange(days.Select((d, i) => new ReclaimSnapshotRecord
             {
-                Day = d.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), App = MirrorApps.Monday, SeatsBought = 3,
-                Assigned = 10 - i, Active = 2 + i, Unused = 8 - 2 * i, MonthlySpend = 120 - 12 * i, PotentialMonthly = 48 - 12 * i, RealisedThisYear = 10 * i,
-                Currency = "EUR", TakenAt = d,
+                Day = d.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                App = MirrorApps.Monday,
+                SeatsBought = 3,
+                Assigned = 10 - i,
+                Active = 2 + i,
+                Unused = 8 - 2 * i,
+                MonthlySpend = 120 - 12 * i,
+                PotentialMonthly = 48 - 12 * i,
+                RealisedThisYear = 10 * i,
+                Currency = "EUR",
+                TakenAt = d,
             }));
             return db.SaveChangesAsync();
         });

@@ -101,7 +101,9 @@ public sealed class SignInLimitTests
     {
         await using var app = await ScimApp.StartAsync(provider, new()
         {
-            ["Admin:SignIn:PerAddressPerMinute"] = "100", ["Admin:SignIn:MaxConcurrentChecks"] = "1", ["Admin:SignIn:QueueSeconds"] = "0.1",
+            ["Admin:SignIn:PerAddressPerMinute"] = "100",
+            ["Admin:SignIn:MaxConcurrentChecks"] = "1",
+            ["Admin:SignIn:QueueSeconds"] = "0.1",
         });
         await app.CreateAdminAsync();
         var clients = Enumerable.Range(0, 8).Select(_ => app.Browser()).ToList();
@@ -109,7 +111,9 @@ public sealed class SignInLimitTests
 
         var responses = await Task.WhenAll(clients.Select((c, i) => c.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["username"] = "alice", ["password"] = "wrong password!", ["__RequestVerificationToken"] = tokens[i],
+            ["username"] = "alice",
+            ["password"] = "wrong password!",
+            ["__RequestVerificationToken"] = tokens[i],
         }))));
 
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));

@@ -254,17 +254,32 @@ public sealed class BulkUploadTests
         {
             db.HrJobs.Add(new HrJobRecord
             {
-                Id = "dead-instance-job", Kind = HrJobKinds.BulkUpload, Status = HrJobStatuses.Running, Actor = "workday", CreatedAt = now.AddMinutes(-3),
-                StartedAt = now.AddMinutes(-3), Input = payload.ToJsonString(), Total = 3, Succeeded = 1,
+                Id = "dead-instance-job",
+                Kind = HrJobKinds.BulkUpload,
+                Status = HrJobStatuses.Running,
+                Actor = "workday",
+                CreatedAt = now.AddMinutes(-3),
+                StartedAt = now.AddMinutes(-3),
+                Input = payload.ToJsonString(),
+                Total = 3,
+                Succeeded = 1,
                 Result = $$"""[{"index":0,"method":"POST","bulkId":"one","status":201,"resourceType":"Users","id":"{{first}}","version":1}]""",
-                LeaseOwner = "dead-host/0", LeaseUntil = now.AddMinutes(-1),
+                LeaseOwner = "dead-host/0",
+                LeaseUntil = now.AddMinutes(-1),
             });
             // Still leased by a live instance: not taken.
             db.HrJobs.Add(new HrJobRecord
             {
-                Id = "live-instance-job", Kind = HrJobKinds.BulkUpload, Status = HrJobStatuses.Running, Actor = "workday", CreatedAt = now.AddMinutes(-2),
-                StartedAt = now.AddMinutes(-2), Input = payload.ToJsonString(), Total = 3,
-                LeaseOwner = "live-host/0", LeaseUntil = now.AddHours(1),
+                Id = "live-instance-job",
+                Kind = HrJobKinds.BulkUpload,
+                Status = HrJobStatuses.Running,
+                Actor = "workday",
+                CreatedAt = now.AddMinutes(-2),
+                StartedAt = now.AddMinutes(-2),
+                Input = payload.ToJsonString(),
+                Total = 3,
+                LeaseOwner = "live-host/0",
+                LeaseUntil = now.AddHours(1),
             });
             return await db.SaveChangesAsync();
         });

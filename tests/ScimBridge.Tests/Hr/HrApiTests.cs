@@ -498,9 +498,16 @@ public sealed class HrApiTests
         {
             db.HrWorkers.Add(new HrWorkerRecord
             {
-                UserId = bob, Status = HrWorkerStatuses.Leaving, TerminationId = 77, Step = LeaverSteps.RemoveFromTeams, StepDueAt = deactivated.AddDays(7),
-                Memberships = """[{"id":"g1","displayName":"Sales"},{"id":"g2","displayName":"EMEA"}]""", Deactivated = true, DeactivatedAt = deactivated,
-                EffectiveAt = deactivated.AddMinutes(-3), UpdatedAt = deactivated,
+                UserId = bob,
+                Status = HrWorkerStatuses.Leaving,
+                TerminationId = 77,
+                Step = LeaverSteps.RemoveFromTeams,
+                StepDueAt = deactivated.AddDays(7),
+                Memberships = """[{"id":"g1","displayName":"Sales"},{"id":"g2","displayName":"EMEA"}]""",
+                Deactivated = true,
+                DeactivatedAt = deactivated,
+                EffectiveAt = deactivated.AddMinutes(-3),
+                UpdatedAt = deactivated,
             });
             return await db.SaveChangesAsync();
         });

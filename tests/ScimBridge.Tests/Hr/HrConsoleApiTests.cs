@@ -110,8 +110,16 @@ public sealed class HrConsoleApiTests
         var due = Utc("2026-01-17T17:00:00Z");
         await app.SeedLeaverAsync(eve, new HrEventRecord
         {
-            Id = firedId, Kind = HrEventKinds.Terminate, State = HrEventStates.Fired, UserId = eve.UserId, MatchedBy = "employeeNumber", TimeZone = "UTC",
-            Source = HrSources.Bulk, Actor = "workday", EffectiveAt = Utc("2026-01-10T17:00:00Z"), FiredAt = Utc("2026-01-10T17:00:01Z"),
+            Id = firedId,
+            Kind = HrEventKinds.Terminate,
+            State = HrEventStates.Fired,
+            UserId = eve.UserId,
+            MatchedBy = "employeeNumber",
+            TimeZone = "UTC",
+            Source = HrSources.Bulk,
+            Actor = "workday",
+            EffectiveAt = Utc("2026-01-10T17:00:00Z"),
+            FiredAt = Utc("2026-01-10T17:00:01Z"),
         }, Utc("2026-01-10T17:00:42Z"), step: LeaverSteps.RemoveFromTeams, stepDueAt: due,
             memberships: """[{"id":"g1","displayName":"Sales"},{"id":"g2","displayName":"Support"}]""");
         var worker = await admin.AdminJsonAsync($"/admin/api/hr/workers/{eve.UserId}");

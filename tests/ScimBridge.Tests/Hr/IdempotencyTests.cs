@@ -106,12 +106,18 @@ public sealed class IdempotencyTests
             // Answered 73 hours ago (retention 72): forgotten.
             db.HrRequests.Add(new HrRequestRecord
             {
-                Key = $"{whoami}\nold-1", RequestHash = "not-this-request", Status = 201, Response = """{"location":null,"body":"{}"}""",
+                Key = $"{whoami}\nold-1",
+                RequestHash = "not-this-request",
+                Status = 201,
+                Response = """{"location":null,"body":"{}"}""",
                 CreatedAt = DateTimeOffset.UtcNow.AddHours(-73),
             });
             db.HrRequests.Add(new HrRequestRecord
             {
-                Key = $"{whoami}\nrecent-1", RequestHash = "another-request", Status = 201, Response = """{"location":null,"body":"{}"}""",
+                Key = $"{whoami}\nrecent-1",
+                RequestHash = "another-request",
+                Status = 201,
+                Response = """{"location":null,"body":"{}"}""",
                 CreatedAt = DateTimeOffset.UtcNow.AddHours(-71),
             });
             return await db.SaveChangesAsync();

@@ -44,7 +44,11 @@ public static class MirrorSeed
         {
             db.MirrorApps.Add(new MirrorAppRecord
             {
-                App = name, LastCompleteRunId = 1, LastCompleteAt = DateTimeOffset.UtcNow.AddHours(-1), SeatsBought = seatsBought, ActiveMembers = activeMembers,
+                App = name,
+                LastCompleteRunId = 1,
+                LastCompleteAt = DateTimeOffset.UtcNow.AddHours(-1),
+                SeatsBought = seatsBought,
+                ActiveMembers = activeMembers,
             });
             return db.SaveChangesAsync();
         });

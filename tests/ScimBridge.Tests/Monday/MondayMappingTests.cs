@@ -48,8 +48,12 @@ public sealed class MondayMappingTests
     [InlineData("jos\u00E9@x.example", "Jose\u0301@x.example")]
     public void SpellingsOfOneUserName_SendOneFoldedName(string folded, string other)
     {
-        var direct = Mapper(new() { ["Monday:Mapping:Attributes:0:Target"] = "userName", ["Monday:Mapping:Attributes:0:Source"] = "userName",
-            ["Monday:Mapping:Attributes:0:Transform"] = "None" });
+        var direct = Mapper(new()
+        {
+            ["Monday:Mapping:Attributes:0:Target"] = "userName",
+            ["Monday:Mapping:Attributes:0:Source"] = "userName",
+            ["Monday:Mapping:Attributes:0:Transform"] = "None"
+        });
         foreach (var mapper in new[] { Mapper(), direct })
         {
             Assert.Equal(folded, mapper.Map(new JsonObject { ["userName"] = folded }).UserName);

@@ -95,7 +95,9 @@ public sealed partial class ForwardedHttpsTests
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["username"] = "alice", ["password"] = ConsoleHttp.Password, ["__RequestVerificationToken"] = token,
+                ["username"] = "alice",
+                ["password"] = ConsoleHttp.Password,
+                ["__RequestVerificationToken"] = token,
             }),
         };
         request.Headers.Add("Cookie", antiforgeryCookie.Split(';')[0]);

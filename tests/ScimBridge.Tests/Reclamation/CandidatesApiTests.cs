@@ -21,7 +21,13 @@ public static class CandidateSeed
             var now = DateTimeOffset.UtcNow;
             var rule = new ReclaimRuleRecord
             {
-                Name = name, Enabled = true, Version = 1, CreatedAt = now, CreatedBy = "test", UpdatedAt = now, UpdatedBy = "test",
+                Name = name,
+                Enabled = true,
+                Version = 1,
+                CreatedAt = now,
+                CreatedBy = "test",
+                UpdatedAt = now,
+                UpdatedBy = "test",
                 Definition = ReclaimWorkflow.RuleToJson(new ReclaimRuleDefinition { Name = name, Action = action, CooldownDays = 30 }),
             };
             db.ReclaimRules.Add(rule);
@@ -43,17 +49,40 @@ public static class CandidateSeed
             var closed = !CandidateStates.IsOpen(state);
             var candidate = new ReclaimCandidateRecord
             {
-                RuleId = ruleId, RuleVersion = 1, App = appName, SeatId = seat.Id, AccountId = accountId, UserId = userId, Email = email,
-                Name = name ?? email?.Split('@')[0], SeatType = seatType, Action = action, State = state, Reason = "No activity for 74 days",
-                LastActivity = lastActivity, MonthlySaving = saving, Currency = currency, CreatedAt = createdAt, UpdatedAt = createdAt,
-                ClosedAt = closed ? createdAt.AddHours(1) : null, WaveId = waveId, ReclaimedAt = reclaimedAt, UndoneAt = undoneAt,
-                PreviousSeatType = reclaimedAt is null ? null : seatType, NewSeatType = reclaimedAt is null ? null : SeatTypes.Viewer,
+                RuleId = ruleId,
+                RuleVersion = 1,
+                App = appName,
+                SeatId = seat.Id,
+                AccountId = accountId,
+                UserId = userId,
+                Email = email,
+                Name = name ?? email?.Split('@')[0],
+                SeatType = seatType,
+                Action = action,
+                State = state,
+                Reason = "No activity for 74 days",
+                LastActivity = lastActivity,
+                MonthlySaving = saving,
+                Currency = currency,
+                CreatedAt = createdAt,
+                UpdatedAt = createdAt,
+                ClosedAt = closed ? createdAt.AddHours(1) : null,
+                WaveId = waveId,
+                ReclaimedAt = reclaimedAt,
+                UndoneAt = undoneAt,
+                PreviousSeatType = reclaimedAt is null ? null : seatType,
+                NewSeatType = reclaimedAt is null ? null : SeatTypes.Viewer,
             };
             db.ReclaimCandidates.Add(candidate);
             await db.SaveChangesAsync();
             db.ReclaimTransitions.Add(new ReclaimTransitionRecord
             {
-                CandidateId = candidate.Id, FromState = null, ToState = state, At = createdAt, ActorType = ReclaimActors.System, Actor = "evaluator",
+                CandidateId = candidate.Id,
+                FromState = null,
+                ToState = state,
+                At = createdAt,
+                ActorType = ReclaimActors.System,
+                Actor = "evaluator",
                 Note = "Found by the rule.",
             });
             await db.SaveChangesAsync();

@@ -175,9 +175,20 @@ public sealed class EvaluatorTests
             var seat = await db.MirrorSeats.SingleAsync();
             db.ReclaimCandidates.Add(new ReclaimCandidateRecord
             {
-                RuleId = rule, RuleVersion = 1, App = seat.App, SeatId = seat.Id, AccountId = seat.AccountId, SeatType = seat.SeatType, Action = "deactivate",
-                State = CandidateStates.ClosedSkipped, Reason = "kept", Currency = "EUR", CreatedAt = Now.AddDays(-10), UpdatedAt = Now.AddDays(-5),
-                ClosedAt = Now.AddDays(-5), CooldownUntil = Now.AddDays(30),
+                RuleId = rule,
+                RuleVersion = 1,
+                App = seat.App,
+                SeatId = seat.Id,
+                AccountId = seat.AccountId,
+                SeatType = seat.SeatType,
+                Action = "deactivate",
+                State = CandidateStates.ClosedSkipped,
+                Reason = "kept",
+                Currency = "EUR",
+                CreatedAt = Now.AddDays(-10),
+                UpdatedAt = Now.AddDays(-5),
+                ClosedAt = Now.AddDays(-5),
+                CooldownUntil = Now.AddDays(30),
             });
             return await db.SaveChangesAsync();
         });

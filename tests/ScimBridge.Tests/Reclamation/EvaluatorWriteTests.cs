@@ -49,10 +49,26 @@ public sealed class EvaluatorWriteTests
             var seat = seats[account];
             return new ReclaimCandidateRecord
             {
-                RuleId = rule, RuleVersion = 1, App = seat.App, SeatId = seat.Id, AccountId = seat.AccountId, UserId = seat.UserId, Email = seat.Email,
-                Name = seat.Name, SeatType = seat.SeatType, Action = action, State = state, StateReason = note, Reason = reason,
-                LastActivity = seat.LastActivity, CreatedInApp = seat.CreatedInApp, MonthlySaving = saving, Currency = "EUR",
-                CreatedAt = Now, UpdatedAt = Now, NoticeDueAt = state == CandidateStates.AwaitingUser ? Now : null,
+                RuleId = rule,
+                RuleVersion = 1,
+                App = seat.App,
+                SeatId = seat.Id,
+                AccountId = seat.AccountId,
+                UserId = seat.UserId,
+                Email = seat.Email,
+                Name = seat.Name,
+                SeatType = seat.SeatType,
+                Action = action,
+                State = state,
+                StateReason = note,
+                Reason = reason,
+                LastActivity = seat.LastActivity,
+                CreatedInApp = seat.CreatedInApp,
+                MonthlySaving = saving,
+                Currency = "EUR",
+                CreatedAt = Now,
+                UpdatedAt = Now,
+                NoticeDueAt = state == CandidateStates.AwaitingUser ? Now : null,
             };
         }
         const string Asked = "Found by rule 'ask'; the user is asked to keep or give up the seat.";
@@ -87,8 +103,20 @@ public sealed class EvaluatorWriteTests
             var seat = seats["linked"];
             db.ReclaimCandidates.Add(new ReclaimCandidateRecord
             {
-                RuleId = down, RuleVersion = 1, App = seat.App, SeatId = seat.Id, AccountId = "ef", SeatType = seat.SeatType, Action = "downgrade",
-                State = CandidateStates.ClosedSkipped, Reason = "ef", Currency = "EUR", CreatedAt = Now, UpdatedAt = Now, ClosedAt = Now, MonthlySaving = 10.34m,
+                RuleId = down,
+                RuleVersion = 1,
+                App = seat.App,
+                SeatId = seat.Id,
+                AccountId = "ef",
+                SeatType = seat.SeatType,
+                Action = "downgrade",
+                State = CandidateStates.ClosedSkipped,
+                Reason = "ef",
+                Currency = "EUR",
+                CreatedAt = Now,
+                UpdatedAt = Now,
+                ClosedAt = Now,
+                MonthlySaving = 10.34m,
                 LastActivity = seat.LastActivity,
             });
             return db.SaveChangesAsync();
@@ -118,8 +146,18 @@ public sealed class EvaluatorWriteTests
             {
                 var record = new ReclaimCandidateRecord
                 {
-                    RuleId = rule, RuleVersion = 1, App = seat.App, SeatId = seat.SeatId, AccountId = seat.AccountId, SeatType = seat.SeatType, Action = "report",
-                    State = CandidateStates.Ready, Reason = "another writer", Currency = "EUR", CreatedAt = Now, UpdatedAt = Now,
+                    RuleId = rule,
+                    RuleVersion = 1,
+                    App = seat.App,
+                    SeatId = seat.SeatId,
+                    AccountId = seat.AccountId,
+                    SeatType = seat.SeatType,
+                    Action = "report",
+                    State = CandidateStates.Ready,
+                    Reason = "another writer",
+                    Currency = "EUR",
+                    CreatedAt = Now,
+                    UpdatedAt = Now,
                 };
                 db.ReclaimCandidates.Add(record);
                 await db.SaveChangesAsync();

@@ -62,10 +62,23 @@ public sealed class SavingsTests
         {
             db.ReclaimCandidates.Add(new ReclaimCandidateRecord
             {
-                RuleId = 1, RuleVersion = 1, App = appName, SeatId = seatId, AccountId = $"seat-{seatId}", UserId = userId, SeatType = seatType,
-                Action = ReclaimActions.Downgrade, State = state, Reason = "idle", MonthlySaving = saving, Currency = currency,
-                CreatedAt = Now.AddDays(-90), UpdatedAt = Now.AddDays(-90), ClosedAt = CandidateStates.IsOpen(state) ? null : reclaimedAt ?? Now.AddDays(-10),
-                ReclaimedAt = reclaimedAt, UndoneAt = undoneAt,
+                RuleId = 1,
+                RuleVersion = 1,
+                App = appName,
+                SeatId = seatId,
+                AccountId = $"seat-{seatId}",
+                UserId = userId,
+                SeatType = seatType,
+                Action = ReclaimActions.Downgrade,
+                State = state,
+                Reason = "idle",
+                MonthlySaving = saving,
+                Currency = currency,
+                CreatedAt = Now.AddDays(-90),
+                UpdatedAt = Now.AddDays(-90),
+                ClosedAt = CandidateStates.IsOpen(state) ? null : reclaimedAt ?? Now.AddDays(-10),
+                ReclaimedAt = reclaimedAt,
+                UndoneAt = undoneAt,
             });
             return db.SaveChangesAsync();
         });

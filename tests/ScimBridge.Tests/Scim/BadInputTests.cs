@@ -937,9 +937,9 @@ public sealed partial class BadInputTests
         }
 
         /// <summary>
-    /// GET, PUT, PATCH and DELETE on ids nobody has, with otherwise valid bodies. (No NUL in paths: Kestrel refuses
-    /// those with 400 before the application sees them, and the test server throws.)
-    /// </summary>
+        /// GET, PUT, PATCH and DELETE on ids nobody has, with otherwise valid bodies. (No NUL in paths: Kestrel refuses
+        /// those with 400 before the application sees them, and the test server throws.)
+        /// </summary>
         private void UnknownIds(int count)
         {
             string[] oddIds =

@@ -378,7 +378,11 @@ internal static class EntraInbound
             ["phoneNumbers"] = new JsonArray(new JsonObject { ["value"] = "+44 20 7946 0101", ["type"] = "work" }),
             ["addresses"] = new JsonArray(new JsonObject
             {
-                ["type"] = "work", ["streetAddress"] = "1 Harbour Way", ["locality"] = "Leeds", ["postalCode"] = "LS1 4AP", ["country"] = "GB",
+                ["type"] = "work",
+                ["streetAddress"] = "1 Harbour Way",
+                ["locality"] = "Leeds",
+                ["postalCode"] = "LS1 4AP",
+                ["country"] = "GB",
             }),
             ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] = enterprise,
             [CustomSchema] = new JsonObject { ["hireDate"] = "2024-03-04", ["contractType"] = "Permanent" },

@@ -36,7 +36,8 @@ public sealed class DriftModel(TimeProvider time) : PageModel
             var result = await MirrorApi.DriftOf(HttpContext).LinkAsync(new LinkRequest(app, accountId, null, userName), AdminApi.ActorName(HttpContext), cancellationToken);
             return RedirectToPage(new
             {
-                kind = Query("kind"), app = Query("app"),
+                kind = Query("kind"),
+                app = Query("app"),
                 done = $"Linked {MirrorApps.DisplayName(result.Seat.App)} seat {result.Seat.Email ?? result.Seat.AccountId} to {result.Seat.UserName}"
                     + (result.Requeued is null ? "." : "; its push is queued."),
             });
