@@ -29,23 +29,55 @@ public static class ResourceNormalizer
                 continue;
             }
 
-            var resolved = AttributeNames.TryResolve(type, key);
-            if (resolved is null)
+            if (string.Equals(key.Trim(), type.Schema.Id, StringComparison.OrdinalIgnoreCase))
             {
-                continue; // Unknown attributes are ignored, as RFC 7644 lets a service provider do.
-            }
-
-            if (resolved.Attribute is null)
-            {
-                WriteExtension(result, type, resolved.Schema, key, value);
+                WriteCore(result, type, key, value);
             }
             else
             {
-                Write(result, resolved, value);
+                WriteKey(result, type, key, value);
             }
         }
 
         return CanonicalForm.Finish(result, type);
+    }
+
+    private static void WriteKey(JsonObject result, ResourceTypeDefinition type, string key, JsonNode value)
+    {
+        var resolved = AttributeNames.TryResolve(type, key);
+        if (resolved is null)
+        {
+            return; // Unknown attributes are ignored, as RFC 7644 lets a service provider do.
+        }
+
+        if (resolved.Attribute is null)
+        {
+            WriteExtension(result, type, resolved.Schema, key, value);
+        }
+        else
+        {
+            Write(result, resolved, value);
+        }
+    }
+
+    /// <summary>
+    /// Core attributes nested under the core schema's URN, as some clients send them (RFC 7644 lets a client qualify any
+    /// attribute by its schema): the same attributes as at the top level, and nothing else.
+    /// </summary>
+    private static void WriteCore(JsonObject result, ResourceTypeDefinition type, string key, JsonNode value)
+    {
+        if (value is not JsonObject data)
+        {
+            throw ScimException.InvalidValue($"'{key}' must be an object holding the {type.Schema.Name} attributes, not {ScimValues.Describe(value)}.");
+        }
+
+        foreach (var (innerKey, innerValue) in data)
+        {
+            if (innerValue is not null && !innerKey.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+            {
+                WriteKey(result, type, $"{type.Schema.Id}:{innerKey}", innerValue);
+            }
+        }
     }
 
     /// <summary>The required attributes (<c>userName</c>, Group <c>displayName</c>) must be present and not blank.</summary>

@@ -186,6 +186,60 @@ public class ResourceNormalizerTests
                 """));
 
     [Fact]
+    public void Normalize_CoreAttributesNestedUnderTheCoreUrn_AreTopLevel() =>
+        AssertJson(
+            $$"""
+            {
+              "schemas": {{UserAndEnterprise}}, "userName": "u", "name": { "givenName": "G" }, "active": false,
+              "emails": [{ "value": "u@x", "primary": true }],
+              "{{SchemaUrns.EnterpriseUser}}": { "department": "D" }
+            }
+            """,
+            NormalizeUser($$"""
+                {
+                  "schemas": {{UserAndEnterprise}},
+                  "{{SchemaUrns.User}}": {
+                    "UserName": "u", "name": { "givenName": "G" }, "active": "False", "emails": [{ "value": "u@x", "primary": true }],
+                    "id": "client-id", "unknown": 1
+                  },
+                  "{{SchemaUrns.EnterpriseUser}}": { "department": "D" }
+                }
+                """));
+
+    [Theory]
+    [InlineData(SchemaUrns.User)]
+    [InlineData("URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER")]
+    public void Normalize_CoreAttributesNamedByTheirUrnPath_AreTopLevel(string urn) =>
+        AssertJson(
+            $$"""{ "schemas": {{UserSchemas}}, "userName": "u", "name": { "familyName": "F", "givenName": "G" }, "title": "T" }""",
+            NormalizeUser($$"""
+                {
+                  "{{urn}}:userName": "u", "{{urn}}:name.givenName": "G", "{{urn}}:name": { "familyName": "F" },
+                  "{{urn}}:title": "T", "{{urn}}:id": "client-id"
+                }
+                """));
+
+    [Fact]
+    public void Normalize_GroupAttributesUnderOrNamedByTheGroupUrn_AreTopLevel() =>
+        AssertJson(
+            $$"""{ "schemas": ["{{SchemaUrns.Group}}"], "displayName": "G", "members": [{ "value": "1" }, { "value": "2" }] }""",
+            NormalizeGroup($$"""
+                {
+                  "schemas": ["{{SchemaUrns.Group}}"],
+                  "{{SchemaUrns.Group}}": { "displayName": "G", "members": [{ "value": "1" }] },
+                  "{{SchemaUrns.Group}}:members": [{ "value": "2" }]
+                }
+                """));
+
+    [Fact]
+    public void Normalize_CoreUrnObjectOfTheWrongShape_IsInvalidValueNamingIt() =>
+        AssertScimError("invalidValue", () => NormalizeUser($$"""{ "{{SchemaUrns.User}}": "u" }"""), SchemaUrns.User);
+
+    [Fact]
+    public void ValidateRequired_UserNameOnlyUnderTheCoreUrn_Passes() =>
+        ResourceNormalizer.ValidateRequired(NormalizeUser($$"""{ "{{SchemaUrns.User}}": { "userName": "u" } }"""), UserType);
+
+    [Fact]
     public void Normalize_DottedKeyAndObjectForTheSameAttribute_AreMerged() =>
         AssertJson(
             """{ "formatted": "Joy Young", "givenName": "Joy" }""",
