@@ -125,10 +125,24 @@ internal static class Load
     public static async Task<ScenarioResult> RunAsync(
         string name, HttpClient client, Func<HttpRequestMessage> next, int concurrency, TimeSpan duration, CancellationToken ct)
     {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        return await RunWhileAsync(name, client, next, concurrency, () => Stopwatch.GetTimestamp() < end, ct);
+    }
+
+    /// <summary>Exactly <paramref name="count"/> requests, shared by the workers.</summary>
+    public static Task<ScenarioResult> RunCountAsync(
+        string name, HttpClient client, Func<HttpRequestMessage> next, int concurrency, int count, CancellationToken ct)
+    {
+        var remaining = count;
+        return RunWhileAsync(name, client, next, concurrency, () => Interlocked.Decrement(ref remaining) >= 0, ct);
+    }
+
+    private static async Task<ScenarioResult> RunWhileAsync(
+        string name, HttpClient client, Func<HttpRequestMessage> next, int concurrency, Func<bool> more, CancellationToken ct)
+    {
         var start = Stopwatch.GetTimestamp();
-        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency).Select(_ => new Worker()).ToArray();
-        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(client, next, end, ct), ct)));
+        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(client, next, more, ct), ct)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return Summarize(name, seconds, workers.Select(w =>
             ((IReadOnlyList<long>)w.Latencies, (IReadOnlyDictionary<string, long>)w.Errors, (IReadOnlyDictionary<string, string>)w.Samples)));
@@ -200,9 +214,9 @@ internal static class Load
 
         public Dictionary<string, string> Samples { get; } = new(StringComparer.Ordinal);
 
-        public async Task RunAsync(HttpClient client, Func<HttpRequestMessage> next, long end, CancellationToken ct)
+        public async Task RunAsync(HttpClient client, Func<HttpRequestMessage> next, Func<bool> more, CancellationToken ct)
         {
-            while (Stopwatch.GetTimestamp() < end)
+            while (more())
             {
                 ct.ThrowIfCancellationRequested();
                 using var request = next();

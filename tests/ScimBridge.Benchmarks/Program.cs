@@ -34,6 +34,9 @@
 //
 // SCIM /Bulk: 50,000 user creates in requests of maxOperations and of 50, until all reached monday.com (BulkBenchmark.cs):
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- bulk [--provider sqlite|postgres|both] [--users 50000] [--batch N] [--entra-batch 50]
+//
+// An identity provider's first cycle against a freshly started bridge, no warm-up, beside another SCIM server (ColdBenchmark.cs):
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres] [--requests 2000] [--rounds 3]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -74,6 +77,11 @@ if (args is ["reclaim-evaluate", ..])
 if (args is ["reclaim", ..])
 {
     return await ReclaimBenchmark.MainAsync(args[1..]);
+}
+
+if (args is ["cold", ..])
+{
+    return await ColdBenchmark.MainAsync(args[1..]);
 }
 
 if (args is ["bulk", ..])

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ScimBridge.Benchmarks;
+
+// An identity provider's first cycle against a freshly started bridge: a fresh process on a fresh database, no
+// preload, no warm-up, and a fixed number of requests per phase, measured from the very first one:
+//
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres] [--requests 2000]
+//       [--concurrency 8] [--rounds 3] [--inbound-limit N] [--server-dll PATH]
+//       [--target URL --target-token TOKEN [--target-pid PID]]
+//
+// Round 1 is the cold case; later rounds run the same phases again in the same process (the warm case). With --target,
+// the same phases also run against another SCIM server (e.g. an in-memory gateway), side by side in this invocation;
+// --target-pid lets its CPU per request be reported too. The inbound rate limiter is off unless --inbound-limit is given.
+// No monday.com tenant is configured: the push is idle, as on a bridge that is not yet connected.
+internal static class ColdBenchmark
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private sealed record Target(string Name, Uri BaseAddress, string Token, Func<TimeSpan?> Cpu);
+
+    private sealed record Row(string Target, int Round, ScenarioResult Result, double? CpuMicroseconds);
+
+    public static async Task<int> MainAsync(string[] args)
+    {
+        string provider = "sqlite", targetPath = "scim/v2/";
+        int requests = 2000, concurrency = 8, rounds = 3, inboundLimit = 0, targetPid = 0;
+        string? serverDll = null, targetUrl = null, targetToken = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--provider": provider = Value(); break;
+                case "--requests": requests = int.Parse(Value(), Invariant); break;
+                case "--concurrency": concurrency = int.Parse(Value(), Invariant); break;
+                case "--rounds": rounds = int.Parse(Value(), Invariant); break;
+                case "--inbound-limit": inboundLimit = int.Parse(Value(), Invariant); break;
+                case "--server-dll": serverDll = Path.GetFullPath(Value()); break;
+                case "--target": targetUrl = Value(); break;
+                case "--target-token": targetToken = Value(); break;
+                case "--target-pid": targetPid = int.Parse(Value(), Invariant); break;
+                case "--target-path": targetPath = Value(); break;
+                default:
+                    await Console.Error.WriteLineAsync(
+                        $"unknown option {args[i]}; usage: cold [--provider sqlite|postgres] [--requests 2000] [--concurrency 8] [--rounds 3] " +
+                        "[--inbound-limit N] [--server-dll PATH] [--target URL --target-token TOKEN [--target-pid PID] [--target-path scim/v2/]]");
+                    return 2;
+            }
+        }
+
+        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
+        if (provider == "postgres" && string.IsNullOrWhiteSpace(postgres))
+        {
+            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set.");
+            return 2;
+        }
+
+        var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var startedAt = DateTimeOffset.UtcNow;
+        var loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        var rows = new List<Row>();
+
+        await using (var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite())
+        {
+            var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal) { ["Mirror__Schedule"] = "" };
+            if (inboundLimit > 0)
+            {
+                environment["Scim__RateLimit__RequestsPerSecond"] = inboundLimit.ToString(Invariant);
+                environment["Scim__RateLimit__Burst"] = inboundLimit.ToString(Invariant);
+            }
+
+            // The token command migrates the database before the server starts, as an operator's first `token create` does.
+            await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
+            var bridge = new Target($"bridge ({provider})", new Uri(server.BaseAddress, "scim/v2/"), server.Token, () => server.CpuTime());
+            rows.AddRange(await RunAsync(bridge, requests, concurrency, rounds));
+        }
+
+        if (targetUrl is not null)
+        {
+            using var process = targetPid > 0 ? Process.GetProcessById(targetPid) : null;
+            TimeSpan? Cpu()
+            {
+                process?.Refresh();
+                return process?.TotalProcessorTime;
+            }
+
+            var other = new Target(targetUrl, new Uri(new Uri(targetUrl.TrimEnd('/') + "/"), targetPath), targetToken ?? "", Cpu);
+            rows.AddRange(await RunAsync(other, requests, concurrency, rounds));
+        }
+
+        Console.WriteLine(Report(rows, requests, concurrency, inboundLimit, startedAt, loadAverage));
+        return rows.Any(r => r.Result.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task<List<Row>> RunAsync(Target target, int requests, int concurrency, int rounds)
+    {
+        await Console.Error.WriteLineAsync($"== {target.Name} at {target.BaseAddress}");
+        using var client = Load.CreateClient(target.BaseAddress, concurrency);
+        var rows = new List<Row>();
+        var ids = new List<string>();
+        var created = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            var first = created;
+            var next = first;
+            rows.Add(await PhaseAsync(target, round, "POST /Users", client, concurrency, requests,
+                () => Load.Scim(HttpMethod.Post, "Users", target.Token, Load.UserBody(Interlocked.Increment(ref next) - 1))));
+            created += requests;
+
+            // Not measured: the ids of this round's users, for the phases that address users by id.
+            ids.AddRange(await IdsAsync(client, target.Token, first, created));
+            var known = ids.ToArray();
+            rows.Add(await PhaseAsync(target, round, "GET /Users/{id}", client, concurrency, requests,
+                () => Load.Scim(HttpMethod.Get, $"Users/{known[Random.Shared.Next(known.Length)]}", target.Token)));
+            rows.Add(await PhaseAsync(target, round, "GET /Users?filter=userName eq", client, concurrency, requests,
+                () => Load.Scim(HttpMethod.Get, "Users?filter=" + Uri.EscapeDataString($"userName eq \"{Load.UserName(Random.Shared.Next(created))}\""), target.Token)));
+            rows.Add(await PhaseAsync(target, round, "PATCH /Users/{id} (title)", client, concurrency, requests,
+                () => Load.Scim(HttpMethod.Patch, $"Users/{known[Random.Shared.Next(known.Length)]}", target.Token, Load.PatchTitleBody($"Title {Random.Shared.Next(1_000_000)}"))));
+        }
+
+        return rows;
+    }
+
+    private static async Task<Row> PhaseAsync(Target target, int round, string name, HttpClient client, int concurrency, int requests, Func<HttpRequestMessage> next)
+    {
+        var cpu = target.Cpu();
+        var result = await Load.RunCountAsync(name, client, next, concurrency, requests, CancellationToken.None);
+        var used = target.Cpu() - cpu;
+        var micros = used is { } u ? u.TotalMicroseconds / Math.Max(1, result.Requests) : (double?)null;
+        await Console.Error.WriteLineAsync(
+            $"round {round} {name}: {result.RequestsPerSecond:0} req/s, server CPU {micros?.ToString("0", Invariant) ?? "?"} µs/req, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+        foreach (var (status, sample) in result.ErrorSamples)
+        {
+            await Console.Error.WriteLineAsync($"  {status}: {sample}");
+        }
+
+        return new Row(target.Name, round, result, micros);
+    }
+
+    /// <summary>The ids of users <paramref name="from"/>..<paramref name="to"/>-1, by one filter per user name.</summary>
+    private static async Task<List<string>> IdsAsync(HttpClient client, string token, int from, int to)
+    {
+        var ids = new string[to - from];
+        await Parallel.ForEachAsync(Enumerable.Range(from, to - from), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            using var request = Load.Scim(HttpMethod.Get, "Users?filter=" + Uri.EscapeDataString($"userName eq \"{Load.UserName(i)}\"") + "&attributes=id", token);
+            using var response = await client.SendAsync(request, ct);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct));
+            ids[i - from] = (string?)body?["Resources"]?[0]?["id"] ?? throw new InvalidOperationException($"user {Load.UserName(i)} was not found: {body}");
+        });
+        return [.. ids];
+    }
+
+    private static string Report(List<Row> rows, int requests, int concurrency, int inboundLimit, DateTimeOffset startedAt, string loadAverage)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(Invariant, $"## Cold start: {requests} requests per phase from a fresh process and store, {startedAt:yyyy-MM-dd HH:mm} UTC");
+        md.AppendLine();
+        var limiter = inboundLimit > 0 ? string.Create(Invariant, $"on at {inboundLimit}/s") : "off";
+        md.AppendLine(Invariant,
+            $"Concurrency {concurrency}; no preload, no warm-up (round 1 is the cold case, later rounds the same process warm); inbound rate limiter {limiter}; no monday.com tenant (push idle); {Environment.ProcessorCount} cores, load average {loadAverage} at start; client and server share the machine. Between phases, the ids of the new users are read by filter (not measured).");
+        md.AppendLine();
+        md.AppendLine("| target | round | phase | req/s | × round 1 | server CPU µs/req | p50 ms | p99 ms | errors |");
+        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            var cold = rows.First(r => r.Target == row.Target && r.Result.Name == row.Result.Name).Result.RequestsPerSecond;
+            md.AppendLine(Invariant,
+                $"| {row.Target} | {row.Round} | {row.Result.Name} | {row.Result.RequestsPerSecond:0} | {row.Result.RequestsPerSecond / cold:0.00} | {row.CpuMicroseconds?.ToString("0", Invariant) ?? "–"} | {row.Result.P50Ms:0.00} | {row.Result.P99Ms:0.00} | {row.Result.Errors} |");
+        }
+
+        var targets = rows.Select(r => r.Target).Distinct().ToList();
+        if (targets.Count == 2)
+        {
+            md.AppendLine();
+            var ratios = rows.Where(r => r.Round == 1 && r.Target == targets[0]).Select(r => string.Create(Invariant,
+                $"{r.Result.Name} {r.Result.RequestsPerSecond / rows.First(o => o.Round == 1 && o.Target == targets[1] && o.Result.Name == r.Result.Name).Result.RequestsPerSecond:0.00}"));
+            md.AppendLine(Invariant, $"Round 1, {targets[0]} over {targets[1]} (req/s ratio): {string.Join("; ", ratios)}");
+        }
+
+        return md.ToString();
+    }
+}
