@@ -40,7 +40,7 @@ public sealed class ConnectionBrowserTests(ConsoleBrowser browser) : IClassFixtu
         Assert.Equal(1, await session.App.DbAsync(db => db.LogEntries.CountAsync(e => e.Action == ConnectionSettingsStore.LogAction)));
 
         // The push started without a restart.
-        await ProvisioningLogTests.PollAsync(() => Task.FromResult(sim.Users().Any(u => u.UserName == "first@example.com")), "the user in monday.com");
+        await Eventually.UntilAsync(() => sim.Users().Any(u => u.UserName == "first@example.com"), "the user in monday.com");
         // Test connection's own calls: the push's may still be being recorded.
         var calls = await session.App.DbAsync(db => db.OutboundCalls.CountAsync(c => c.ResourceType == "Target"));
 

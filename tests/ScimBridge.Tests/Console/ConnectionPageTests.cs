@@ -69,7 +69,7 @@ public sealed partial class ConnectionPageTests
         h.State.TokenRevoked = true;
         (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User("locked@example.com", "locked"))).AssertStatus(HttpStatusCode.Created);
         // The worker enters quarantine first and records the refused call right after.
-        await ProvisioningLogTests.PollAsync(async () => Text(await browser.GetStringAsync(Page), "credentials") == "No"
+        await Eventually.UntilAsync(async () => Text(await browser.GetStringAsync(Page), "credentials") == "No"
             && await h.Bridge.DbAsync(db => db.PushTargets.AnyAsync(t => t.QuarantinedSince != null)), "quarantine on the page");
 
         var quarantined = await browser.GetStringAsync(Page);

@@ -28,7 +28,7 @@ public sealed class ConnectionSettingsQuarantineTests
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         }
         await app.CreateUserAsync("quarantined@example.com", "Quarantined");
-        await PollAsync(() => app.DbAsync(db => db.PushTargets.AnyAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)), "the quarantine");
+        await Eventually.UntilAsync(() => app.DbAsync(db => db.PushTargets.AnyAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)), "the quarantine");
 
         // The admin generated a new token in monday.com and pastes it.
         sim.State.TokenRevoked = false;
@@ -37,20 +37,7 @@ public sealed class ConnectionSettingsQuarantineTests
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         }
 
-        await PollAsync(() => Task.FromResult(sim.UserCount() == 1), "the user in monday.com after the save's probe");
+        await Eventually.UntilAsync(() => sim.UserCount() == 1, "the user in monday.com after the save's probe");
         Assert.False(await app.DbAsync(db => db.PushTargets.AnyAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)));
-    }
-
-    private static async Task PollAsync(Func<Task<bool>> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-            await Task.Delay(50);
-        }
     }
 }

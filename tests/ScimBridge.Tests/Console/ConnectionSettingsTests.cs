@@ -59,12 +59,12 @@ public sealed partial class ConnectionSettingsTests
         Assert.All(rows, r => Assert.Equal("alice", r.UpdatedBy));
 
         // The push of instance A started without a restart.
-        await ProvisioningLogTests.PollAsync(() => Task.FromResult(sim.Users().Any(u => u.UserName == "waiting@example.com")), "the waiting user in monday.com");
+        await Eventually.UntilAsync(() => sim.Users().Any(u => u.UserName == "waiting@example.com"), "the waiting user in monday.com");
 
         // Instance B reads the row within a refresh and decrypts it with the shared key ring.
         using var api = await b.AdminAsync();
-        await ProvisioningLogTests.PollAsync(async () => (await api.GetFromJsonAsync<JsonObject>("/admin/api/connection"))!["tenantUrl"]?.GetValue<string>() == sim.TenantUrl,
-            "instance B sees the Tenant URL", seconds: 15);
+        await Eventually.UntilAsync(async () => (await api.GetFromJsonAsync<JsonObject>("/admin/api/connection"))!["tenantUrl"]?.GetValue<string>() == sim.TenantUrl,
+            "instance B sees the Tenant URL", TimeSpan.FromSeconds(15));
         var test = await api.PostAsync("/admin/api/connection/test", null);
         var tested = (await test.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True(tested["success"]!.GetValue<bool>(), tested.ToJsonString());

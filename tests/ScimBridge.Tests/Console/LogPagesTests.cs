@@ -48,7 +48,7 @@ public sealed partial class LogPagesTests
         Assert.StartsWith("/admin/progress?", progress, StringComparison.Ordinal);
 
         string page = "";
-        await ProvisioningLogTests.PollAsync(async () => (page = await GetPageAsync(browser, progress)).Contains(">Done<", StringComparison.Ordinal), "the replay to finish");
+        await Eventually.UntilAsync(async () => (page = await GetPageAsync(browser, progress)).Contains(">Done<", StringComparison.Ordinal), "the replay to finish");
         Assert.DoesNotContain("http-equiv=\"refresh\"", page, StringComparison.Ordinal);
         Assert.Contains("Finished: 1 succeeded, 0 failed.", page, StringComparison.Ordinal);
         Assert.Contains("refused.person@example.com", page, StringComparison.Ordinal);
@@ -155,7 +155,7 @@ public sealed partial class LogPagesTests
         Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
         var progress = retry.Headers.Location!.OriginalString;
         Assert.Contains("Retry%20of%202%20failed", progress, StringComparison.Ordinal);
-        await ProvisioningLogTests.PollAsync(async () => (await GetPageAsync(browser, progress)).Contains("Finished: 2 succeeded, 0 failed.", StringComparison.Ordinal), "both retries");
+        await Eventually.UntilAsync(async () => (await GetPageAsync(browser, progress)).Contains("Finished: 2 succeeded, 0 failed.", StringComparison.Ordinal), "both retries");
         Assert.NotNull(h.SimUserByName("blocked1@example.com"));
         Assert.NotNull(h.SimUserByName("blocked2@example.com"));
 
@@ -193,7 +193,7 @@ public sealed partial class LogPagesTests
             new Dictionary<string, string> { ["resourceType"] = "User", ["id"] = approved }, tokenFrom: "/admin/staged-deletes");
         Assert.Equal(HttpStatusCode.Redirect, approve.StatusCode);
         var progress = approve.Headers.Location!.OriginalString;
-        await ProvisioningLogTests.PollAsync(async () => (await GetPageAsync(browser, progress)).Contains(">Done<", StringComparison.Ordinal), "the approved disable");
+        await Eventually.UntilAsync(async () => (await GetPageAsync(browser, progress)).Contains(">Done<", StringComparison.Ordinal), "the approved disable");
         var approvedName = await h.Bridge.DbAsync(db => db.Users.Where(u => u.Id == approved).Select(u => u.UserName).SingleAsync());
         Assert.False(h.SimUserByName(approvedName)!.Active);
 

@@ -7,7 +7,6 @@ using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
-using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Console;
 
@@ -128,7 +127,7 @@ public sealed partial class SubscriptionsPageTests
         Assert.Equal(HttpStatusCode.Redirect, run.StatusCode);
         var after = await GetPageAsync(browser, run.Headers.Location!.OriginalString);
         Assert.Matches(@"Started: Roadmunk \(run \d+\)", after);
-        await ProvisioningLogTests.PollAsync(async () => await app.DbAsync(db => db.MirrorRuns.AnyAsync(r => r.Status == MirrorRunStatuses.Succeeded)), "the run to end");
+        await Eventually.UntilAsync(async () => await app.DbAsync(db => db.MirrorRuns.AnyAsync(r => r.Status == MirrorRunStatuses.Succeeded)), "the run to end");
         Assert.Contains("ann@example.com", await GetPageAsync(browser, "/admin/subscriptions"), StringComparison.Ordinal);
 
         using var refused = await browser.PostFormAsync("/admin/subscriptions?handler=Run", new Dictionary<string, string> { ["app"] = "monday" }, tokenFrom: "/admin/subscriptions");

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
-using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Data;
 
@@ -47,7 +46,7 @@ public sealed class SqliteDurabilityTests
             var first = app.PostAsync("/scim/v2/Users", Bodies.User("durable0@example.com"));
             await held[0].Task.WaitAsync(TimeSpan.FromSeconds(30));
             var rest = Enumerable.Range(1, 63).Select(i => app.PostAsync("/scim/v2/Users", Bodies.User($"durable{i}@example.com"))).ToList();
-            await ProvisioningLogTests.PollAsync(() => Task.FromResult(writer.Waiting == 63), "63 writes waiting for the next sync", 60);
+            await Eventually.UntilAsync(() => writer.Waiting == 63, "63 writes waiting for the next sync", TimeSpan.FromSeconds(60));
             Assert.False(first.IsCompleted, "A write was answered while its sync was held.");
             Assert.DoesNotContain(rest, r => r.IsCompleted);
 

@@ -55,11 +55,11 @@ public sealed class StoreUnavailableTests
 
         await using (await RefuseWritesAsync(database))
         {
-            await ProvisioningLogTests.PollAsync(async () => await ReadyAsync(harness.Bridge) == HttpStatusCode.ServiceUnavailable,
+            await Eventually.UntilAsync(async () => await ReadyAsync(harness.Bridge) == HttpStatusCode.ServiceUnavailable,
                 "/readyz to go red on the push worker's refused claims");
         }
 
-        await ProvisioningLogTests.PollAsync(async () => await ReadyAsync(harness.Bridge) == HttpStatusCode.OK, "/readyz to be 200 again");
+        await Eventually.UntilAsync(async () => await ReadyAsync(harness.Bridge) == HttpStatusCode.OK, "/readyz to be 200 again");
     }
 
     /// <summary>The outside tester's case: the database and its WAL made immutable (chattr +i), which even root cannot write.</summary>
@@ -124,9 +124,9 @@ public sealed class StoreUnavailableTests
     /// <summary>Writable again: a write goes through (retried while the pool sheds connections the outage broke), /readyz is 200, and nothing acknowledged changed.</summary>
     private static async Task AssertRecoversAsync(ScimApp app, string alice, string group, string before)
     {
-        var created = await UntilAvailableAsync(() => app.PostAsync("/scim/v2/Users", Bodies.User("carol@example.com")));
+        var created = await AvailableAsync(() => app.PostAsync("/scim/v2/Users", Bodies.User("carol@example.com")));
         created.AssertStatus(HttpStatusCode.Created);
-        await ProvisioningLogTests.PollAsync(async () => await ReadyAsync(app) == HttpStatusCode.OK, "/readyz to be 200 again");
+        await Eventually.UntilAsync(async () => await ReadyAsync(app) == HttpStatusCode.OK, "/readyz to be 200 again");
 
         var after = JsonNode.Parse(await AcknowledgedAsync(app))!.AsObject();
         var users = after["users"]!.AsArray().Where(u => u!["userName"]!.GetValue<string>() != "carol@example.com").ToList();
@@ -158,8 +158,8 @@ public sealed class StoreUnavailableTests
     /// <summary>Users and groups as a client reads them, meta (version, lastModified) included.</summary>
     private static async Task<string> AcknowledgedAsync(ScimApp app)
     {
-        var users = await UntilAvailableAsync(() => app.GetAsync("/scim/v2/Users?sortBy=userName"));
-        var groups = await UntilAvailableAsync(() => app.GetAsync("/scim/v2/Groups?sortBy=displayName"));
+        var users = await AvailableAsync(() => app.GetAsync("/scim/v2/Users?sortBy=userName"));
+        var groups = await AvailableAsync(() => app.GetAsync("/scim/v2/Groups?sortBy=displayName"));
         return new JsonObject
         {
             ["users"] = users.Object["Resources"]!.DeepClone(),
@@ -167,20 +167,9 @@ public sealed class StoreUnavailableTests
         }.ToJsonString();
     }
 
-    private static async Task<ScimResponse> UntilAvailableAsync(Func<Task<ScimResponse>> send)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (20 * Stopwatch.Frequency);
-        while (true)
-        {
-            var response = await send();
-            if (response.Status != HttpStatusCode.ServiceUnavailable || Stopwatch.GetTimestamp() > deadline)
-            {
-                return response;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Sends until the answer is not 503: right after an outage the pool may still hand out connections it broke.</summary>
+    private static Task<ScimResponse> AvailableAsync(Func<Task<ScimResponse>> send) =>
+        Eventually.ValueAsync(send, "an answer other than 503", r => r.Status != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
 
     private static async Task<HttpStatusCode> ReadyAsync(ScimApp app)
     {

@@ -259,5 +259,5 @@ public sealed class MirrorRunnerTests
 internal static class ProvisioningLogPolling
 {
     public static Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 20) =>
-        ScimBridge.Tests.Push.ProvisioningLogTests.PollAsync(condition, what, seconds);
+        Eventually.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 }

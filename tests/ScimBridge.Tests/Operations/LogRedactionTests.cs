@@ -149,20 +149,17 @@ public sealed class LogRedactionTests
         Assert.Contains("filter=emails.value%20eq%20%22***%22", log, StringComparison.Ordinal);
     }
 
+    /// <summary>The bridge's log lines once one has <paramref name="marker"/> and the closing /readyz request is logged.</summary>
     private static async Task<string[]> WaitForLogAsync(BridgeProcess bridge, string marker)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var lines = bridge.Tail().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-            if (lines.Any(l => l.Contains(marker, StringComparison.Ordinal)) && lines.Any(l => l.Contains("/readyz", StringComparison.Ordinal) && l.Contains("Request finished", StringComparison.Ordinal)))
-            {
-                return lines;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The expected log lines did not appear:\n{bridge.Tail()}");
-            await Task.Delay(100);
-        }
+        string[] lines = [];
+        await Eventually.UntilAsync(
+            () => (lines = bridge.Tail().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)).Any(l => l.Contains(marker, StringComparison.Ordinal))
+                && lines.Any(l => l.Contains("/readyz", StringComparison.Ordinal) && l.Contains("Request finished", StringComparison.Ordinal)),
+            "the expected log lines",
+            interval: TimeSpan.FromMilliseconds(100),
+            explain: () => Task.FromResult<string?>(bridge.Tail()));
+        return lines;
     }
 
     private sealed record Entry(string Message, List<string> State, List<string> Scopes, string Exception);

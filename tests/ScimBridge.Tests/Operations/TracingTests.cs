@@ -11,7 +11,6 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
-using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Operations;
 
@@ -43,14 +42,14 @@ public sealed class TracingTests
         var change = await app.DbAsync(db => db.Changes.SingleAsync(c => c.ResourceId == id));
         Assert.StartsWith($"00-{traceId}-", change.TraceParent, StringComparison.Ordinal);
         Span? inbound = null, push = null, outbound = null;
-        await ProvisioningLogTests.PollAsync(() =>
+        await Eventually.UntilAsync(() =>
         {
             var trace = collector.Spans.Where(s => s.TraceId == traceId).ToList();
             inbound = trace.FirstOrDefault(s => s.ParentSpanId == clientSpanId);
             push = trace.FirstOrDefault(s => s.ParentSpanId == inbound?.SpanId && s.Name == "push User");
             outbound = trace.FirstOrDefault(s => s.ParentSpanId == push?.SpanId && s.Scope == "System.Net.Http");
-            return Task.FromResult(outbound is not null);
-        }, "the inbound request, its push and the push's call to monday.com as one trace", seconds: 30);
+            return outbound is not null;
+        }, "the inbound request, its push and the push's call to monday.com as one trace");
         Assert.Equal("Microsoft.AspNetCore", inbound!.Scope);
         Assert.Equal("ScimBridge", push!.Scope);
         Assert.Equal($"00-{traceId}-{inbound.SpanId}-01", change.TraceParent);
@@ -83,11 +82,11 @@ public sealed class TracingTests
         (await admin.PutAsJsonAsync("/admin/api/connection/settings", new { tenantUrl = sim.TenantUrl, scimToken = SimulatorHost.ScimToken })).EnsureSuccessStatusCode();
 
         Span? push = null;
-        await ProvisioningLogTests.PollAsync(() =>
+        await Eventually.UntilAsync(() =>
         {
             push = collector.Spans.FirstOrDefault(s => s.Name == "push User" && s.TraceId == first);
-            return Task.FromResult(push is not null);
-        }, "the push span in the first change's trace", seconds: 30);
+            return push is not null;
+        }, "the push span in the first change's trace");
         Assert.Equal(changes[0].Split('-')[2], push!.ParentSpanId);
         Assert.Equal([(second, changes[1].Split('-')[2])], push.Links);
     }

@@ -56,7 +56,9 @@ public sealed class CrashTests(ITestOutputHelper output)
 
         // Kill 2: every write acknowledged, the push still going.
         var inSimBeforeKill2 = sim.UserCount();
-        await WaitUntilAsync(() => sim.UserCount() > inSimBeforeKill2 || sim.UserCount() == UserCount, TimeSpan.FromSeconds(30), bridge, sim, "the push to resume after restart");
+        // Polled often: the point is to kill the bridge while the push is still going.
+        await Eventually.UntilAsync(() => sim.UserCount() > inSimBeforeKill2 || sim.UserCount() == UserCount, "the push to resume after restart",
+            interval: TimeSpan.FromMilliseconds(10), explain: Explain);
         var inSimAtKill2 = sim.UserCount();
         bridge.Kill();
         var pendingAtKill2 = await CountPendingAsync(database);
@@ -65,9 +67,9 @@ public sealed class CrashTests(ITestOutputHelper output)
             $"Neither kill interrupted the push (simulator held {inSimAtKill1} and {inSimAtKill2}, {pendingAtKill2} pending): slow the simulator down.");
 
         await bridge.StartAsync();
-        await WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => sim.UserCount() >= UserCount && await CountPendingAsync(database) == 0,
-            Deadline, bridge, sim, $"{UserCount} users in the simulator and no pending change rows");
+            $"{UserCount} users in the simulator and no pending change rows", Deadline, explain: Explain);
         output.WriteLine($"{provider}: converged at {clock.Elapsed.TotalSeconds:0.0} s");
 
         var users = sim.Users();
@@ -110,6 +112,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         var conflicts = requests.Count(r => r is { Method: "POST", Path: "/scim/v2/Users", Status: 409 });
         output.WriteLine($"{provider}: simulator answered {created} POST /Users with 201 and {conflicts} with 409 (adopted); {requests.Count} requests in all");
         Assert.Equal(UserCount, created);
+
+        Task<string?> Explain() => Task.FromResult<string?>($"The simulator holds {sim.UserCount()} users. Bridge output:{Environment.NewLine}{bridge.Tail()}");
     }
 
     /// <summary>Creates users with eight in flight; once <paramref name="killAfter"/> are acknowledged, SIGKILLs the bridge.</summary>
@@ -181,24 +185,6 @@ public sealed class CrashTests(ITestOutputHelper output)
         Parallel.ForEachAsync(indexes.ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) => await action(i));
 
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, Media);
-
-    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, BridgeProcess bridge, SimulatorHost sim, string what) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), limit, bridge, sim, what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, BridgeProcess bridge, SimulatorHost sim, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException(
-                    $"Waited {limit.TotalSeconds:0} s in vain for {what} (the simulator holds {sim.UserCount()} users). Bridge output:{Environment.NewLine}{bridge.Tail()}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
 
     private static Task<long> CountPendingAsync(TestDatabase database) =>
         CountAsync(database, "SELECT COUNT(*) FROM \"Changes\" WHERE \"PushStatus\" = 'Pending'");

@@ -101,7 +101,7 @@ public sealed class ProvisioningLogTests
         await using var h = await PushHarness.StartAsync(provider, new() { ["Monday:MaxRetries"] = "0", ["Monday:CircuitBreakerBreakSeconds"] = "1" });
         h.State.FailureRate = 1;
         var id = await h.Bridge.CreateUserAsync("linus@example.com", "Linus");
-        await PollAsync(async () => await CountAsync(h, id, LogStatuses.Retrying) >= 2, "two retrying entries");
+        await Eventually.UntilAsync(async () => await CountAsync(h, id, LogStatuses.Retrying) >= 2, "two retrying entries");
         h.State.FailureRate = 0;
         await h.WaitSettledAsync(30);
 
@@ -164,16 +164,6 @@ public sealed class ProvisioningLogTests
 
     private static Task<int> CountAsync(PushHarness h, string sourceId, string status) =>
         h.Bridge.DbAsync(db => db.LogEntries.CountAsync(e => e.SourceId == sourceId && e.Status == status));
-
-    internal static async Task PollAsync(Func<Task<bool>> condition, string what, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20);
-        }
-    }
 
     private static (string?, string?, string?) Single(LogEntryRecord entry)
     {

@@ -36,7 +36,7 @@ public sealed class PushAdminTests
         var first = staged[0]!["resourceId"]!.GetValue<string>();
         var second = staged[1]!["resourceId"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/admin/api/staged-deletes/users/{first}/approve", null)).StatusCode);
-        await ProvisioningLogTests.PollAsync(() => Task.FromResult(Inactive(h) == 3), "the approved disable to reach monday.com");
+        await Eventually.UntilAsync(() => Inactive(h) == 3, "the approved disable to reach monday.com");
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/admin/api/staged-deletes/users/{second}/reject", null)).StatusCode);
         var rejected = await h.Bridge.DbAsync(db => db.Changes.Where(c => c.ResourceId == second).OrderBy(c => c.Id).ToListAsync());
@@ -48,7 +48,7 @@ public sealed class PushAdminTests
         // The approved one counted too: the hour is full, so the last one stays staged.
         Assert.Single((await GetJsonAsync(admin, "/admin/api/staged-deletes")).AsArray());
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/admin/api/staged-deletes/approve", null)).StatusCode);
-        await ProvisioningLogTests.PollAsync(() => Task.FromResult(Inactive(h) == 4), "approve-all to reach monday.com");
+        await Eventually.UntilAsync(() => Inactive(h) == 4, "approve-all to reach monday.com");
         Assert.True(h.SimUserByName(await UserNameAsync(h, second))!.Active);
         Assert.Empty((await GetJsonAsync(admin, "/admin/api/staged-deletes")).AsArray());
     }
@@ -65,7 +65,7 @@ public sealed class PushAdminTests
         h.State.TokenRevoked = true;
         await h.Bridge.CreateUserAsync("locked@example.com");
         // The worker enters quarantine first and records the refused call right after.
-        await ProvisioningLogTests.PollAsync(async () => await GetJsonAsync(admin, "/admin/api/connection") is { } s
+        await Eventually.UntilAsync(async () => await GetJsonAsync(admin, "/admin/api/connection") is { } s
             && s["quarantine"] is not null && s["credentialsValid"] is JsonValue v && !v.GetValue<bool>(), "quarantine");
         var status = await GetJsonAsync(admin, "/admin/api/connection");
         Assert.False(status["credentialsValid"]!.GetValue<bool>());

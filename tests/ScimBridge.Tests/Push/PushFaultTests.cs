@@ -79,7 +79,7 @@ public sealed class PushFaultTests
         h.State.LatencyMs = 1500;
 
         var users = await CreateUsersAsync(h, "timeout", 6);
-        await WaitAllPendingWithErrorAsync(h, users.Count, 30);
+        await WaitAllPendingWithErrorAsync(h, users.Count);
         h.State.LatencyMs = 0;
 
         await AssertArrivedOnceAsync(h, users, seconds: 60);
@@ -94,7 +94,7 @@ public sealed class PushFaultTests
 
         var users = await CreateUsersAsync(h, "dropped", 10);
         await RenameAsync(h, users, every: 2);
-        await WaitAllPendingWithErrorAsync(h, users.Count, 30);
+        await WaitAllPendingWithErrorAsync(h, users.Count);
         Assert.True(Answered(h, "POST", 0) > 0, "The simulator dropped no connection.");
         h.State.DropConnections = false;
 
@@ -108,7 +108,7 @@ public sealed class PushFaultTests
         h.State.TokenRevoked = true;
 
         var users = await CreateUsersAsync(h, "revoked", 10);
-        await PollAsync(async () => (await QuarantineAsync(h))?.QuarantinedSince is not null, "the quarantine", 20);
+        await Eventually.UntilAsync(async () => (await QuarantineAsync(h))?.QuarantinedSince is not null, "the quarantine");
         Assert.Contains("401", (await QuarantineAsync(h))!.Reason, StringComparison.Ordinal);
         Assert.Equal(401, h.State.RequestsSnapshot().First(r => r.Method == "POST").Status);
 
@@ -188,22 +188,12 @@ public sealed class PushFaultTests
     private static Task<PushTargetRecord?> QuarantineAsync(PushHarness h) =>
         h.Bridge.DbAsync(db => db.PushTargets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Quarantine.TargetId));
 
-    private static Task WaitAllPendingWithErrorAsync(PushHarness h, int count, int seconds) =>
-        PollAsync(async () =>
+    private static Task WaitAllPendingWithErrorAsync(PushHarness h, int count) =>
+        Eventually.UntilAsync(async () =>
         {
             var changes = await h.Bridge.DbAsync(db => db.Changes.AsNoTracking().ToListAsync());
             return changes.Count >= count && changes.All(c => c.PushStatus == PushStatuses.Pending && c.PushError is not null);
-        }, "every change pending with a push error", seconds);
-
-    private static async Task PollAsync(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20);
-        }
-    }
+        }, "every change pending with a push error");
 
     /// <summary>Requests to /scim/v2/Users the simulator answered with this method and status (0: dropped).</summary>
     private static int Answered(PushHarness h, string method, int status) =>

@@ -11,7 +11,7 @@ namespace ScimBridge.Tests.Push;
 
 /// <summary>
 /// A bridge on Kestrel pushing to a simulator on Kestrel: inbound SCIM → bridge → monday.com, over real sockets.
-/// Waits poll with a deadline.
+/// Waits poll with a deadline (<see cref="Eventually"/>).
 /// </summary>
 public sealed class PushHarness : IAsyncDisposable
 {
@@ -61,7 +61,7 @@ public sealed class PushHarness : IAsyncDisposable
         {
             (await Bridge.PatchAsync($"/scim/v2/Users/{id}", Bodies.Patch(Bodies.Op("replace", "active", false)))).AssertStatus(HttpStatusCode.OK);
         }
-        await ProvisioningLogTests.PollAsync(async () => await Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.HeldAt != null)) == held
+        await Eventually.UntilAsync(async () => await Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.HeldAt != null)) == held
             && await Bridge.DbAsync(db => db.PushStates.CountAsync(p => p.ChangeSeq > p.PushedSeq && p.HeldAt == null)) == 0,
             $"{held} staged deletes and the rest sent");
     }
@@ -98,64 +98,41 @@ public sealed class PushHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the last push errors.</summary>
+    /// <summary>Polls until <paramref name="condition"/> gives a value (true, if a bool); fails with <paramref name="what"/> and the last push errors.</summary>
     public async Task<T> WaitForAsync<T>(Func<T?> condition, string what, int seconds = 20)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (condition() is { } value && (value is not bool b || b))
-            {
-                return value;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var errors = await Bridge.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync());
-                Assert.Fail($"Timed out waiting for {what}. Push errors: {string.Join(" | ", errors)}");
-            }
-            await Task.Delay(20);
-        }
+        T? value = default;
+        await Eventually.UntilAsync(() => (value = condition()) is { } v && (v is not bool b || b), what, TimeSpan.FromSeconds(seconds), explain: PushErrorsAsync);
+        return value!;
     }
 
     /// <summary>Waits until every change is settled (nothing pending) and returns the changes.</summary>
     public async Task<List<ChangeRecord>> WaitSettledAsync(int seconds = 20)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var changes = await Bridge.DbAsync(db => db.Changes.AsNoTracking().OrderBy(c => c.Id).ToListAsync());
-            var busy = await Bridge.DbAsync(db => db.PushStates.AnyAsync(p => p.ChangeSeq > p.PushedSeq));
-            if (!busy && changes.All(c => c.PushStatus != PushStatuses.Pending))
+        List<ChangeRecord> changes = [];
+        await Eventually.UntilAsync(
+            async () =>
             {
-                return changes;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var errors = await Bridge.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync());
-                Assert.Fail("Timed out waiting for the push to settle: "
-                    + string.Join(" | ", changes.Where(c => c.PushStatus == PushStatuses.Pending).Select(c => $"{c.ResourceType} {c.Operation}: {c.PushError}"))
-                    + $"; push errors: {string.Join(" | ", errors)}");
-            }
-            await Task.Delay(20);
-        }
+                changes = await Bridge.DbAsync(db => db.Changes.AsNoTracking().OrderBy(c => c.Id).ToListAsync());
+                return !await Bridge.DbAsync(db => db.PushStates.AnyAsync(p => p.ChangeSeq > p.PushedSeq))
+                    && changes.All(c => c.PushStatus != PushStatuses.Pending);
+            },
+            "the push to settle",
+            TimeSpan.FromSeconds(seconds),
+            explain: async () => "Pending: "
+                + string.Join(" | ", changes.Where(c => c.PushStatus == PushStatuses.Pending).Select(c => $"{c.ResourceType} {c.Operation}: {c.PushError}"))
+                + "; " + await PushErrorsAsync());
+        return changes;
     }
 
-    public async Task<PushStateRecord> WaitForStateAsync(string resourceType, string id, Func<PushStateRecord, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (await StateAsync(resourceType, id) is { } state && condition(state))
-            {
-                return state;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20);
-        }
-    }
+    public async Task<PushStateRecord> WaitForStateAsync(string resourceType, string id, Func<PushStateRecord, bool> condition, string what) =>
+        (await Eventually.ValueAsync(() => StateAsync(resourceType, id), what, s => s is not null && condition(s)))!;
 
     public Task<PushStateRecord?> StateAsync(string resourceType, string id) =>
         Bridge.DbAsync(db => db.PushStates.AsNoTracking().FirstOrDefaultAsync(p => p.ResourceType == resourceType && p.ResourceId == id));
+
+    private async Task<string?> PushErrorsAsync() =>
+        "Push errors: " + string.Join(" | ", await Bridge.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync()));
 
     public static JsonObject User(string userName, string displayName, string? userType = null, string? title = null, bool active = true)
     {

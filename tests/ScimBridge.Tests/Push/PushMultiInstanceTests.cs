@@ -71,11 +71,10 @@ public sealed class PushMultiInstanceTests
                 {
                     (await a.PostAsync(UsersPath, PushHarness.User(UserName(i), $"User {i}"))).AssertStatus(HttpStatusCode.Created);
                 }
-                held = await PollAsync(async () =>
-                {
-                    var leased = await a.DbAsync(db => db.PushStates.AsNoTracking().Where(p => p.LeaseOwner == "instance-a").ToListAsync());
-                    return leased.Count == 20 ? leased : null;
-                }, "instance A to claim every user");
+                held = await Eventually.ValueAsync(
+                    () => a.DbAsync(db => db.PushStates.AsNoTracking().Where(p => p.LeaseOwner == "instance-a").ToListAsync()),
+                    "instance A to claim every user",
+                    leased => leased.Count == 20);
             }
             // A stopped cleanly and gave its leases back; a killed A would have left them, as they were, to run out.
             await using (var db = Context(provider, database.ConnectionString))
@@ -153,18 +152,4 @@ public sealed class PushMultiInstanceTests
 
     private static ScimBridgeDbContext Context(DatabaseProvider provider, string connectionString) =>
         DatabaseSetup.CreateContext(provider, connectionString);
-
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> condition, string what, int seconds = 20) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (await condition() is { } value)
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20);
-        }
-    }
 }

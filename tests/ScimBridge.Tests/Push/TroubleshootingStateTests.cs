@@ -26,8 +26,8 @@ public sealed class TroubleshootingStateTests
             await h.Bridge.CreateUserAsync($"open.{i}@example.com", $"Open {i}");
         }
 
-        var entry = await PollAsync(() => h.Bridge.DbAsync(db => db.LogEntries.AsNoTracking()
-            .Where(e => e.Message != null && e.Message.Contains("circuit breaker is open")).FirstOrDefaultAsync()), "an entry written while the breaker is open");
+        var entry = (await Eventually.ValueAsync(() => h.Bridge.DbAsync(db => db.LogEntries.AsNoTracking()
+            .Where(e => e.Message != null && e.Message.Contains("circuit breaker is open")).FirstOrDefaultAsync()), "an entry written while the breaker is open"))!;
 
         Assert.Equal(LogStatuses.Retrying, entry.Status);
         // The simulator answers 500 or 503: the entry says so, not only that the circuit is open.
@@ -42,10 +42,10 @@ public sealed class TroubleshootingStateTests
         h.State.TokenRevoked = true;
         var id = await h.Bridge.CreateUserAsync("revoked@example.com", "Revoked");
 
-        var target = await PollAsync(() => h.Bridge.DbAsync(db => db.PushTargets.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)), "the quarantine");
-        var logged = await PollAsync(() => h.Bridge.DbAsync(db => db.LogEntries.AsNoTracking()
-            .FirstOrDefaultAsync(e => e.SourceId == id && e.Status == LogStatuses.Retrying)), "the refused push's entry");
+        var target = (await Eventually.ValueAsync(() => h.Bridge.DbAsync(db => db.PushTargets.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.Id == Quarantine.TargetId && t.QuarantinedSince != null)), "the quarantine"))!;
+        var logged = (await Eventually.ValueAsync(() => h.Bridge.DbAsync(db => db.LogEntries.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.SourceId == id && e.Status == LogStatuses.Retrying)), "the refused push's entry"))!;
 
         var admin = await h.Bridge.AdminAsync();
         var response = await admin.GetAsync($"/admin/api/logs/{logged.Id}");
@@ -77,22 +77,5 @@ public sealed class TroubleshootingStateTests
         var entry = await h.Bridge.DbAsync(db => db.LogEntries.AsNoTracking().SingleAsync(e => e.SourceId == id));
         Assert.Contains("\"1 change", entry.Steps, StringComparison.Ordinal);
         Assert.DoesNotContain("(s)", entry.Steps, StringComparison.Ordinal);
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> read, string what, int seconds = 30) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (await read() is { } found)
-            {
-                return found;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-            await Task.Delay(50);
-        }
     }
 }
