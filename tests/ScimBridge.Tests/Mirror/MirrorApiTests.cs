@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScimBridge.Tests.Infrastructure;
-using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Mirror;
 
@@ -212,7 +211,7 @@ public sealed class MirrorApiTests
         }
 
         source.Gate.SetResult();
-        await ProvisioningLogTests.PollAsync(async () =>
+        await Eventually.UntilAsync(async () =>
             (await (await admin.GetAsync($"/admin/api/mirror/runs/{id}")).JsonAsync(HttpStatusCode.OK))["status"]!.GetValue<string>() == "Succeeded", "the run to end");
         var seats = await SeatsAsync(admin, "app=roadmunk");
         Assert.Equal(["r1", "r2"], Accounts(seats));
