@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -80,12 +79,8 @@ public sealed partial class DemoConsoleTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
-        while (!await SimulatorHasAsync(http, demo, "ada@example.com"))
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, $"The user was not pushed within 30 s:{Environment.NewLine}{demo.Tail()}");
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(() => SimulatorHasAsync(http, demo, "ada@example.com"), "the user to be pushed", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100),
+            explain: () => Task.FromResult<string?>(Environment.NewLine + demo.Tail()));
 
         // The console's pages, signed in as the banner's admin.
         using (var browser = Browser(demo))
@@ -116,12 +111,8 @@ public sealed partial class DemoConsoleTests
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
-        deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
-        while (!demo.Output.Any(l => l.Contains("was not authenticated", StringComparison.Ordinal)))
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, $"The refused token was not logged:{Environment.NewLine}{demo.Tail()}");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => demo.Output.Any(l => l.Contains("was not authenticated", StringComparison.Ordinal)), "the refused token to be logged",
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), explain: () => Task.FromResult<string?>(Environment.NewLine + demo.Tail()));
 
         var log = demo.Output;
         var all = string.Join(Environment.NewLine, log);

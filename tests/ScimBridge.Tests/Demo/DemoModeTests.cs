@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -27,16 +26,10 @@ public sealed class DemoModeTests
         using var created = await http.SendAsync(create);
         Assert.True(created.StatusCode == HttpStatusCode.Created, $"POST /Users answered {created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
 
-        var state = await SimulatorStateAsync(http, demo);
-
-        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
-        while (!HasUser(state, "ada@example.com"))
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline,
-                $"The user did not arrive in the simulator within 30 s. Simulator state: {state.ToJsonString()}{Environment.NewLine}Bridge output:{Environment.NewLine}{demo.Tail()}");
-            await Task.Delay(100);
-            state = await SimulatorStateAsync(http, demo);
-        }
+        JsonNode? state = null;
+        await Eventually.UntilAsync(async () => HasUser(state = await SimulatorStateAsync(http, demo), "ada@example.com"), "the user to arrive in the simulator",
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100),
+            explain: () => Task.FromResult<string?>($"Simulator state: {state?.ToJsonString()}{Environment.NewLine}Bridge output:{Environment.NewLine}{demo.Tail()}"));
     }
 
     private static async Task<JsonNode> SimulatorStateAsync(HttpClient http, DemoProcess demo)

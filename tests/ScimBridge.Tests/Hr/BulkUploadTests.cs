@@ -24,24 +24,19 @@ public sealed class BulkUploadTests
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
     }
 
-    /// <summary>Polls GET /hr/v1/jobs/{id} until the job is done (Completed or Failed), with a deadline.</summary>
-    internal static async Task<JsonObject> WaitForJobAsync(HttpClient hr, string id, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var (status, body, _) = await SendAsync(hr, HttpMethod.Get, $"/hr/v1/jobs/{id}");
-            Assert.Equal(HttpStatusCode.OK, status);
-            var state = body!["status"]!.GetValue<string>();
-            if (state is HrJobStatuses.Completed or HrJobStatuses.Failed)
+    /// <summary>Polls GET /hr/v1/jobs/{id} until the job is done (Completed or Failed).</summary>
+    internal static Task<JsonObject> WaitForJobAsync(HttpClient hr, string id) =>
+        Eventually.ValueAsync(
+            async () =>
             {
-                return body.AsObject();
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for job {id}: {body.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
+                var (status, body, _) = await SendAsync(hr, HttpMethod.Get, $"/hr/v1/jobs/{id}");
+                Assert.Equal(HttpStatusCode.OK, status);
+                return body!.AsObject();
+            },
+            $"job {id}",
+            job => job["status"]!.GetValue<string>() is HrJobStatuses.Completed or HrJobStatuses.Failed,
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(50));
 
     private static async Task<string> UploadAsync(HttpClient hr, JsonNode payload)
     {
@@ -97,7 +92,7 @@ public sealed class BulkUploadTests
         Assert.True(termination.EffectiveAt <= DateTimeOffset.UtcNow);
 
         // Effective now: the scheduler fires it, and the worker is HR-terminated.
-        await Mirror.ProvisioningLogPolling.UntilAsync(async () => await app.DbAsync(db => db.HrEvents.AnyAsync(e => e.Id == termination.Id && e.State == HrEventStates.Fired))
+        await Eventually.UntilAsync(async () => await app.DbAsync(db => db.HrEvents.AnyAsync(e => e.Id == termination.Id && e.State == HrEventStates.Fired))
             && await app.DbAsync(db => db.HrWorkers.AnyAsync(w => w.UserId == leaver && w.Status != HrWorkerStatuses.Active)), "the bulk upload's termination to fire");
 
         // The writes are the HR token's, and queued for the push with initiator Hr.
@@ -139,7 +134,7 @@ public sealed class BulkUploadTests
         Assert.Equal((leavers, 0), (job["succeeded"]!.GetValue<int>(), job["failed"]!.GetValue<int>()));
 
         // The scheduler fires each termination as soon as it is due, yet none got out before the guard saw the whole batch.
-        await Mirror.ProvisioningLogPolling.UntilAsync(async () => await app.DbAsync(db => db.HrEvents.CountAsync(e => e.State == HrEventStates.Held)) == leavers,
+        await Eventually.UntilAsync(async () => await app.DbAsync(db => db.HrEvents.CountAsync(e => e.State == HrEventStates.Held)) == leavers,
             "every termination of the upload held");
         Assert.Equal(0, await app.DbAsync(db => db.HrEvents.CountAsync(e => e.State == HrEventStates.Fired)));
         Assert.Equal(0, await app.DbAsync(db => db.HrWorkers.CountAsync(w => w.Status != HrWorkerStatuses.Active)));

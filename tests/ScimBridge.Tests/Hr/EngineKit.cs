@@ -131,14 +131,14 @@ public sealed class EngineBed : IAsyncDisposable
         {
             ids.Add(await App.CreateUserAsync(name, name.Split('@')[0]));
         }
-        await UntilAsync(() => Task.FromResult(userNames.All(n => SimUser(n) is not null)), "the users in monday.com");
+        await UntilAsync(() => userNames.All(n => SimUser(n) is not null), "the users in monday.com");
         return ids;
     }
 
     public async Task<string> GroupAsync(string name, params string[] memberIds)
     {
         var id = await App.CreateGroupAsync(name, memberIds);
-        await UntilAsync(() => Task.FromResult(SimTeam(name) is { } team && team.Members.Count == memberIds.Length), $"team {name} in monday.com");
+        await UntilAsync(() => SimTeam(name) is { } team && team.Members.Count == memberIds.Length, $"team {name} in monday.com");
         return id;
     }
 
@@ -162,23 +162,12 @@ public sealed class EngineBed : IAsyncDisposable
     public bool InTeam(string team, string userName) => SimUser(userName) is { } user && SimTeam(team) is { } t && t.Members.Contains(user.Id);
 
     /// <summary>Polls until <paramref name="condition"/> holds, the clock moving on by <paramref name="step"/> each round.</summary>
-    public async Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 30, TimeSpan? step = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                var errors = await App.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync());
-                Assert.Fail($"Timed out waiting for {what}. Push errors: {string.Join(" | ", errors)}");
-            }
-            Clock.Advance(step ?? TimeSpan.FromMilliseconds(20));
-            await Task.Delay(20);
-        }
-    }
+    public Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? step = null) =>
+        Eventually.UntilAsync(condition, what, timeout, betweenRounds: () => Clock.Advance(step ?? TimeSpan.FromMilliseconds(20)),
+            explain: async () => "Push errors: " + string.Join(" | ", await App.DbAsync(db => db.PushStates.Where(p => p.LastError != null).Select(p => p.LastError).ToListAsync())));
 
-    public Task UntilAsync(Func<bool> condition, string what, int seconds = 30, TimeSpan? step = null) =>
-        UntilAsync(() => Task.FromResult(condition()), what, seconds, step);
+    public Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? step = null) =>
+        UntilAsync(() => Task.FromResult(condition()), what, timeout, step);
 
     /// <summary>Waits until the push has nothing left to do.</summary>
     public Task SettledAsync(string what = "the push to settle") =>

@@ -112,7 +112,7 @@ public sealed class HrApiTests
         var userId = await HrApiKit.WorkerAsync(app, "ines@example.com", employeeNumber: "E700");
         var hr = await app.HrAsync();
         (await hr.PostHrAsync("/hr/v1/terminations", HrApiKit.Terminate("employeeNumber", "E700"))).AssertStatus(HttpStatusCode.Created);
-        await Mirror.ProvisioningLogPolling.UntilAsync(
+        await Eventually.UntilAsync(
             async () => await app.DbAsync(db => db.HrWorkers.AnyAsync(w => w.UserId == userId && w.Status == HrWorkerStatuses.Left)), "the leaver to be left");
 
         var admin = await app.AdminAsync();
@@ -122,7 +122,7 @@ public sealed class HrApiTests
         Assert.False(worker["deactivationSent"]!.GetValue<bool>());
 
         (await hr.PostHrAsync("/hr/v1/rehires", """{"worker":{"employeeNumber":"E700"}}""")).AssertStatus(HttpStatusCode.Created);
-        await Mirror.ProvisioningLogPolling.UntilAsync(
+        await Eventually.UntilAsync(
             async () => await app.DbAsync(db => db.HrWorkers.AnyAsync(w => w.UserId == userId && w.Status == HrWorkerStatuses.Active)), "the rehire to fire");
         var rehire = await app.DbAsync(db => db.HrEvents.SingleAsync(e => e.Kind == HrEventKinds.Rehire));
         Assert.Contains("not in monday.com", rehire.Note, StringComparison.Ordinal);

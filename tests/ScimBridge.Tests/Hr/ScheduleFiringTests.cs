@@ -113,7 +113,7 @@ public sealed class ScheduleFiringTests
                 step: TimeSpan.Zero);
             // The clock moves faster here: a step that failed on a loaded machine is retried once its lease expires (fake time).
             await second.UntilAsync(() => second.SimUser("restart@example.com")!.Active == false, "the leaver deactivated in monday.com",
-                seconds: 60, step: TimeSpan.FromMilliseconds(250));
+                timeout: TimeSpan.FromSeconds(60), step: TimeSpan.FromMilliseconds(250));
             Assert.Single(await second.App.DbAsync(db => db.LogEntries.Where(l => l.Action == LogActions.HrTerminate && l.SourceId == userId).ToListAsync()));
         }
         finally

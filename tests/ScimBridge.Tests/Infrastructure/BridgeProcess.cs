@@ -142,36 +142,28 @@ public sealed class BridgeProcess : IAsyncDisposable
     private async Task WaitHealthyAsync(Process process, TimeSpan limit)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            if (process.HasExited)
+        await Eventually.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The bridge exited with code {process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("healthz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"The bridge exited with code {process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
 
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"The bridge did not answer /healthz within {limit.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
-            }
-
-            await Task.Delay(50);
-        }
+                try
+                {
+                    using var response = await client.GetAsync(new Uri("healthz", UriKind.Relative));
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            "the bridge to answer /healthz",
+            limit,
+            TimeSpan.FromMilliseconds(50),
+            explain: () => Task.FromResult<string?>(Environment.NewLine + Tail()));
     }
 
     private void OnLine(string? line)

@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScimBridge.Tests.Infrastructure;
-using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Mirror;
 

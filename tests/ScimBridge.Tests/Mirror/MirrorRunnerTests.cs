@@ -192,8 +192,8 @@ public sealed class MirrorRunnerTests
         Assert.Equal(started.Id, busy.RunId);
 
         source.Gate.SetResult();
-        await ProvisioningLogPolling.UntilAsync(async () => await first.DbAsync(db => db.MirrorRuns.AnyAsync(r => r.Id == started.Id && r.Status == MirrorRunStatuses.Succeeded)), "the run ends");
-        await ProvisioningLogPolling.UntilAsync(async () => await first.DbAsync(db => db.MirrorApps.AnyAsync(a => a.App == MirrorApps.Roadmunk && a.LeaseOwner == null)), "the lease is released");
+        await Eventually.UntilAsync(async () => await first.DbAsync(db => db.MirrorRuns.AnyAsync(r => r.Id == started.Id && r.Status == MirrorRunStatuses.Succeeded)), "the run ends");
+        await Eventually.UntilAsync(async () => await first.DbAsync(db => db.MirrorApps.AnyAsync(a => a.App == MirrorApps.Roadmunk && a.LeaseOwner == null)), "the lease is released");
 
         var next = await runners[1].RunAsync(MirrorApps.Roadmunk, MirrorInitiators.Admin, "after", CancellationToken.None);
         Assert.Equal(MirrorRunStatuses.Succeeded, next.Status);
@@ -254,10 +254,4 @@ public sealed class MirrorRunnerTests
         await RunAsync(app);
         Assert.Equal(SeatStatuses.Active, (await SeatsAsync(app)).Single().Status);
     }
-}
-
-internal static class ProvisioningLogPolling
-{
-    public static Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 20) =>
-        Eventually.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 }

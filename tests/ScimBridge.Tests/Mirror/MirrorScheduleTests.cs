@@ -26,7 +26,7 @@ public sealed class MirrorScheduleTests
         Assert.Equal(0, await app.DbAsync(db => db.MirrorRuns.CountAsync()));
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        await ProvisioningLogPolling.UntilAsync(
+        await Eventually.UntilAsync(
             () => app.DbAsync(db => db.MirrorRuns.AnyAsync(r => r.Status == MirrorRunStatuses.Succeeded && r.InitiatorType == MirrorInitiators.Schedule)),
             "the scheduled run");
         var run = await app.DbAsync(db => db.MirrorRuns.AsNoTracking().SingleAsync());

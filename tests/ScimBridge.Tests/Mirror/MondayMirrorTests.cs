@@ -49,8 +49,8 @@ public sealed class MondayMirrorTests : IAsyncLifetime
         var ann = await app.CreateUserAsync("Ann@Example.com");
         var pushed = await app.CreateUserAsync("pushed@example.com");
         // The push creates one user and adopts Ann's existing one (matched by userName), setting her type from the mapping.
-        await ProvisioningLogPolling.UntilAsync(
-            () => app.DbAsync(db => db.PushStates.CountAsync(p => (p.ResourceId == pushed || p.ResourceId == ann) && p.MondayId != null && p.PushedSeq == p.ChangeSeq).ContinueWith(t => t.Result == 2)),
+        await Eventually.UntilAsync(
+            async () => await app.DbAsync(db => db.PushStates.CountAsync(p => (p.ResourceId == pushed || p.ResourceId == ann) && p.MondayId != null && p.PushedSeq == p.ChangeSeq)) == 2,
             "the bridge pushes its users to monday.com");
 
         var run = await RunAsync(app);

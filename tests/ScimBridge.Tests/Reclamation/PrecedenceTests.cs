@@ -28,7 +28,7 @@ public sealed class PrecedenceTests : IAsyncLifetime
     /// <summary>Waits until the push has settled every change of the user and <paramref name="check"/> holds in monday.com.</summary>
     private async Task SettledAsync(ScimApp app, string userId, Func<MondaySim::ScimBridge.MondaySim.SimUser, bool> check, string what)
     {
-        await ProvisioningLogPolling.UntilAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             var state = await PushStateAsync(app, userId);
             if (state.MondayId is null || state.PushedSeq != state.ChangeSeq || state.LeaseOwner is not null)

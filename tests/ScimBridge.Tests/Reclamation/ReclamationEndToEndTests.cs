@@ -7,7 +7,6 @@ using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
 using ScimBridge.Tests.Infrastructure;
-using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Reclamation;
 
@@ -58,8 +57,8 @@ public sealed class ReclamationEndToEndTests : IAsyncLifetime
         var admin = await app.AdminAsync();
         var idle = await app.CreateUserAsync("idle@example.com", "Idle Ivy");
         var busy = await app.CreateUserAsync("busy@example.com", "Busy Bo");
-        await ProvisioningLogPolling.UntilAsync(
-            () => app.DbAsync(db => db.PushStates.CountAsync(p => p.MondayId != null && p.PushedSeq == p.ChangeSeq).ContinueWith(t => t.Result == 2)),
+        await Eventually.UntilAsync(
+            async () => await app.DbAsync(db => db.PushStates.CountAsync(p => p.MondayId != null && p.PushedSeq == p.ChangeSeq)) == 2,
             "both users pushed to monday.com");
         var idleMonday = _sim.Users().Single(u => u.UserName == "idle@example.com").Id;
         _sim.State.SetLastActivity(idleMonday, DateTimeOffset.UtcNow.AddDays(-75));
@@ -98,7 +97,7 @@ public sealed class ReclamationEndToEndTests : IAsyncLifetime
             {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "title", "value": "Analyst"}]}
             """));
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
-        await ProvisioningLogPolling.UntilAsync(() => Task.FromResult(_sim.Users().Single(u => u.Id == idleMonday).Title == "Analyst"), "the title reaches monday.com");
+        await Eventually.UntilAsync(() => _sim.Users().Single(u => u.Id == idleMonday).Title == "Analyst", "the title reaches monday.com");
         Assert.Equal("viewer", _sim.Users().Single(u => u.Id == idleMonday).UserType);
 
         var savings = await Body(await admin.GetAsync("/admin/api/reclamation/savings"));

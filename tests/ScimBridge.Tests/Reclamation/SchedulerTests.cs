@@ -37,16 +37,11 @@ public sealed class SchedulerTests
         await using var bed = await NoticeTestBed.StartAsync(provider, new() { ["Reclamation:Enabled"] = "true", ["Reclamation:TickSeconds"] = "5" });
         var id = await bed.SeedCandidateAsync(await bed.RuleAsync(bed.Rule()));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (bed.Webhook.Bodies.Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "No tick sent the notice within 20 s.");
-            bed.Clock.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => bed.Webhook.Bodies.Count > 0, "a tick to send the notice", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50),
+            betweenRounds: () => bed.Clock.Advance(TimeSpan.FromSeconds(5)));
 
         Assert.Equal(id, bed.Webhook.Bodies[0]["candidate"]!["id"]!.GetValue<long>());
-        await ProvisioningLogPolling.UntilAsync(async () => (await bed.CandidateAsync(id)).NoticeSentAt is not null, "the notice recorded");
+        await Eventually.UntilAsync(async () => (await bed.CandidateAsync(id)).NoticeSentAt is not null, "the notice recorded");
     }
 
     [Theory, AllDatabases]
