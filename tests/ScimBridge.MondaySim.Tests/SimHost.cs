@@ -4,16 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ScimBridge.MondaySim.Tests;
-
-/// <summary>Time that moves only when a test says so.</summary>
-public sealed class ManualTime : TimeProvider
-{
-    private DateTimeOffset now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    public override DateTimeOffset GetUtcNow() => now;
-    public void Advance(TimeSpan by) => now += by;
-}
 
 /// <summary>One simulator per test, on a port the OS picks, driven over real HTTP.</summary>
 public abstract class SimTest : IAsyncLifetime
@@ -22,7 +15,8 @@ public abstract class SimTest : IAsyncLifetime
 
     private WebApplication? app;
 
-    protected ManualTime Time { get; } = new();
+    /// <summary>Time that moves only when a test says so.</summary>
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     protected MondaySimState State { get; private set; } = null!;
     protected HttpClient Http { get; private set; } = null!;
     protected virtual string[] ExtraArgs => [];

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using FluentValidation;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using ScimBridge.Scim;
 
 namespace ScimBridge.Operations;
@@ -25,24 +26,12 @@ public static class InboundRateLimiting
 {
     public const string Policy = "scim-per-token";
 
-    public static IServiceCollection AddInboundRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddInboundRateLimiting(this IServiceCollection services)
     {
         services.AddValidatedOptions<ScimRateLimitOptions>().BindConfiguration(ScimRateLimitOptions.Section);
-        var limits = configuration.GetSection(ScimRateLimitOptions.Section).Get<ScimRateLimitOptions>() ?? new ScimRateLimitOptions();
-        var bucket = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, limits.Burst),
-            TokensPerPeriod = Math.Max(1, limits.RequestsPerSecond),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        // Made once: the partitioner runs on every request and should not allocate a closure each time.
-        Func<string, TokenBucketRateLimiterOptions> perClient = _ => bucket;
-        var off = limits.RequestsPerSecond == 0;
         services.AddRateLimiter(options =>
         {
-            options.AddPolicy(Policy, context => Partition(context, off, perClient));
+            options.AddPolicy<string, PerClientPolicy>(Policy);
             options.OnRejected = RejectAsync;
         });
         return services;
@@ -51,11 +40,6 @@ public static class InboundRateLimiting
     /// <summary>After authentication and authorization: the partition is the authenticated client, and a request that
     /// is refused with 401 never spends a token.</summary>
     public static IApplicationBuilder UseInboundRateLimiting(this IApplicationBuilder app) => app.UseRateLimiter();
-
-    private static RateLimitPartition<string> Partition(HttpContext context, bool off, Func<string, TokenBucketRateLimiterOptions> perClient) =>
-        !off && context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } client }
-            ? RateLimitPartition.GetTokenBucketLimiter(client, perClient)
-            : RateLimitPartition.GetNoLimiter("");
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
@@ -66,6 +50,102 @@ public static class InboundRateLimiting
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await ScimHttp.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
             $"Too many requests from this client (Scim:RateLimit); retry after {seconds} s.");
+    }
+
+    private sealed class PerClientPolicy : IRateLimiterPolicy<string>
+    {
+        private readonly bool _off;
+        // Made once: the partitioner runs on every request and should not allocate a closure each time.
+        private readonly Func<string, RateLimiter> _bucket;
+
+        public PerClientPolicy(IOptions<ScimRateLimitOptions> options, TimeProvider time)
+        {
+            var limits = options.Value;
+            _off = limits.RequestsPerSecond == 0;
+            _bucket = _ => new TokenBucket(time, limits.Burst, limits.RequestsPerSecond);
+        }
+
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+            !_off && httpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } client }
+                ? RateLimitPartition.Get(client, _bucket)
+                : RateLimitPartition.GetNoLimiter("");
+    }
+}
+
+/// <summary>
+/// A token bucket of <c>burst</c> tokens refilled at <c>perSecond</c>, on the app's <see cref="TimeProvider"/>: the
+/// refill is worked out from the time elapsed whenever a request asks (no timer), and nothing queues: a request
+/// without a token is refused at once, told how long until one is there.
+/// </summary>
+internal sealed class TokenBucket(TimeProvider time, int burst, int perSecond) : RateLimiter
+{
+    private static readonly Lease Granted = new(null);
+    private readonly Lock _sync = new();
+    private double _tokens = burst;
+    private long _countedAt = time.GetTimestamp();
+
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_sync)
+            {
+                // Idle once full again: the partitioned limiter drops idle buckets, and a new one starts full.
+                var sinceFull = time.GetElapsedTime(_countedAt) - TimeSpan.FromSeconds((burst - _tokens) / perSecond);
+                return sinceFull >= TimeSpan.Zero ? sinceFull : null;
+            }
+        }
+    }
+
+    public override RateLimiterStatistics GetStatistics()
+    {
+        lock (_sync)
+        {
+            return new RateLimiterStatistics { CurrentAvailablePermits = (long)Refill() };
+        }
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, burst);
+        lock (_sync)
+        {
+            var tokens = Refill();
+            if (tokens >= permitCount)
+            {
+                _tokens = tokens - permitCount;
+                return Granted;
+            }
+            return new Lease(TimeSpan.FromSeconds((permitCount - tokens) / perSecond));
+        }
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(permitCount));
+
+    /// <summary>The tokens there now (the caller holds the lock).</summary>
+    private double Refill()
+    {
+        var now = time.GetTimestamp();
+        _tokens = Math.Min(burst, _tokens + (time.GetElapsedTime(_countedAt, now).TotalSeconds * perSecond));
+        _countedAt = now;
+        return _tokens;
+    }
+
+    /// <summary>Granted when <paramref name="retryAfter"/> is null.</summary>
+    private sealed class Lease(TimeSpan? retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => retryAfter is null;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = retryAfter is { } wait && metadataName == MetadataName.RetryAfter.Name ? wait : null;
+            return metadata is not null;
+        }
     }
 }
 

@@ -20,7 +20,7 @@ public static class OperationsFeature
         services.AddSingleton<BridgeMetrics>();
         services.AddSingleton<MetricsRegistry>();
         Tracing.Add(services, configuration);
-        services.AddInboundRateLimiting(configuration);
+        services.AddInboundRateLimiting();
         DatabaseXmlRepository.AddSharedDataProtection(services, configuration);
         return services;
     }

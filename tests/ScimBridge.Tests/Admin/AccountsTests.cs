@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Tests.Console;
@@ -41,7 +42,7 @@ public sealed class AccountsTests
     {
         await using var app = await ScimApp.StartAsync(provider);
         await app.CreateAdminAsync();
-        var time = new ManualTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
         await app.WithScopeAsync(async s =>
         {
@@ -125,13 +126,4 @@ public sealed class AccountsTests
 
         Assert.Equal(1, (await BridgeCli.RunAsync(database, null, "admin", "unlock", "--name", "nobody")).ExitCode);
     }
-}
-
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

@@ -2,9 +2,9 @@ using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using ScimBridge.Data;
-using ScimBridge.Tests.Admin;
 
 namespace ScimBridge.Tests.Data;
 
@@ -43,7 +43,7 @@ public sealed class StoreHealthTests
     [Fact]
     public void RecentFailure_LastsTheWindow_UnlessAWriteSucceeds()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
         var health = new StoreHealth(time, Options.Create(new DatabaseOptions { FailureWindowSeconds = 30 }));
 
         Assert.False(health.Record(new InvalidOperationException("a bug")));

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Data;
 using ScimBridge.Logs;
 using ScimBridge.Tests.Infrastructure;
@@ -46,29 +47,25 @@ public sealed class LogRetentionTests
     public async Task RetentionJob_PrunesInTheBackground(DatabaseProvider provider)
     {
         // The job prunes at start-up: rows already past retention when the server starts are gone soon after.
+        // Then every Logs:PruneIntervalMinutes on the app's clock: a row that ages past retention goes at the next round.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var database = await TestDatabases.CreateAsync(provider);
         await using (var seeded = await ScimApp.StartAsync(provider, database: new TestDatabase(provider, database.ConnectionString, () => Task.CompletedTask)))
         {
-            await seeded.InsertAsync(Entry("ancient", at: DateTimeOffset.UtcNow.AddDays(-91)), Entry("fresh", at: DateTimeOffset.UtcNow.AddDays(-89)));
+            var now = clock.GetUtcNow();
+            await seeded.InsertAsync(Entry("ancient", at: now.AddDays(-91)), Entry("next", at: now.AddDays(-90).AddMinutes(30)), Entry("fresh", at: now.AddDays(-89)));
             // The next server on this database creates its own test-client token.
             await seeded.DbAsync(db => db.ScimTokens.ExecuteDeleteAsync());
         }
 
-        await using var app = await ScimApp.StartAsync(provider, database: new TestDatabase(provider, database.ConnectionString, () => Task.CompletedTask));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        List<string> left;
-        do
-        {
-            left = await app.DbAsync(db => db.LogEntries.Select(e => e.SourceId).ToListAsync());
-            if (left.Count == 1)
-            {
-                break;
-            }
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
+        await using var app = await ScimApp.StartAsync(provider, new() { ["Logs:PruneIntervalMinutes"] = "60" },
+            database: new TestDatabase(provider, database.ConnectionString, () => Task.CompletedTask), services: s => s.AddSingleton<TimeProvider>(clock));
+        Task<List<string>> LeftAsync() => app.DbAsync(db => db.LogEntries.OrderBy(e => e.SourceId).Select(e => e.SourceId).ToListAsync());
 
-        Assert.Equal(["fresh"], left);
+        Assert.Equal(["fresh", "next"], await Eventually.ValueAsync(LeftAsync, "the prune at start-up", left => !left.Contains("ancient")));
+        Assert.Equal(["fresh"], await Eventually.ValueAsync(LeftAsync, "the next round of pruning", left => !left.Contains("next"),
+            betweenRounds: () => clock.Advance(TimeSpan.FromMinutes(5))));
+        Assert.True(clock.GetUtcNow() - clock.Start >= TimeSpan.FromMinutes(60), $"pruned after {clock.GetUtcNow() - clock.Start}, before the interval");
     }
 
     [Theory]

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
@@ -198,34 +200,36 @@ public sealed class RoadmunkSourceTests
     [Fact]
     public async Task RateLimited_WaitsAsRetryAfterSays_ThenContinues()
     {
-        var time = new WarpTime();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var sim = await RoadmunkSimulatorHost.StartAsync(time);
+        var waits = new RetryWaits(sim.GraphQlCalls);
         await sim.SeedAsync([.. Enumerable.Range(1, 4).Select(i => $$"""{"email":"u{{i}}@example.com","accountRole":"reviewer"}""")]);
         await sim.FaultsAsync("""{"rateLimitPerMinute":2}""");
-        using var services = Services(sim.BridgeSettings().With("Roadmunk:PageSize", "1"), time);
+        using var services = Services(sim.BridgeSettings().With("Roadmunk:PageSize", "1"), time, logs: waits);
 
-        var pages = await ListAsync(Source(services));
+        var pages = await OnTheClockAsync(ListAsync(Source(services)), time, waits);
 
         Assert.Equal(4, pages.Sum(p => p.Count));
-        // Four pages at two a minute: the client waited (on its clock) for the window to move, once at least.
-        Assert.True(time.Skipped >= TimeSpan.FromSeconds(50), $"waited only {time.Skipped}");
+        // Four pages at two a minute: the client waited (on its clock, which the simulator's window reads too) once at least.
+        Assert.True(waits.Total >= TimeSpan.FromSeconds(50), $"waited only {waits.Total}");
     }
 
     [Fact]
     public async Task RateLimited_LongerThanTheClientWaits_RetriedThenUnavailable()
     {
-        var time = new WarpTime();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var sim = await RoadmunkSimulatorHost.StartAsync(time);
+        var waits = new RetryWaits(sim.GraphQlCalls);
         await sim.SeedAsync("""{"email":"u@example.com","accountRole":"reviewer"}""", """{"email":"v@example.com","accountRole":"reviewer"}""");
         await sim.FaultsAsync("""{"rateLimitPerMinute":1}""");
         using var services = Services(sim.BridgeSettings().With("Roadmunk:PageSize", "1").With("Roadmunk:MaxRetryAfterSeconds", "1")
-            .With("Roadmunk:MaxRetries", "3"), time);
+            .With("Roadmunk:MaxRetries", "3"), time, logs: waits);
 
-        var error = await Assert.ThrowsAsync<MirrorSourceException>(() => ListAsync(Source(services)));
+        var error = await Assert.ThrowsAsync<MirrorSourceException>(() => OnTheClockAsync(ListAsync(Source(services)), time, waits));
 
         Assert.Equal("Unavailable", error.Code);
         Assert.Contains("429", error.Message, StringComparison.Ordinal);
-        Assert.True(time.Skipped < TimeSpan.FromSeconds(10), $"waited {time.Skipped}: Retry-After must be capped by Roadmunk:MaxRetryAfterSeconds");
+        Assert.True(waits.Total < TimeSpan.FromSeconds(10), $"waited {waits.Total}: Retry-After must be capped by Roadmunk:MaxRetryAfterSeconds");
     }
 
     [Fact]
@@ -252,10 +256,17 @@ public sealed class RoadmunkSourceTests
         Assert.Contains("limit must be between 1 and 50", error.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceProvider Services(Dictionary<string, string?> settings, TimeProvider? time = null, HttpMessageHandler? handler = null)
+    private static ServiceProvider Services(
+        Dictionary<string, string?> settings, TimeProvider? time = null, HttpMessageHandler? handler = null, ILoggerProvider? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(l =>
+        {
+            if (logs is not null)
+            {
+                l.AddProvider(logs);
+            }
+        });
         if (time is not null)
         {
             services.AddSingleton(time);
@@ -270,6 +281,22 @@ public sealed class RoadmunkSourceTests
 
     private static ISeatSource Source(IServiceProvider services) => services.GetServices<ISeatSource>().Single(s => s.App == MirrorApps.Roadmunk);
 
+    /// <summary>
+    /// Moves the fake clock on a second a round while the client waits to retry, until <paramref name="work"/> is done: its
+    /// waits pass without real waiting, and the simulator's window (on the same clock) moves only while the client waits.
+    /// </summary>
+    private static async Task<T> OnTheClockAsync<T>(Task<T> work, FakeTimeProvider time, RetryWaits waits)
+    {
+        await Eventually.UntilAsync(() => work.IsCompleted, "the listing", betweenRounds: () =>
+        {
+            if (waits.Pending)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+        });
+        return await work;
+    }
+
     private static async Task<List<IReadOnlyList<AppSeat>>> ListAsync(ISeatSource source)
     {
         var pages = new List<IReadOnlyList<AppSeat>>();
@@ -280,6 +307,37 @@ public sealed class RoadmunkSourceTests
         return pages;
     }
 
+
+    /// <summary>Adds up the waits the client announces before each retry (<c>DelayMilliseconds</c>), and tells whether one is pending.</summary>
+    private sealed class RetryWaits(Func<int> calls) : ILoggerProvider, ILogger
+    {
+        private long _ticks;
+        private int _callsAtLastWait = -1;
+
+        public TimeSpan Total => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
+
+        /// <summary>A wait was announced and the simulator has had no call since.</summary>
+        public bool Pending => Volatile.Read(ref _callsAtLastWait) == calls();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields && fields.FirstOrDefault(f => f.Key == "DelayMilliseconds").Value is double ms)
+            {
+                Interlocked.Add(ref _ticks, TimeSpan.FromMilliseconds(ms).Ticks);
+                Volatile.Write(ref _callsAtLastWait, calls());
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     /// <summary>Answers every request with an empty last page and records where it went: real Roadmunk is unreachable here.</summary>
     private sealed class RecordingHandler : HttpMessageHandler
@@ -294,29 +352,6 @@ public sealed class RoadmunkSourceTests
                 Content = new StringContent("""{"data":{"users":{"page":[],"hasMore":false}}}""", Encoding.UTF8, "application/json"),
             };
         }
-    }
-}
-
-/// <summary>
-/// Real time, except that every wait completes at once and moves the clock forward by its length: the client's
-/// Retry-After waits and the simulator's rate-limit window (which reads the same clock) stay consistent, with no sleeping.
-/// </summary>
-public sealed class WarpTime : TimeProvider
-{
-    private long _skippedTicks;
-
-    public TimeSpan Skipped => TimeSpan.FromTicks(Interlocked.Read(ref _skippedTicks));
-
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Skipped;
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan && period == Timeout.InfiniteTimeSpan)
-        {
-            Interlocked.Add(ref _skippedTicks, dueTime.Ticks);
-            dueTime = TimeSpan.Zero;
-        }
-        return base.CreateTimer(callback, state, dueTime, period);
     }
 }
 

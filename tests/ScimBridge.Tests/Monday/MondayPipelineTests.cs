@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -73,7 +74,7 @@ public sealed class MondayPipelineTests
             CircuitBreakerMinimumThroughput = 12,
             CircuitBreakerBreakSeconds = 45,
         };
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(new JumpingTime()).AddSingleton(Options.Create(options));
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(new FakeTimeProvider()).AddSingleton(Options.Create(options));
         services.AddMondayScimHttpClient();
         return services.BuildServiceProvider();
     }

@@ -6,74 +6,19 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Monday;
 using MondaySim::ScimBridge.MondaySim;
 
 namespace ScimBridge.Tests.Monday;
 
-/// <summary>
-/// Time that moves only when something waits on it: a timer of at most two minutes (a backoff or a
-/// <c>Retry-After</c>) moves the clock forward by its due time and fires at once; longer timers (the per-attempt
-/// timeout in these tests) never fire.
-/// </summary>
-public sealed class JumpingTime : TimeProvider
-{
-    private readonly Lock _sync = new();
-    private DateTimeOffset _now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_sync)
-        {
-            return _now;
-        }
-    }
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        var timer = new JumpTimer(this, callback, state);
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    private void Jump(TimeSpan by)
-    {
-        lock (_sync)
-        {
-            _now += by;
-        }
-    }
-
-    private sealed class JumpTimer(JumpingTime time, TimerCallback callback, object? state) : ITimer
-    {
-        private bool _fired;
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            if (_fired || dueTime == Timeout.InfiniteTimeSpan || dueTime > TimeSpan.FromMinutes(2))
-            {
-                return true;
-            }
-            _fired = true;
-            time.Jump(dueTime);
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
-            return true;
-        }
-
-        public void Dispose() => _fired = true;
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-}
-
 public sealed class MondayScimClientTests : IAsyncLifetime
 {
     private const string Token = "scim-secret";
 
-    private readonly JumpingTime _time = new();
+    private static readonly TimeSpan PaceSlot = TimeSpan.FromMinutes(1) / new MondayOptions().RequestsPerMinute;
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     private WebApplication? _sim;
     private readonly List<IDisposable> _disposables = [];
 
@@ -128,6 +73,16 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         return provider;
     }
 
+    /// <summary>
+    /// Awaits <paramref name="call"/> while the clock moves on (a pace slot a round unless <paramref name="step"/> says
+    /// otherwise): its pace, backoffs and Retry-After pass without real waiting; the 600 s attempt timeout is never reached.
+    /// </summary>
+    private async Task<T> OnTheClockAsync<T>(Task<T> call, Func<TimeSpan>? step = null)
+    {
+        await Eventually.UntilAsync(() => call.IsCompleted, "the call to the simulator", betweenRounds: () => _time.Advance(step?.Invoke() ?? PaceSlot));
+        return await call;
+    }
+
     private static MappedUser Ada(string userName = "ada@example.com") =>
         new(userName, "Ada Lovelace", "member", "Engineer", "en-GB", "Europe/London", ["member"], true, true, []);
 
@@ -141,15 +96,15 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         Assert.Equal(201, created.Status);
         var id = created.Id!;
 
-        var found = await client.FindUserByUserNameAsync("ada@example.com");
+        var found = await OnTheClockAsync(client.FindUserByUserNameAsync("ada@example.com"));
         Assert.True(found.Success);
         Assert.Equal(id, found.Id);
 
-        var patched = await client.PatchUserAsync(id, new Dictionary<string, JsonNode?> { ["title"] = "CTO" });
+        var patched = await OnTheClockAsync(client.PatchUserAsync(id, new Dictionary<string, JsonNode?> { ["title"] = "CTO" }));
         Assert.True(patched.Success, patched.Detail);
         Assert.Equal("CTO", State.FindUser(id)!.Title);
 
-        var deactivated = await client.DeactivateUserAsync(id);
+        var deactivated = await OnTheClockAsync(client.DeactivateUserAsync(id));
         Assert.True(deactivated.Success, deactivated.Detail);
         Assert.False(State.FindUser(id)!.Active);
 
@@ -181,7 +136,7 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         var client = Client();
         Assert.True((await client.CreateUserAsync(Ada())).Success);
 
-        var again = await client.CreateUserAsync(Ada());
+        var again = await OnTheClockAsync(client.CreateUserAsync(Ada()));
 
         Assert.Equal(MondayFailure.Invalid, again.Failure);
         Assert.Equal(409, again.Status);
@@ -218,7 +173,7 @@ public sealed class MondayScimClientTests : IAsyncLifetime
     {
         State.FailureRate = 1.0;
 
-        var result = await Client(o => o.MaxRetries = 3).CreateGroupAsync("Engineering");
+        var result = await OnTheClockAsync(Client(o => o.MaxRetries = 3).CreateGroupAsync("Engineering"));
 
         Assert.Equal(MondayFailure.Retryable, result.Failure);
         Assert.Equal(4, result.Calls.Count);
@@ -235,7 +190,9 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         Assert.True((await client.CreateGroupAsync("First")).Success);
         var before = _time.GetUtcNow();
 
-        var result = await client.CreateGroupAsync("Second");
+        // A pace slot a round until the 429 is answered (so Retry-After is the whole minute), then seconds.
+        var result = await OnTheClockAsync(client.CreateGroupAsync("Second"),
+            () => State.RequestsSnapshot().Count < 2 ? PaceSlot : TimeSpan.FromSeconds(5));
 
         Assert.True(result.Success, result.Detail);
         Assert.Equal(2, result.Calls.Count);
@@ -266,9 +223,9 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         State.FailureRate = 1.0;
         var services = Services(o => (o.MaxRetries, o.CircuitBreakerMinimumThroughput) = (0, 2));
         await services.GetRequiredService<MondayScimClient>().CreateGroupAsync("First");
-        await services.GetRequiredService<MondayScimClient>().CreateGroupAsync("Second");
+        await OnTheClockAsync(services.GetRequiredService<MondayScimClient>().CreateGroupAsync("Second"));
 
-        var refused = await services.GetRequiredService<MondayScimClient>().CreateGroupAsync("Third");
+        var refused = await OnTheClockAsync(services.GetRequiredService<MondayScimClient>().CreateGroupAsync("Third"));
         // The reclaim's GraphQL calls take the client by name: the same breaker stops them.
         using var graphQl = new HttpRequestMessage(HttpMethod.Post, BaseUrl + "/v2");
         var byName = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(MondayScimClient));
@@ -287,7 +244,7 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         State.DropConnections = true;
         var client = Client(handler: new HealAfterFirstAttempt(State));
 
-        var result = await client.CreateGroupAsync("Engineering");
+        var result = await OnTheClockAsync(client.CreateGroupAsync("Engineering"));
 
         Assert.True(result.Success, result.Detail);
         Assert.Equal(2, result.Calls.Count);
@@ -300,7 +257,7 @@ public sealed class MondayScimClientTests : IAsyncLifetime
     {
         State.DropConnections = true;
 
-        var result = await Client(o => o.MaxRetries = 2).CreateGroupAsync("Engineering");
+        var result = await OnTheClockAsync(Client(o => o.MaxRetries = 2).CreateGroupAsync("Engineering"));
 
         Assert.Equal(MondayFailure.Retryable, result.Failure);
         Assert.Equal(3, result.Calls.Count);
@@ -317,23 +274,23 @@ public sealed class MondayScimClientTests : IAsyncLifetime
         Assert.True(created.Success, created.Detail);
         var groupId = created.Id!;
 
-        Assert.True((await client.RenameGroupAsync(groupId, "Platform")).Success);
+        Assert.True((await OnTheClockAsync(client.RenameGroupAsync(groupId, "Platform"))).Success);
         Assert.Equal("Platform", State.FindGroup(groupId)!.DisplayName);
-        var found = await client.FindGroupByDisplayNameAsync("Platform");
+        var found = await OnTheClockAsync(client.FindGroupByDisplayNameAsync("Platform"));
         Assert.Equal(groupId, found.Id);
 
-        var added = await client.AddMembersAsync(groupId, ids);
+        var added = await OnTheClockAsync(client.AddMembersAsync(groupId, ids));
         Assert.True(added.Success, added.Detail);
         Assert.Equal(3, added.Calls.Count);
         Assert.Equal(250, State.FindGroup(groupId)!.Members.Count);
         Assert.All(added.Calls, c => Assert.DoesNotContain("@example.com", c.BodyExcerpt ?? "", StringComparison.Ordinal));
 
-        var removed = await client.RemoveMembersAsync(groupId, ids.Take(120));
+        var removed = await OnTheClockAsync(client.RemoveMembersAsync(groupId, ids.Take(120)));
         Assert.True(removed.Success, removed.Detail);
         Assert.Equal(2, removed.Calls.Count);
         Assert.Equal(130, State.FindGroup(groupId)!.Members.Count);
 
-        var deleted = await client.DeleteGroupAsync(groupId);
+        var deleted = await OnTheClockAsync(client.DeleteGroupAsync(groupId));
         Assert.True(deleted.Success, deleted.Detail);
         Assert.Null(State.FindGroup(groupId));
     }

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Time.Testing;
+using ScimBridge.Operations;
 using ScimBridge.Auth;
 using ScimBridge.Data;
 using ScimBridge.Tests.Infrastructure;
@@ -39,19 +42,52 @@ public sealed class RateLimitTests
     [Theory, AllDatabases]
     public async Task ThrottledToken_IsServedAgain_OnceTheBucketRefills(DatabaseProvider provider)
     {
-        await using var app = await ScimApp.StartAsync(provider, OnePerSecondBurstTwo);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await ScimApp.StartAsync(provider, OnePerSecondBurstTwo, services: s => s.AddSingleton<TimeProvider>(clock));
         var burst = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => app.GetAsync("/scim/v2/Users")));
         Assert.Contains(burst, r => r.Status == HttpStatusCode.TooManyRequests);
+        (await app.GetAsync("/ServiceProviderConfig")).AssertScimError(HttpStatusCode.TooManyRequests);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        ScimResponse again;
-        do
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        (await app.GetAsync("/ServiceProviderConfig")).AssertStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Bucket_SpendsTheBurst_RefillsWithElapsedTime_UpToTheBurst_AndSaysHowLongToWait()
+    {
+        var clock = new FakeTimeProvider();
+        using var bucket = new TokenBucket(clock, burst: 3, perSecond: 4);
+
+        Assert.Equal([true, true, true, false], Enumerable.Range(0, 4).Select(_ => Take(bucket)));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), RetryAfter(bucket));
+        using (var queued = await bucket.AcquireAsync())
         {
-            await Task.Delay(100);
-            again = await app.GetAsync("/ServiceProviderConfig");
+            Assert.False(queued.IsAcquired, "nothing queues: a request without a token is refused at once");
         }
-        while (again.Status == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
-        again.AssertStatus(HttpStatusCode.OK);
+        Assert.Null(bucket.IdleDuration);
+
+        clock.Advance(TimeSpan.FromMilliseconds(125));
+        Assert.Equal(TimeSpan.FromMilliseconds(125), RetryAfter(bucket));
+        clock.Advance(TimeSpan.FromMilliseconds(125));
+        Assert.Equal([true, false], Enumerable.Range(0, 2).Select(_ => Take(bucket)));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(TimeSpan.FromSeconds(60 - 0.75), bucket.IdleDuration);
+        Assert.Equal([true, true, true, false], Enumerable.Range(0, 4).Select(_ => Take(bucket)));
+    }
+
+    private static bool Take(TokenBucket bucket)
+    {
+        using var lease = bucket.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    private static TimeSpan? RetryAfter(TokenBucket bucket)
+    {
+        using var lease = bucket.AttemptAcquire();
+        Assert.False(lease.IsAcquired);
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null;
     }
 
     [Theory, AllDatabases]
