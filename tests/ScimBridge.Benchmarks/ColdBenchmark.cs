@@ -8,13 +8,13 @@ namespace ScimBridge.Benchmarks;
 // An identity provider's first cycle against a freshly started bridge: a fresh process on a fresh database, no
 // preload, no warm-up, and a fixed number of requests per phase, measured from the very first one:
 //
-//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres] [--requests 2000]
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres|none] [--requests 2000]
 //       [--concurrency 8] [--rounds 3] [--inbound-limit N] [--server-dll PATH]
 //       [--target URL --target-token TOKEN [--target-pid PID]]
 //
 // Round 1 is the cold case; later rounds run the same phases again in the same process (the warm case). With --target,
 // the same phases also run against another SCIM server (e.g. an in-memory gateway), side by side in this invocation;
-// --target-pid lets its CPU per request be reported too. The inbound rate limiter is off unless --inbound-limit is given.
+// --target-pid lets its CPU per request be reported too; --provider none runs only the target (e.g. a bridge under dotnet-trace). The inbound rate limiter is off unless --inbound-limit is given.
 // No monday.com tenant is configured: the push is idle, as on a bridge that is not yet connected.
 internal static class ColdBenchmark
 {
@@ -46,7 +46,7 @@ internal static class ColdBenchmark
                 case "--target-path": targetPath = Value(); break;
                 default:
                     await Console.Error.WriteLineAsync(
-                        $"unknown option {args[i]}; usage: cold [--provider sqlite|postgres] [--requests 2000] [--concurrency 8] [--rounds 3] " +
+                        $"unknown option {args[i]}; usage: cold [--provider sqlite|postgres|none] [--requests 2000] [--concurrency 8] [--rounds 3] " +
                         "[--inbound-limit N] [--server-dll PATH] [--target URL --target-token TOKEN [--target-pid PID] [--target-path scim/v2/]]");
                     return 2;
             }
@@ -64,19 +64,22 @@ internal static class ColdBenchmark
         var loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
         var rows = new List<Row>();
 
-        await using (var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite())
+        if (provider != "none")
         {
-            var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal) { ["Mirror__Schedule"] = "" };
-            if (inboundLimit > 0)
+            await using (var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite())
             {
-                environment["Scim__RateLimit__RequestsPerSecond"] = inboundLimit.ToString(Invariant);
-                environment["Scim__RateLimit__Burst"] = inboundLimit.ToString(Invariant);
-            }
+                var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal) { ["Mirror__Schedule"] = "" };
+                if (inboundLimit > 0)
+                {
+                    environment["Scim__RateLimit__RequestsPerSecond"] = inboundLimit.ToString(Invariant);
+                    environment["Scim__RateLimit__Burst"] = inboundLimit.ToString(Invariant);
+                }
 
-            // The token command migrates the database before the server starts, as an operator's first `token create` does.
-            await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
-            var bridge = new Target($"bridge ({provider})", new Uri(server.BaseAddress, "scim/v2/"), server.Token, () => server.CpuTime());
-            rows.AddRange(await RunAsync(bridge, requests, concurrency, rounds));
+                // The token command migrates the database before the server starts, as an operator's first `token create` does.
+                await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
+                var bridge = new Target($"bridge ({provider})", new Uri(server.BaseAddress, "scim/v2/"), server.Token, () => server.CpuTime());
+                rows.AddRange(await RunAsync(bridge, requests, concurrency, rounds));
+            }
         }
 
         if (targetUrl is not null)
