@@ -59,7 +59,7 @@ public static class Faults
             return;
         }
         var isScim = IsScim(context);
-        if (!isScim && !context.Request.Path.StartsWithSegments("/_sim"))
+        if (!isScim && !context.Request.Path.StartsWithSegments("/_sim", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
@@ -249,7 +249,7 @@ public static class Faults
         await context.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments("/v2");
+    private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments("/v2", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// monday's personal tokens come bare (<c>Authorization: token</c>) or as <c>Bearer token</c> and have every right;
@@ -274,7 +274,7 @@ public static class Faults
         return false;
     }
 
-    private static bool IsScim(HttpContext context) => context.Request.Path.StartsWithSegments("/scim/v2");
+    private static bool IsScim(HttpContext context) => context.Request.Path.StartsWithSegments("/scim/v2", StringComparison.OrdinalIgnoreCase);
 
     public static bool HasToken(HttpContext context, string expected)
     {

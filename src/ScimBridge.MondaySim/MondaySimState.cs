@@ -74,8 +74,8 @@ public sealed record RecordedMutation(string Field, IReadOnlyList<string> UserId
 /// </summary>
 public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvider time, int randomSeed = 1)
 {
-    private long nextUserId = 50000001;
-    private long nextGroupId = 9000001;
+    private long _nextUserId = 50000001;
+    private long _nextGroupId = 9000001;
 
     public object Sync { get; } = new();
     public string ScimToken { get; } = scimToken;
@@ -136,8 +136,8 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
 
     internal Queue<DateTimeOffset> RecentRequests { get; } = new();
 
-    internal string NextUserId() => (nextUserId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    internal string NextGroupId() => (nextGroupId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal string NextUserId() => (_nextUserId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal string NextGroupId() => (_nextGroupId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A user that exists in monday but was not provisioned over SCIM.</summary>
     public SimUser SeedUser(

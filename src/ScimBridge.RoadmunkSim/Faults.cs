@@ -76,5 +76,5 @@ public static class Faults
         }
     }
 
-    private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments(GraphQlEndpoint.Path);
+    private static bool IsGraphQl(HttpContext context) => context.Request.Path.StartsWithSegments(GraphQlEndpoint.Path, StringComparison.OrdinalIgnoreCase);
 }

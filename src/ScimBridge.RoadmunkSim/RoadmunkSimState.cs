@@ -68,13 +68,13 @@ public sealed class RoadmunkSimState(string apiToken, TimeProvider time, int ran
     /// <summary>The first N GraphQL calls (counted from when it is set) succeed, every later one fails with 500.</summary>
     public int? FailAfterCalls { get; set; }
 
-    private long nextId = 1;
+    private long _nextId = 1;
 
     public RoadmunkUser AddUser(string email, string firstName, string lastName, string accountRole, bool isInvited = false)
     {
         var user = new RoadmunkUser
         {
-            Id = (nextId++).ToString("x24", System.Globalization.CultureInfo.InvariantCulture),
+            Id = (_nextId++).ToString("x24", System.Globalization.CultureInfo.InvariantCulture),
             Email = email,
             FirstName = firstName,
             LastName = lastName,

@@ -31,8 +31,8 @@ public sealed record GqlOperation(bool IsMutation, List<GqlField> Selection);
 /// </summary>
 public sealed class GraphQlParser
 {
-    private readonly List<Token> tokens = [];
-    private int position;
+    private readonly List<Token> _tokens = [];
+    private int _position;
 
     private enum Kind { Punct, Name, Int, Float, String, End }
 
@@ -42,7 +42,7 @@ public sealed class GraphQlParser
 
     public static GqlOperation Parse(string text) => new GraphQlParser(text).ParseOperation();
 
-    private Token Current => tokens[position];
+    private Token Current => _tokens[_position];
 
     private GqlOperation ParseOperation()
     {
@@ -55,10 +55,10 @@ public sealed class GraphQlParser
                 "mutation" => true,
                 _ => throw Unexpected(),
             };
-            position++;
+            _position++;
             if (Current.Kind == Kind.Name)
             {
-                position++;
+                _position++;
             }
             if (IsPunct("("))
             {
@@ -84,7 +84,7 @@ public sealed class GraphQlParser
             SkipType();
             if (IsPunct("="))
             {
-                position++;
+                _position++;
                 ParseValue();
             }
         }
@@ -95,7 +95,7 @@ public sealed class GraphQlParser
     {
         if (IsPunct("["))
         {
-            position++;
+            _position++;
             SkipType();
             Expect("]");
         }
@@ -105,7 +105,7 @@ public sealed class GraphQlParser
         }
         if (IsPunct("!"))
         {
-            position++;
+            _position++;
         }
     }
 
@@ -132,14 +132,14 @@ public sealed class GraphQlParser
         string? alias = null;
         if (IsPunct(":"))
         {
-            position++;
+            _position++;
             alias = name;
             name = ExpectName();
         }
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (IsPunct("("))
         {
-            position++;
+            _position++;
             while (!IsPunct(")"))
             {
                 var argument = ExpectName();
@@ -158,16 +158,16 @@ public sealed class GraphQlParser
         switch (token.Kind)
         {
             case Kind.Int:
-                position++;
+                _position++;
                 return long.Parse(token.Text, CultureInfo.InvariantCulture);
             case Kind.Float:
-                position++;
+                _position++;
                 return double.Parse(token.Text, CultureInfo.InvariantCulture);
             case Kind.String:
-                position++;
+                _position++;
                 return token.Text;
             case Kind.Name:
-                position++;
+                _position++;
                 return token.Text switch
                 {
                     "true" => true,
@@ -176,19 +176,19 @@ public sealed class GraphQlParser
                     _ => new GqlEnum(token.Text),
                 };
             case Kind.Punct when token.Text == "$":
-                position++;
+                _position++;
                 return new GqlVariable(ExpectName());
             case Kind.Punct when token.Text == "[":
-                position++;
+                _position++;
                 var list = new List<object?>();
                 while (!IsPunct("]"))
                 {
                     list.Add(ParseValue());
                 }
-                position++;
+                _position++;
                 return list;
             case Kind.Punct when token.Text == "{":
-                position++;
+                _position++;
                 var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
                 while (!IsPunct("}"))
                 {
@@ -196,7 +196,7 @@ public sealed class GraphQlParser
                     Expect(":");
                     fields[name] = ParseValue();
                 }
-                position++;
+                _position++;
                 return fields;
             default:
                 throw Unexpected();
@@ -211,7 +211,7 @@ public sealed class GraphQlParser
         {
             throw Unexpected();
         }
-        position++;
+        _position++;
     }
 
     private string ExpectName()
@@ -220,7 +220,7 @@ public sealed class GraphQlParser
         {
             throw Unexpected();
         }
-        return tokens[position++].Text;
+        return _tokens[_position++].Text;
     }
 
     private GraphQlException Unexpected()
@@ -255,13 +255,13 @@ public sealed class GraphQlParser
             var column = i - lineStart + 1;
             if (i >= text.Length)
             {
-                tokens.Add(new Token(Kind.End, "", line, column));
+                _tokens.Add(new Token(Kind.End, "", line, column));
                 return;
             }
             var c = text[i];
             if ("{}()[]:!$=".Contains(c, StringComparison.Ordinal))
             {
-                tokens.Add(new Token(Kind.Punct, c.ToString(), line, column));
+                _tokens.Add(new Token(Kind.Punct, c.ToString(), line, column));
                 i++;
             }
             else if (char.IsAsciiLetter(c) || c == '_')
@@ -271,7 +271,7 @@ public sealed class GraphQlParser
                 {
                     i++;
                 }
-                tokens.Add(new Token(Kind.Name, text[start..i], line, column));
+                _tokens.Add(new Token(Kind.Name, text[start..i], line, column));
             }
             else if (char.IsAsciiDigit(c) || c == '-')
             {
@@ -287,7 +287,7 @@ public sealed class GraphQlParser
                 {
                     throw new GraphQlException($"Parse error on \"{number}\" at [{line}, {column}]", "PARSING_ERROR", line, column);
                 }
-                tokens.Add(new Token(isFloat ? Kind.Float : Kind.Int, number, line, column));
+                _tokens.Add(new Token(isFloat ? Kind.Float : Kind.Int, number, line, column));
             }
             else if (c == '"')
             {
@@ -320,7 +320,7 @@ public sealed class GraphQlParser
                     }
                     value.Append(text[i++]);
                 }
-                tokens.Add(new Token(Kind.String, value.ToString(), line, column));
+                _tokens.Add(new Token(Kind.String, value.ToString(), line, column));
             }
             else
             {

@@ -32,10 +32,10 @@ public sealed class OAuthApp(TimeProvider time)
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
 
-    private readonly Lock sync = new();
-    private readonly Dictionary<string, CodeRecord> codes = [];
-    private readonly Dictionary<string, TokenRecord> accessTokens = [];
-    private readonly Dictionary<string, IReadOnlySet<string>> refreshTokens = [];
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, CodeRecord> _codes = [];
+    private readonly Dictionary<string, TokenRecord> _accessTokens = [];
+    private readonly Dictionary<string, IReadOnlySet<string>> _refreshTokens = [];
 
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
@@ -59,9 +59,9 @@ public sealed class OAuthApp(TimeProvider time)
     public string IssueCode(string clientId, string redirectUri, IReadOnlySet<string> scopes, string? codeChallenge)
     {
         var code = NewSecret();
-        lock (sync)
+        lock (_sync)
         {
-            codes[code] = new CodeRecord(new OAuthCode(clientId, redirectUri, scopes, time.GetUtcNow() + CodeLifetime, codeChallenge));
+            _codes[code] = new CodeRecord(new OAuthCode(clientId, redirectUri, scopes, time.GetUtcNow() + CodeLifetime, codeChallenge));
         }
         return code;
     }
@@ -72,9 +72,9 @@ public sealed class OAuthApp(TimeProvider time)
     /// </summary>
     public OAuthCode? RedeemCode(string code)
     {
-        lock (sync)
+        lock (_sync)
         {
-            if (!codes.TryGetValue(code, out var record))
+            if (!_codes.TryGetValue(code, out var record))
             {
                 return null;
             }
@@ -82,7 +82,7 @@ public sealed class OAuthApp(TimeProvider time)
             {
                 if (record.IssuedToken is { } issued)
                 {
-                    accessTokens.Remove(issued);
+                    _accessTokens.Remove(issued);
                 }
                 return null;
             }
@@ -95,14 +95,14 @@ public sealed class OAuthApp(TimeProvider time)
     {
         var expiring = Flow == OAuthFlow.OAuth21;
         var tokens = new OAuthTokens(NewSecret(), expiring ? NewSecret() : null, expiring ? AccessTokenLifetime : null, scopes);
-        lock (sync)
+        lock (_sync)
         {
-            accessTokens[tokens.AccessToken] = new TokenRecord(scopes, expiring ? time.GetUtcNow() + AccessTokenLifetime : null);
+            _accessTokens[tokens.AccessToken] = new TokenRecord(scopes, expiring ? time.GetUtcNow() + AccessTokenLifetime : null);
             if (tokens.RefreshToken is { } refresh)
             {
-                refreshTokens[refresh] = scopes;
+                _refreshTokens[refresh] = scopes;
             }
-            if (forCode is not null && codes.TryGetValue(forCode, out var record))
+            if (forCode is not null && _codes.TryGetValue(forCode, out var record))
             {
                 record.IssuedToken = tokens.AccessToken;
             }
@@ -113,18 +113,18 @@ public sealed class OAuthApp(TimeProvider time)
     /// <summary>The scopes of a refresh token, which is used up (rotated); null when unknown.</summary>
     public IReadOnlySet<string>? RedeemRefreshToken(string refreshToken)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return refreshTokens.Remove(refreshToken, out var scopes) ? scopes : null;
+            return _refreshTokens.Remove(refreshToken, out var scopes) ? scopes : null;
         }
     }
 
     /// <summary>The scopes an access token carries; null when it is unknown, revoked or expired.</summary>
     public IReadOnlySet<string>? ScopesOf(string accessToken)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return accessTokens.TryGetValue(accessToken, out var record)
+            return _accessTokens.TryGetValue(accessToken, out var record)
                 && (record.ExpiresAt is not { } expiresAt || expiresAt > time.GetUtcNow())
                 ? record.Scopes
                 : null;
@@ -134,9 +134,9 @@ public sealed class OAuthApp(TimeProvider time)
     /// <summary>Revokes an access or refresh token; false when there was no such token.</summary>
     public bool Revoke(string token)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return accessTokens.Remove(token) | refreshTokens.Remove(token);
+            return _accessTokens.Remove(token) | _refreshTokens.Remove(token);
         }
     }
 

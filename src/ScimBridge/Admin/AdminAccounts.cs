@@ -93,7 +93,7 @@ public sealed class AdminAccounts(
     {
         var accounts = await db.AdminAccounts.AsNoTracking().OrderBy(a => a.UserNameNormalized).ToListAsync(cancellationToken);
         var failures = (await db.AdminSignInFailures.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(f => f.AccountId);
-        return accounts.Select(a => Info(a, failures[a.Id])).ToList();
+        return accounts.Select(a => Info(a, [.. failures[a.Id]])).ToList();
     }
 
     /// <summary>
@@ -331,7 +331,7 @@ public sealed class AdminAccounts(
         }
     }
 
-    private static AdminAccountInfo Info(AdminAccountRecord a, IEnumerable<AdminSignInFailureRecord> failures) =>
+    private static AdminAccountInfo Info(AdminAccountRecord a, IReadOnlyCollection<AdminSignInFailureRecord> failures) =>
         new(a.Id, a.UserName, a.CreatedAt, a.LastLoginAt, failures.Sum(f => f.FailedAttempts), failures.Max(f => f.LockedUntil), a.DisabledAt);
 }
 

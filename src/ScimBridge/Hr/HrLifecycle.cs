@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Hr;
 

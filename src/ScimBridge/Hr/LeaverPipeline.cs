@@ -301,7 +301,7 @@ public sealed partial class LeaverPipeline(
         }
     }
 
-    private void AfterHold(HrWorkerRecord worker, LeaverStepOptions steps, DateTimeOffset now)
+    private static void AfterHold(HrWorkerRecord worker, LeaverStepOptions steps, DateTimeOffset now)
     {
         if (steps.RemoveFromTeams)
         {

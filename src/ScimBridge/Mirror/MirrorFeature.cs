@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScimBridge.Operations;
 using ScimBridge.Mirror.Monday;
 using ScimBridge.Mirror.Roadmunk;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Mirror;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Push;
 

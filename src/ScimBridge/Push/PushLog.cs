@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Monday;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Push;
 

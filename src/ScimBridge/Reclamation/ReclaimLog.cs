@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Monday;
 using ScimBridge.Push;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Reclamation;
 

@@ -106,7 +106,7 @@ internal sealed class FilterTranslator<TRecord>(
         return Any(collection, record, element => BuildElement(valuePath.Inner, element, collection, attribute, depth + 1));
     }
 
-    private Expression BuildElement(Filter filter, ParameterExpression element, CollectionColumn collection, AttributeDefinition attribute, int depth)
+    private static Expression BuildElement(Filter filter, ParameterExpression element, CollectionColumn collection, AttributeDefinition attribute, int depth)
     {
         if (depth > 64)
         {

@@ -63,7 +63,7 @@ public sealed class ActivityChart(string id, string period, ActivitySeries serie
 
     public static string At(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private double PlotHeight => Height - Top - Bottom;
+    private static double PlotHeight => Height - Top - Bottom;
     private double Slot => (Width - Left - Right) / Series.Buckets.Count;
 
     public double Baseline => Top + PlotHeight;

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Security.Claims;
+using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using ScimBridge.Admin;
 

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
+using ScimBridge.Admin;
 using ScimBridge.Data;
 using ScimBridge.Push;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Admin;
 
 namespace ScimBridge.Mirror.Roadmunk;
 
