@@ -108,19 +108,19 @@ public static partial class FilterParser
 
     private sealed partial class Parser(string text, Func<string, ScimException> error, string subject)
     {
-        private readonly FilterScanner scanner = new(text, error);
-        private int depth;
+        private readonly FilterScanner _scanner = new(text, error);
+        private int _depth;
 
         public Filter ParseWholeFilter()
         {
-            var first = scanner.Peek();
+            var first = _scanner.Peek();
             if (first.Kind == TokenKind.End)
             {
                 throw error($"The {subject} is empty.");
             }
 
             var filter = ParseOr(inValuePath: false);
-            var trailing = scanner.Peek();
+            var trailing = _scanner.Peek();
             if (trailing.Kind != TokenKind.End)
             {
                 throw error($"Unexpected {Describe(trailing)} at position {trailing.Start}: expected 'and', 'or' or the end of the {subject}.");
@@ -132,18 +132,18 @@ public static partial class FilterParser
         /// <summary>Parses <c>[valFilter]</c> whose '[' is at <paramref name="bracket"/>; returns the filter and the index after ']'.</summary>
         public (Filter Filter, int End) ParseValueFilterAt(int bracket)
         {
-            scanner.Position = bracket;
-            var open = scanner.Next();
+            _scanner.Position = bracket;
+            var open = _scanner.Next();
             var filter = ParseValueFilterBody(open, inValuePath: false);
-            return (filter, scanner.Position);
+            return (filter, _scanner.Position);
         }
 
         private Filter ParseOr(bool inValuePath)
         {
             var left = ParseAnd(inValuePath);
-            while (IsKeyword(scanner.Peek(), "or"))
+            while (IsKeyword(_scanner.Peek(), "or"))
             {
-                scanner.Next();
+                _scanner.Next();
                 var right = ParseAnd(inValuePath);
                 left = new OrFilter(left, right);
             }
@@ -154,9 +154,9 @@ public static partial class FilterParser
         private Filter ParseAnd(bool inValuePath)
         {
             var left = ParseUnary(inValuePath);
-            while (IsKeyword(scanner.Peek(), "and"))
+            while (IsKeyword(_scanner.Peek(), "and"))
             {
-                scanner.Next();
+                _scanner.Next();
                 var right = ParseUnary(inValuePath);
                 left = new AndFilter(left, right);
             }
@@ -166,20 +166,20 @@ public static partial class FilterParser
 
         private Filter ParseUnary(bool inValuePath)
         {
-            var token = scanner.Peek();
+            var token = _scanner.Peek();
             if (token.Kind == TokenKind.LeftParen)
             {
-                scanner.Next();
+                _scanner.Next();
                 return ParseGroup(token, inValuePath);
             }
 
             if (IsKeyword(token, "not"))
             {
-                var afterNot = scanner.Read(token.End);
+                var afterNot = _scanner.Read(token.End);
                 if (afterNot.Kind == TokenKind.LeftParen)
                 {
-                    scanner.Next();
-                    scanner.Next();
+                    _scanner.Next();
+                    _scanner.Next();
                     return new NotFilter(ParseGroup(afterNot, inValuePath));
                 }
             }
@@ -189,11 +189,11 @@ public static partial class FilterParser
                 throw error($"Expected an attribute path, '(' or 'not (' at position {token.Start}, but found {Describe(token)}.");
             }
 
-            scanner.Next();
+            _scanner.Next();
             var path = ParseAttributePath(token, inValuePath);
-            if (scanner.Position < scanner.Text.Length && scanner.Text[scanner.Position] == '[')
+            if (_scanner.Position < _scanner.Text.Length && _scanner.Text[_scanner.Position] == '[')
             {
-                var open = scanner.Next();
+                var open = _scanner.Next();
                 if (inValuePath)
                 {
                     throw error($"Nested value paths are not allowed: unexpected '[' at position {open.Start}.");
@@ -205,10 +205,10 @@ public static partial class FilterParser
                 }
 
                 var inner = ParseValueFilterBody(open, inValuePath);
-                if (scanner.Position < scanner.Text.Length && scanner.Text[scanner.Position] == '.')
+                if (_scanner.Position < _scanner.Text.Length && _scanner.Text[_scanner.Position] == '.')
                 {
                     // Non-standard but seen: emails[type eq "work"].value eq "x" means emails[type eq "work" and value eq "x"].
-                    var subToken = scanner.Next();
+                    var subToken = _scanner.Next();
                     var subName = subToken.Text[1..];
                     if (!AttributePath.IsValidName(subName))
                     {
@@ -229,14 +229,14 @@ public static partial class FilterParser
         {
             Enter(open);
             var inner = ParseOr(inValuePath);
-            var close = scanner.Peek();
+            var close = _scanner.Peek();
             if (close.Kind != TokenKind.RightParen)
             {
                 throw error($"Expected ')' to close the '(' at position {open.Start}, but found {Describe(close)} at position {close.Start}.");
             }
 
-            scanner.Next();
-            depth--;
+            _scanner.Next();
+            _depth--;
             return inner;
         }
 
@@ -248,36 +248,36 @@ public static partial class FilterParser
             }
 
             Enter(open);
-            if (scanner.Peek().Kind == TokenKind.RightBracket)
+            if (_scanner.Peek().Kind == TokenKind.RightBracket)
             {
                 throw error($"The value filter '[]' at position {open.Start} is empty.");
             }
 
             var inner = ParseOr(inValuePath: true);
-            var close = scanner.Peek();
+            var close = _scanner.Peek();
             if (close.Kind != TokenKind.RightBracket)
             {
                 throw error($"Expected ']' to close the '[' at position {open.Start}, but found {Describe(close)} at position {close.Start}.");
             }
 
-            scanner.Next();
-            depth--;
+            _scanner.Next();
+            _depth--;
             return inner;
         }
 
         private Filter ParseComparison(AttributePath path, Token pathToken)
         {
-            var opToken = scanner.Peek();
+            var opToken = _scanner.Peek();
             if (opToken.Kind != TokenKind.Word || !TryParseOperator(opToken.Text, out var op))
             {
                 throw error(
                     $"Expected a comparison operator (eq, ne, co, sw, ew, pr, gt, ge, lt, le) after '{Snippet(pathToken.Text)}' at position {opToken.Start}, but found {Describe(opToken)}.");
             }
 
-            scanner.Next();
+            _scanner.Next();
             if (op == ComparisonOperator.Pr)
             {
-                var next = scanner.Peek();
+                var next = _scanner.Peek();
                 if (next.Kind == TokenKind.String || (next.Kind == TokenKind.Word && !IsKeyword(next, "and") && !IsKeyword(next, "or")))
                 {
                     throw error($"The 'pr' operator takes no value, but {Describe(next)} follows it at position {next.Start}.");
@@ -286,14 +286,14 @@ public static partial class FilterParser
                 return new ComparisonFilter(path, op, FilterValue.None);
             }
 
-            var valueToken = scanner.Peek();
+            var valueToken = _scanner.Peek();
             var value = valueToken.Kind switch
             {
                 TokenKind.String => FilterValue.Of(valueToken.Text),
                 TokenKind.Word => ParseWordValue(valueToken),
                 _ => throw error($"Expected a value after '{opToken.Text}' at position {valueToken.Start}, but found {Describe(valueToken)}."),
             };
-            scanner.Next();
+            _scanner.Next();
 
             if (value.Kind == FilterValueKind.Null && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
             {
@@ -303,7 +303,7 @@ public static partial class FilterParser
             return new ComparisonFilter(path, op, value);
         }
 
-        private FilterValue ParseWordValue(Token token)
+        private static FilterValue ParseWordValue(Token token)
         {
             var word = token.Text;
             if (word.Equals("true", StringComparison.OrdinalIgnoreCase))
@@ -357,8 +357,8 @@ public static partial class FilterParser
 
         private void Enter(Token open)
         {
-            depth++;
-            if (depth > MaxDepth)
+            _depth++;
+            if (_depth > MaxDepth)
             {
                 throw error($"The {subject} is nested more than {MaxDepth} levels deep (at position {open.Start}).");
             }
