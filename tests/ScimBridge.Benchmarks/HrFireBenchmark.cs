@@ -23,36 +23,15 @@ internal static class HrFireBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        var providers = new List<string> { "sqlite" };
-        var users = 10_000;
-        string? serverDll = null;
-        for (var i = 0; i < args.Length; i++)
+        if (await BenchArgs.ReadAsync(args, "usage: hr-fire [--provider sqlite|postgres|both] [--users 10000] [--server-dll PATH]",
+                a => new { Providers = a.Providers(), Users = a.Number("--users", 10_000), ServerDll = a.Text("--server-dll") }) is not { } options)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--provider":
-                    providers = Value() switch { "both" => ["sqlite", "postgres"], var p => [p] };
-                    break;
-                case "--users":
-                    users = int.Parse(Value(), Invariant);
-                    break;
-                case "--server-dll":
-                    serverDll = Value();
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: hr-fire [--provider sqlite|postgres|both] [--users 10000] [--server-dll PATH]");
-                    return 2;
-            }
-        }
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set.");
             return 2;
         }
 
-        var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var (providers, users, postgres) = (options.Providers, options.Users, BenchArgs.Postgres);
+
+        var dll = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         Console.WriteLine($"## HR mass termination: {users:N0} terminations due at one instant, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine();
         Console.WriteLine("| store | users | setup (create + push) | all fired | all deactivated in monday.com | all leaver steps done | fired/s |");

@@ -29,40 +29,16 @@ internal static class ReclaimBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        var providers = new List<string> { "sqlite" };
-        var seats = 10_000;
-        var limit = 60;
-        string? serverDll = null;
-        for (var i = 0; i < args.Length; i++)
+        if (await BenchArgs.ReadAsync(args, "usage: reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60] [--server-dll PATH]",
+                a => new { Providers = a.Providers(), Seats = a.Number("--seats", 10_000), Limit = a.Number("--rate-limit", 60), ServerDll = a.Text("--server-dll") })
+            is not { } options)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--provider":
-                    providers = Value() switch { "both" => ["sqlite", "postgres"], var p => [p] };
-                    break;
-                case "--seats":
-                    seats = int.Parse(Value(), Invariant);
-                    break;
-                case "--rate-limit":
-                    limit = int.Parse(Value(), Invariant);
-                    break;
-                case "--server-dll":
-                    serverDll = Value();
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60] [--server-dll PATH]");
-                    return 2;
-            }
-        }
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set.");
             return 2;
         }
 
-        var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var (providers, seats, limit, postgres) = (options.Providers, options.Seats, options.Limit, BenchArgs.Postgres);
+
+        var dll = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         Console.WriteLine($"## Reclaim: {seats:N0} monday.com seats per wave, simulator limit {limit} requests/min, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine();
         Console.WriteLine("| store | wave | wall | seats/s | calls | calls/min | of the limit | 429s | closed complete |");
