@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -36,15 +35,7 @@ internal static class BulkBenchmark
 
         var postgres = BenchArgs.Postgres;
 
-        using var cts = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cts.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         var startedAt = DateTimeOffset.UtcNow;
         var results = new List<BulkRunResult>();
@@ -61,7 +52,7 @@ internal static class BulkBenchmark
 
                 try
                 {
-                    results.Add(await RunAsync(provider, serverDll, postgres, settings, batch, notes, cts.Token));
+                    results.Add(await RunAsync(provider, serverDll, postgres, settings, batch, notes, stop.Token));
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException)
                 {
@@ -255,17 +246,7 @@ internal static class BulkBenchmark
                 $"| {r.Provider} | {r.Batch} | {r.Requests} | {r.Records} | {r.AcceptedPerSecond:0} | {r.AcceptedPerSecond / EntraRecordsPerSecond:0.00} | {r.AcceptSeconds:0.0} | {r.RequestP50Ms:0} | {r.RequestP99Ms:0} | {r.TotalSeconds:0.0} | {r.EndToEndPerSecond:0} | {r.Backlog} | {r.LatencyP50Seconds:0.0} | {r.LatencyP99Seconds:0.0} | {r.ServerCpuMsPerRecord:0.00} |");
         }
 
-        if (notes.Count > 0)
-        {
-            md.AppendLine();
-            md.AppendLine("Remarks:");
-            foreach (var note in notes)
-            {
-                md.AppendLine(Invariant, $"- {note}");
-            }
-        }
-
-        return md.ToString();
+        return md.AppendRemarks(notes).ToString();
     }
 }
 

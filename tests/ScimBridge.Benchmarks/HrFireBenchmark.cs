@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Data;
 using ScimBridge.Hr;
@@ -53,7 +52,7 @@ internal static class HrFireBenchmark
                 ["Mirror__Schedule"] = "",
             };
             await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
-            using var services = Store(environment);
+            using var services = BenchDatabase.Store(environment);
             using var client = Load.CreateClient(server.BaseAddress, 8);
 
             var setup = Stopwatch.StartNew();
@@ -146,15 +145,4 @@ internal static class HrFireBenchmark
         }
     }
 
-    private static ServiceProvider Store(IReadOnlyDictionary<string, string> environment)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddScimBridgeDatabase(configuration);
-        return services.BuildServiceProvider();
-    }
 }

@@ -100,10 +100,8 @@ if (await BenchArgs.ReadAsync(args, Settings.Usage, Settings.Read) is not { } se
 
 var postgres = BenchArgs.Postgres;
 
-using var cts = new CancellationTokenSource();
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-var ct = cts.Token;
+using var stop = new StopSignal();
+var ct = stop.Token;
 
 var serverDll = settings.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
 if (!File.Exists(serverDll))
@@ -338,17 +336,7 @@ string Report(List<ProviderRun> results)
         run.Notes.Select(n => $"{run.Provider}: {n}")
             .Concat(run.Scenarios.SelectMany(s => s.ErrorSamples.Select(e => $"{run.Provider}: {s.Name}: first {e.Key}: {e.Value}")))
             .Concat(run.ServerLog.Select(l => $"{run.Provider}: server logged {l.Count}× `{l.Header}` {l.FirstMessage}"))).ToList();
-    if (remarks.Count > 0)
-    {
-        md.AppendLine();
-        md.AppendLine("Remarks:");
-        foreach (var remark in remarks)
-        {
-            md.AppendLine(invariant, $"- {remark}");
-        }
-    }
-
-    return md.ToString();
+    return md.AppendRemarks(remarks).ToString();
 }
 
 async Task<string> WriteJsonAsync(List<ProviderRun> results)
@@ -400,13 +388,6 @@ static string? GitCommit(string root)
     {
         return null;
     }
-}
-
-void Stop(PosixSignalContext context)
-{
-    context.Cancel = true;
-    Console.Error.WriteLine("Stopping: the server and the benchmark database are being removed...");
-    cts.Cancel();
 }
 
 internal sealed record ProviderRun(

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -28,15 +27,7 @@ internal static class Propagation
 
         var postgres = BenchArgs.Postgres;
 
-        using var cts = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cts.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         var startedAt = DateTimeOffset.UtcNow;
         var flows = new List<FlowResult>();
@@ -48,11 +39,11 @@ internal static class Propagation
         {
             try
             {
-                inbound.Add(await RunInboundOnlyAsync(provider, serverDll, postgres, settings, cts.Token));
-                flows.AddRange(await RunFlowAsync(provider, serverDll, postgres, settings, notes, cts.Token));
+                inbound.Add(await RunInboundOnlyAsync(provider, serverDll, postgres, settings, stop.Token));
+                flows.AddRange(await RunFlowAsync(provider, serverDll, postgres, settings, notes, stop.Token));
                 if (settings.RateLimit > 0)
                 {
-                    rates.Add(await RunRateLimitedAsync(provider, serverDll, postgres, settings, notes, cts.Token));
+                    rates.Add(await RunRateLimitedAsync(provider, serverDll, postgres, settings, notes, stop.Token));
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException)
@@ -300,17 +291,7 @@ internal static class Propagation
             }
         }
 
-        if (notes.Count > 0)
-        {
-            md.AppendLine();
-            md.AppendLine("Remarks:");
-            foreach (var note in notes)
-            {
-                md.AppendLine(Invariant, $"- {note}");
-            }
-        }
-
-        return md.ToString();
+        return md.AppendRemarks(notes).ToString();
     }
 }
 

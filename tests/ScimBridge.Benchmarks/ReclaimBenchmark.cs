@@ -3,7 +3,6 @@ extern alias MondaySim;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MondaySim::ScimBridge.MondaySim;
 using ScimBridge.Data;
@@ -58,7 +57,7 @@ internal static class ReclaimBenchmark
                 ["Reclamation__LeaseSeconds"] = "600",
             };
             await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
-            using var services = Store(environment);
+            using var services = BenchDatabase.Store(environment);
             foreach (var wave in new[] { "cold", "warm" })
             {
                 var row = await WaveAsync(sim.State, services, seats, wave == "cold" ? 0 : seats, limit);
@@ -74,18 +73,6 @@ internal static class ReclaimBenchmark
 
     private sealed record Row(double Seconds, int Complete, int Calls, double CallsPerMinute, int TooMany);
 
-    /// <summary>The bridge's store, reached directly to queue a wave and watch it close.</summary>
-    private static ServiceProvider Store(IReadOnlyDictionary<string, string> environment)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddScimBridgeDatabase(configuration);
-        return services.BuildServiceProvider();
-    }
 
     private static async Task<Row> WaveAsync(MondaySimState state, ServiceProvider services, int seats, int offset, int limit)
     {
