@@ -1,11 +1,6 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Console;
 

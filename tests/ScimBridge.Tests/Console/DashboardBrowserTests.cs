@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using ScimBridge.Data;
 using ScimBridge.Push;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,11 +1,7 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Console;
 

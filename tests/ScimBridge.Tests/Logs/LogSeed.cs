@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Logs;
 

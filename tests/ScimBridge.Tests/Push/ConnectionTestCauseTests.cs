@@ -1,11 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Push;
 
