@@ -46,6 +46,22 @@ public static class LogSeed
             Instance = "test",
         };
 
+    /// <summary>An entry with no more than the dashboard counts: when, and how it ended.</summary>
+    public static LogEntryRecord Counted(DateTimeOffset at, string status, string action = LogActions.Update) => new()
+    {
+        At = at,
+        CycleId = "c",
+        InitiatorType = Initiators.Scim,
+        Initiator = "test",
+        ResourceType = ResourceKinds.User,
+        SourceId = "u1",
+        Action = action,
+        Status = status,
+        Steps = "[]",
+        ModifiedProperties = "[]",
+        Instance = "test",
+    };
+
     public static async Task<List<long>> InsertAsync(this ScimApp app, params LogEntryRecord[] entries)
     {
         await app.DbAsync(async db =>
