@@ -64,12 +64,6 @@ public sealed class ConnectionTestCauseTests
         }
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A port nothing listens on: a free one, released at once.</summary>
+    private static int ClosedPort() => DotnetProcess.FreePort();
 }
