@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -25,39 +24,18 @@ internal static class BulkBenchmark
     /// <summary>Microsoft documents about 2,000 records/s (40 bulkUpload calls of 50 records per 5 s) for inbound provisioning.</summary>
     private const double EntraRecordsPerSecond = 2000;
 
-    private const string PostgresVariable = "SCIMBRIDGE_TEST_POSTGRES";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static async Task<int> MainAsync(string[] args)
     {
-        BulkSettings settings;
-        try
+        if (await BenchArgs.ReadAsync(args, Usage, BulkSettings.Read) is not { } settings)
         {
-            settings = BulkSettings.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
-        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (settings.Providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync($"{PostgresVariable} is not set: run 'eval \"$(scripts/postgres.sh start)\"' first.");
-            return 2;
-        }
+        var postgres = BenchArgs.Postgres;
 
-        using var cts = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cts.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         var startedAt = DateTimeOffset.UtcNow;
         var results = new List<BulkRunResult>();
@@ -74,7 +52,7 @@ internal static class BulkBenchmark
 
                 try
                 {
-                    results.Add(await RunAsync(provider, serverDll, postgres, settings, batch, notes, cts.Token));
+                    results.Add(await RunAsync(provider, serverDll, postgres, settings, batch, notes, stop.Token));
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException)
                 {
@@ -268,17 +246,7 @@ internal static class BulkBenchmark
                 $"| {r.Provider} | {r.Batch} | {r.Requests} | {r.Records} | {r.AcceptedPerSecond:0} | {r.AcceptedPerSecond / EntraRecordsPerSecond:0.00} | {r.AcceptSeconds:0.0} | {r.RequestP50Ms:0} | {r.RequestP99Ms:0} | {r.TotalSeconds:0.0} | {r.EndToEndPerSecond:0} | {r.Backlog} | {r.LatencyP50Seconds:0.0} | {r.LatencyP99Seconds:0.0} | {r.ServerCpuMsPerRecord:0.00} |");
         }
 
-        if (notes.Count > 0)
-        {
-            md.AppendLine();
-            md.AppendLine("Remarks:");
-            foreach (var note in notes)
-            {
-                md.AppendLine(Invariant, $"- {note}");
-            }
-        }
-
-        return md.ToString();
+        return md.AppendRemarks(notes).ToString();
     }
 }
 
@@ -288,51 +256,7 @@ internal sealed record BulkRunResult(
 
 internal sealed record BulkSettings(string[] Providers, int Users, int? Batch, int EntraBatch, int Concurrency, int? InboundLimit)
 {
-    public static BulkSettings Parse(string[] args)
-    {
-        var provider = "sqlite";
-        int users = 50_000, entraBatch = 50, concurrency = 1;
-        int? batch = null, inboundLimit = null;
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--provider":
-                    provider = value.ToLowerInvariant();
-                    break;
-                case "--users":
-                    users = Number(args[i], value, 1, 10_000_000);
-                    break;
-                case "--batch":
-                    batch = Number(args[i], value, 1, 100_000);
-                    break;
-                case "--entra-batch":
-                    entraBatch = Number(args[i], value, 0, 100_000);
-                    break;
-                case "--concurrency":
-                    concurrency = Number(args[i], value, 1, 256);
-                    break;
-                case "--inbound-limit":
-                    inboundLimit = Number(args[i], value, 0, 1_000_000);
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'.");
-            }
-        }
-
-        string[] providers = provider switch
-        {
-            "sqlite" => ["sqlite"],
-            "postgres" => ["postgres"],
-            "both" => ["sqlite", "postgres"],
-            _ => throw new ArgumentException($"--provider must be sqlite, postgres or both, not '{provider}'."),
-        };
-        return new BulkSettings(providers, users, batch, entraBatch, concurrency, inboundLimit);
-    }
-
-    private static int Number(string option, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{option} must be a whole number from {min} to {max}.");
+    public static BulkSettings Read(BenchArgs args) =>
+        new(args.Providers(), args.Number("--users", 50_000, 1, 10_000_000), args.NumberOrNull("--batch", 1, 100_000),
+            args.Number("--entra-batch", 50, 0, 100_000), args.Number("--concurrency", 1, 1, 256), args.NumberOrNull("--inbound-limit", 0, 1_000_000));
 }

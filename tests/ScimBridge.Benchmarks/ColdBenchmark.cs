@@ -14,7 +14,8 @@ namespace ScimBridge.Benchmarks;
 //
 // Round 1 is the cold case; later rounds run the same phases again in the same process (the warm case). With --target,
 // the same phases also run against another SCIM server (e.g. an in-memory gateway), side by side in this invocation;
-// --target-pid lets its CPU per request be reported too; --provider none runs only the target (e.g. a bridge under dotnet-trace). The inbound rate limiter is off unless --inbound-limit is given.
+// --target-pid lets its CPU per request be reported too; --provider none runs only the target (e.g. a bridge under
+// dotnet-trace). The inbound rate limiter is off unless --inbound-limit is given.
 // No monday.com tenant is configured: the push is idle, as on a bridge that is not yet connected.
 internal static class ColdBenchmark
 {
@@ -22,80 +23,67 @@ internal static class ColdBenchmark
 
     private sealed record Target(string Name, Uri BaseAddress, string Token, Func<TimeSpan?> Cpu);
 
+    private sealed record Options(
+        string Provider, int Requests, int Concurrency, int Rounds, int InboundLimit, string? ServerDll, string? TargetUrl, string? TargetToken, int TargetPid, string TargetPath)
+    {
+        public const string Usage =
+            "usage: cold [--provider sqlite|postgres|none] [--requests 2000] [--concurrency 8] [--rounds 3] " +
+            "[--inbound-limit N] [--server-dll PATH] [--target URL --target-token TOKEN [--target-pid PID] [--target-path scim/v2/]]";
+
+        public static Options Read(BenchArgs args) =>
+            new(args.Text("--provider") == "none" ? "none" : args.Providers(both: false)[0], args.Number("--requests", 2000), args.Number("--concurrency", 8), args.Number("--rounds", 3),
+                args.Number("--inbound-limit", 0, 0), args.FullPath("--server-dll"), args.Text("--target"), args.Text("--target-token"),
+                args.Number("--target-pid", 0, 0), args.Text("--target-path") ?? "scim/v2/");
+    }
+
     private sealed record Row(string Target, int Round, ScenarioResult Result, double? CpuMicroseconds);
 
     public static async Task<int> MainAsync(string[] args)
     {
-        string provider = "sqlite", targetPath = "scim/v2/";
-        int requests = 2000, concurrency = 8, rounds = 3, inboundLimit = 0, targetPid = 0;
-        string? serverDll = null, targetUrl = null, targetToken = null;
-        for (var i = 0; i < args.Length; i++)
+        if (await BenchArgs.ReadAsync(args, Options.Usage, Options.Read) is not { } options)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--provider": provider = Value(); break;
-                case "--requests": requests = int.Parse(Value(), Invariant); break;
-                case "--concurrency": concurrency = int.Parse(Value(), Invariant); break;
-                case "--rounds": rounds = int.Parse(Value(), Invariant); break;
-                case "--inbound-limit": inboundLimit = int.Parse(Value(), Invariant); break;
-                case "--server-dll": serverDll = Path.GetFullPath(Value()); break;
-                case "--target": targetUrl = Value(); break;
-                case "--target-token": targetToken = Value(); break;
-                case "--target-pid": targetPid = int.Parse(Value(), Invariant); break;
-                case "--target-path": targetPath = Value(); break;
-                default:
-                    await Console.Error.WriteLineAsync(
-                        $"unknown option {args[i]}; usage: cold [--provider sqlite|postgres|none] [--requests 2000] [--concurrency 8] [--rounds 3] " +
-                        "[--inbound-limit N] [--server-dll PATH] [--target URL --target-token TOKEN [--target-pid PID] [--target-path scim/v2/]]");
-                    return 2;
-            }
-        }
-
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (provider == "postgres" && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set.");
             return 2;
         }
 
-        var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var postgres = BenchArgs.Postgres;
+
+        var dll = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         var startedAt = DateTimeOffset.UtcNow;
         var loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
         var rows = new List<Row>();
 
-        if (provider != "none")
+        if (options.Provider != "none")
         {
-            await using (var database = provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite())
+            await using (var database = options.Provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite())
             {
                 var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal) { ["Mirror__Schedule"] = "" };
-                if (inboundLimit > 0)
+                if (options.InboundLimit > 0)
                 {
-                    environment["Scim__RateLimit__RequestsPerSecond"] = inboundLimit.ToString(Invariant);
-                    environment["Scim__RateLimit__Burst"] = inboundLimit.ToString(Invariant);
+                    environment["Scim__RateLimit__RequestsPerSecond"] = options.InboundLimit.ToString(Invariant);
+                    environment["Scim__RateLimit__Burst"] = options.InboundLimit.ToString(Invariant);
                 }
 
                 // The token command migrates the database before the server starts, as an operator's first `token create` does.
                 await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
-                var bridge = new Target($"bridge ({provider})", new Uri(server.BaseAddress, "scim/v2/"), server.Token, () => server.CpuTime());
-                rows.AddRange(await RunAsync(bridge, requests, concurrency, rounds));
+                var bridge = new Target($"bridge ({options.Provider})", new Uri(server.BaseAddress, "scim/v2/"), server.Token, () => server.CpuTime());
+                rows.AddRange(await RunAsync(bridge, options.Requests, options.Concurrency, options.Rounds));
             }
         }
 
-        if (targetUrl is not null)
+        if (options.TargetUrl is not null)
         {
-            using var process = targetPid > 0 ? Process.GetProcessById(targetPid) : null;
+            using var process = options.TargetPid > 0 ? Process.GetProcessById(options.TargetPid) : null;
             TimeSpan? Cpu()
             {
                 process?.Refresh();
                 return process?.TotalProcessorTime;
             }
 
-            var other = new Target(targetUrl, new Uri(new Uri(targetUrl.TrimEnd('/') + "/"), targetPath), targetToken ?? "", Cpu);
-            rows.AddRange(await RunAsync(other, requests, concurrency, rounds));
+            var other = new Target(options.TargetUrl, new Uri(new Uri(options.TargetUrl.TrimEnd('/') + "/"), options.TargetPath), options.TargetToken ?? "", Cpu);
+            rows.AddRange(await RunAsync(other, options.Requests, options.Concurrency, options.Rounds));
         }
 
-        Console.WriteLine(Report(rows, requests, concurrency, inboundLimit, startedAt, loadAverage));
+        Console.WriteLine(Report(rows, options.Requests, options.Concurrency, options.InboundLimit, startedAt, loadAverage));
         return rows.Any(r => r.Result.Errors > 0) ? 1 : 0;
     }
 

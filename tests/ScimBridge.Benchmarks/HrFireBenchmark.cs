@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Data;
 using ScimBridge.Hr;
@@ -23,36 +22,15 @@ internal static class HrFireBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        var providers = new List<string> { "sqlite" };
-        var users = 10_000;
-        string? serverDll = null;
-        for (var i = 0; i < args.Length; i++)
+        if (await BenchArgs.ReadAsync(args, "usage: hr-fire [--provider sqlite|postgres|both] [--users 10000] [--server-dll PATH]",
+                a => new { Providers = a.Providers(), Users = a.Number("--users", 10_000), ServerDll = a.Text("--server-dll") }) is not { } options)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--provider":
-                    providers = Value() switch { "both" => ["sqlite", "postgres"], var p => [p] };
-                    break;
-                case "--users":
-                    users = int.Parse(Value(), Invariant);
-                    break;
-                case "--server-dll":
-                    serverDll = Value();
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: hr-fire [--provider sqlite|postgres|both] [--users 10000] [--server-dll PATH]");
-                    return 2;
-            }
-        }
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set.");
             return 2;
         }
 
-        var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var (providers, users, postgres) = (options.Providers, options.Users, BenchArgs.Postgres);
+
+        var dll = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         Console.WriteLine($"## HR mass termination: {users:N0} terminations due at one instant, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine();
         Console.WriteLine("| store | users | setup (create + push) | all fired | all deactivated in monday.com | all leaver steps done | fired/s |");
@@ -74,7 +52,7 @@ internal static class HrFireBenchmark
                 ["Mirror__Schedule"] = "",
             };
             await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
-            using var services = Store(environment);
+            using var services = BenchDatabase.Store(environment);
             using var client = Load.CreateClient(server.BaseAddress, 8);
 
             var setup = Stopwatch.StartNew();
@@ -167,15 +145,4 @@ internal static class HrFireBenchmark
         }
     }
 
-    private static ServiceProvider Store(IReadOnlyDictionary<string, string> environment)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddScimBridgeDatabase(configuration);
-        return services.BuildServiceProvider();
-    }
 }

@@ -28,29 +28,15 @@ internal static class LogsBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        var (providers, entries, requests) = (new List<string> { "sqlite" }, 1_000_000, 200);
-        for (var i = 0; i < args.Length; i += 2)
+        if (await BenchArgs.ReadAsync(args, "usage: logs [--provider sqlite|postgres|both] [--entries N] [--requests N]",
+                a => new { Providers = a.Providers(), Entries = a.Number("--entries", 1_000_000), Requests = a.Number("--requests", 200) }) is not { } options)
         {
-            var value = i + 1 < args.Length ? args[i + 1] : "";
-            switch (args[i])
-            {
-                case "--provider":
-                    providers = value switch { "sqlite" => ["sqlite"], "postgres" => ["postgres"], "both" => ["sqlite", "postgres"], _ => throw new ArgumentException("--provider must be sqlite, postgres or both") };
-                    break;
-                case "--entries":
-                    entries = int.Parse(value, Invariant);
-                    break;
-                case "--requests":
-                    requests = int.Parse(value, Invariant);
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown option '{args[i]}'. Usage: logs [--provider sqlite|postgres|both] [--entries N] [--requests N]");
-                    return 2;
-            }
+            return 2;
         }
 
+        var (providers, entries, requests) = (options.Providers, options.Entries, options.Requests);
         var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
+        var postgres = BenchArgs.Postgres;
         var table = new StringBuilder();
         table.AppendLine(Invariant, $"## Provisioning-log API, {entries:N0} entries, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, client and server on one machine)");
         table.AppendLine();

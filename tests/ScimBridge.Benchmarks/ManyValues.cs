@@ -23,15 +23,18 @@ internal static class ManyValues
 
     public static async Task<int> MainAsync(string mode, string[] args)
     {
-        var options = Options.Parse(args);
+        if (await BenchArgs.ReadAsync(args, Options.Usage, Options.Read) is not { } options)
+        {
+            return 2;
+        }
+
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Scim__MaxRequestBytes"] = (100 * 1024 * 1024).ToString(Invariant),
             ["Scim__MaxValuesPerAttribute"] = Math.Max(1000, options.Sizes.Max()).ToString(Invariant),
             ["Scim__MaxValueLength"] = (options.ValueBytes + 100).ToString(Invariant),
         };
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        await using var database = options.Provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, CancellationToken.None) : BenchDatabase.Sqlite();
+        await using var database = options.Provider == "postgres" ? await BenchDatabase.PostgresAsync(BenchArgs.Postgres, CancellationToken.None) : BenchDatabase.Sqlite();
         foreach (var (key, value) in database.ServerEnvironment)
         {
             environment[key] = value;
@@ -121,26 +124,11 @@ internal static class ManyValues
 
     private sealed record Options(string Provider, int[] Sizes, int Patches, int Users, int ValueBytes, int Readers, string? ServerDll)
     {
-        public static Options Parse(string[] args)
-        {
-            var options = new Options("sqlite", [1000, 2000, 4000, 8000], 5, 24, 1_500_000, 4, null);
-            for (var i = 0; i + 1 < args.Length; i += 2)
-            {
-                var value = args[i + 1];
-                options = args[i] switch
-                {
-                    "--provider" => options with { Provider = value },
-                    "--sizes" => options with { Sizes = [.. value.Split(',').Select(s => int.Parse(s, Invariant))] },
-                    "--patches" => options with { Patches = int.Parse(value, Invariant) },
-                    "--users" => options with { Users = int.Parse(value, Invariant) },
-                    "--value-bytes" => options with { ValueBytes = int.Parse(value, Invariant) },
-                    "--readers" => options with { Readers = int.Parse(value, Invariant) },
-                    "--server-dll" => options with { ServerDll = Path.GetFullPath(value) },
-                    _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
-                };
-            }
+        public const string Usage =
+            "usage: manyvalues|bigpages [--sizes 1000,2000,4000,8000] [--patches 5] [--users 24] [--value-bytes 1500000] [--readers 4] [--provider sqlite|postgres] [--server-dll PATH]";
 
-            return options;
-        }
+        public static Options Read(BenchArgs args) =>
+            new(args.Providers(both: false)[0], args.Text("--sizes") is { } sizes ? [.. sizes.Split(',').Select(s => int.Parse(s, Invariant))] : [1000, 2000, 4000, 8000],
+                args.Number("--patches", 5), args.Number("--users", 24), args.Number("--value-bytes", 1_500_000), args.Number("--readers", 4), args.FullPath("--server-dll"));
     }
 }

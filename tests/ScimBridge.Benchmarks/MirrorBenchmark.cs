@@ -27,24 +27,12 @@ internal static class MirrorBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        Options options;
-        try
+        if (await BenchArgs.ReadAsync(args, Options.Usage, Options.Read) is not { } options)
         {
-            options = Options.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            await Console.Error.WriteLineAsync(Options.Usage);
             return 2;
         }
 
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (options.Providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set: run 'scripts/postgres.sh start' and 'eval \"$(scripts/postgres.sh env)\"'.");
-            return 2;
-        }
+        var postgres = BenchArgs.Postgres;
 
         var dll = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         Console.WriteLine($"## Mirror: {options.Seats:N0} monday.com seats, {options.Users:N0} inbound users, pages of {options.PageSize}, "
@@ -246,36 +234,10 @@ internal static class MirrorBenchmark
         public const string Usage =
             "usage: mirror [--provider sqlite|postgres|both] [--seats 100000] [--users 50000] [--page-size 1000] [--seconds 10] [--concurrency 8] [--inbound-limit N] [--server-dll PATH]";
 
-        public static Options Parse(string[] args)
+        public static Options Read(BenchArgs args)
         {
-            var options = new Options(["sqlite"], 100_000, 50_000, 1000, 10, 8, null, null);
-            for (var i = 0; i < args.Length; i++)
-            {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-                int Number() => int.TryParse(Value(), NumberStyles.None, Invariant, out var n) && n > 0 ? n : throw new ArgumentException($"{args[i]} needs a positive number");
-                options = args[i] switch
-                {
-                    "--provider" => options with
-                    {
-                        Providers = Value() switch
-                        {
-                            "sqlite" => ["sqlite"],
-                            "postgres" => ["postgres"],
-                            "both" => ["sqlite", "postgres"],
-                            var other => throw new ArgumentException($"--provider {other}: sqlite, postgres or both"),
-                        },
-                    },
-                    "--seats" => options with { Seats = Number() },
-                    "--users" => options with { Users = Number() },
-                    "--page-size" => options with { PageSize = Number() },
-                    "--seconds" => options with { Seconds = Number() },
-                    "--concurrency" => options with { Concurrency = Number() },
-                    "--inbound-limit" => options with { InboundLimit = Number() },
-                    "--server-dll" => options with { ServerDll = Value() },
-                    var other => throw new ArgumentException($"unknown argument {other}"),
-                };
-            }
-
+            var options = new Options(args.Providers(), args.Number("--seats", 100_000), args.Number("--users", 50_000), args.Number("--page-size", 1000),
+                args.Number("--seconds", 10), args.Number("--concurrency", 8), args.NumberOrNull("--inbound-limit", 1, int.MaxValue), args.Text("--server-dll"));
             return options.Users > options.Seats ? throw new ArgumentException("--users must not exceed --seats") : options;
         }
     }

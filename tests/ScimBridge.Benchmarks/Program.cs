@@ -46,7 +46,6 @@ using System.Text.Json;
 using ScimBridge.Benchmarks;
 
 const int PreloadConcurrency = 8;
-const string PostgresVariable = "SCIMBRIDGE_TEST_POSTGRES";
 var invariant = CultureInfo.InvariantCulture;
 
 if (args is ["propagation", ..])
@@ -94,30 +93,15 @@ if (args is ["manyvalues" or "bigpages", ..])
     return await ManyValues.MainAsync(args[0], args[1..]);
 }
 
-Settings settings;
-try
+if (await BenchArgs.ReadAsync(args, Settings.Usage, Settings.Read) is not { } settings)
 {
-    settings = Settings.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    await Console.Error.WriteLineAsync(ex.Message);
-    await Console.Error.WriteLineAsync(Settings.Usage);
     return 2;
 }
 
-var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
-if (settings.Providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-{
-    await Console.Error.WriteLineAsync(
-        $"{PostgresVariable} is not set: start a server with 'scripts/postgres.sh start' and run 'eval \"$(scripts/postgres.sh env)\"'.");
-    return 2;
-}
+var postgres = BenchArgs.Postgres;
 
-using var cts = new CancellationTokenSource();
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-var ct = cts.Token;
+using var stop = new StopSignal();
+var ct = stop.Token;
 
 var serverDll = settings.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
 if (!File.Exists(serverDll))
@@ -352,17 +336,7 @@ string Report(List<ProviderRun> results)
         run.Notes.Select(n => $"{run.Provider}: {n}")
             .Concat(run.Scenarios.SelectMany(s => s.ErrorSamples.Select(e => $"{run.Provider}: {s.Name}: first {e.Key}: {e.Value}")))
             .Concat(run.ServerLog.Select(l => $"{run.Provider}: server logged {l.Count}× `{l.Header}` {l.FirstMessage}"))).ToList();
-    if (remarks.Count > 0)
-    {
-        md.AppendLine();
-        md.AppendLine("Remarks:");
-        foreach (var remark in remarks)
-        {
-            md.AppendLine(invariant, $"- {remark}");
-        }
-    }
-
-    return md.ToString();
+    return md.AppendRemarks(remarks).ToString();
 }
 
 async Task<string> WriteJsonAsync(List<ProviderRun> results)
@@ -416,13 +390,6 @@ static string? GitCommit(string root)
     }
 }
 
-void Stop(PosixSignalContext context)
-{
-    context.Cancel = true;
-    Console.Error.WriteLine("Stopping: the server and the benchmark database are being removed...");
-    cts.Cancel();
-}
-
 internal sealed record ProviderRun(
     string Provider,
     int Users,
@@ -439,56 +406,7 @@ internal sealed record Settings(string[] Providers, int Users, double Seconds, i
     public const string Usage =
         "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- [--provider sqlite|postgres|both] [--users 10000] [--seconds 10] [--concurrency 8] [--inbound-limit 0] [--server-dll PATH]";
 
-    public static Settings Parse(string[] args)
-    {
-        var provider = "sqlite";
-        int users = 10_000, concurrency = 8, inboundLimit = 0;
-        string? serverDll = null;
-        double seconds = 10;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--provider":
-                    provider = value.ToLowerInvariant();
-                    break;
-                case "--users":
-                    users = Number(args[i], value, 1, 10_000_000);
-                    break;
-                case "--seconds":
-                    seconds = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 3600
-                        ? s
-                        : throw new ArgumentException($"--seconds must be a number from 1 to 3600, not '{value}'.");
-                    break;
-                case "--concurrency":
-                    concurrency = Number(args[i], value, 1, 1024);
-                    break;
-                case "--inbound-limit":
-                    inboundLimit = Number(args[i], value, 0, 1_000_000);
-                    break;
-                case "--server-dll":
-                    serverDll = Path.GetFullPath(value);
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'.");
-            }
-
-            i++;
-        }
-
-        string[] providers = provider switch
-        {
-            "sqlite" => ["sqlite"],
-            "postgres" => ["postgres"],
-            "both" => ["sqlite", "postgres"],
-            _ => throw new ArgumentException($"--provider must be sqlite, postgres or both, not '{provider}'."),
-        };
-        return new Settings(providers, users, seconds, concurrency, inboundLimit, serverDll);
-    }
-
-    private static int Number(string option, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{option} must be a whole number from {min} to {max}, not '{value}'.");
+    public static Settings Read(BenchArgs args) =>
+        new(args.Providers(), args.Number("--users", 10_000, 1, 10_000_000), args.Seconds("--seconds", 10),
+            args.Number("--concurrency", 8, 1, 1024), args.Number("--inbound-limit", 0, 0, 1_000_000), args.FullPath("--server-dll"));
 }

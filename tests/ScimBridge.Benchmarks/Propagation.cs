@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -17,39 +16,18 @@ internal static class Propagation
         "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- propagation [--provider sqlite|postgres|both] " +
         "[--users 10000] [--concurrency 8] [--rate-limit 600] [--rate-seconds 60] [--bridge-rpm N]";
 
-    private const string PostgresVariable = "SCIMBRIDGE_TEST_POSTGRES";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static async Task<int> MainAsync(string[] args)
     {
-        PropagationSettings settings;
-        try
+        if (await BenchArgs.ReadAsync(args, Usage, PropagationSettings.Read) is not { } settings)
         {
-            settings = PropagationSettings.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
-        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (settings.Providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync($"{PostgresVariable} is not set: run 'eval \"$(scripts/postgres.sh start)\"' first.");
-            return 2;
-        }
+        var postgres = BenchArgs.Postgres;
 
-        using var cts = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cts.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         var startedAt = DateTimeOffset.UtcNow;
         var flows = new List<FlowResult>();
@@ -61,11 +39,11 @@ internal static class Propagation
         {
             try
             {
-                inbound.Add(await RunInboundOnlyAsync(provider, serverDll, postgres, settings, cts.Token));
-                flows.AddRange(await RunFlowAsync(provider, serverDll, postgres, settings, notes, cts.Token));
+                inbound.Add(await RunInboundOnlyAsync(provider, serverDll, postgres, settings, stop.Token));
+                flows.AddRange(await RunFlowAsync(provider, serverDll, postgres, settings, notes, stop.Token));
                 if (settings.RateLimit > 0)
                 {
-                    rates.Add(await RunRateLimitedAsync(provider, serverDll, postgres, settings, notes, cts.Token));
+                    rates.Add(await RunRateLimitedAsync(provider, serverDll, postgres, settings, notes, stop.Token));
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException)
@@ -313,17 +291,7 @@ internal static class Propagation
             }
         }
 
-        if (notes.Count > 0)
-        {
-            md.AppendLine();
-            md.AppendLine("Remarks:");
-            foreach (var note in notes)
-            {
-                md.AppendLine(Invariant, $"- {note}");
-            }
-        }
-
-        return md.ToString();
+        return md.AppendRemarks(notes).ToString();
     }
 }
 
@@ -353,52 +321,7 @@ internal sealed record RateResult(
 
 internal sealed record PropagationSettings(string[] Providers, int Users, int Concurrency, int RateLimit, double RateSeconds, int? BridgeRequestsPerMinute)
 {
-    public static PropagationSettings Parse(string[] args)
-    {
-        var provider = "sqlite";
-        int users = 10_000, concurrency = 8, rateLimit = 600;
-        double rateSeconds = 60;
-        int? bridgeRpm = null;
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--provider":
-                    provider = value.ToLowerInvariant();
-                    break;
-                case "--users":
-                    users = Number(args[i], value, 1, 1_000_000);
-                    break;
-                case "--concurrency":
-                    concurrency = Number(args[i], value, 1, 1024);
-                    break;
-                case "--rate-limit":
-                    rateLimit = Number(args[i], value, 0, 1_000_000);
-                    break;
-                case "--rate-seconds":
-                    rateSeconds = Number(args[i], value, 1, 3600);
-                    break;
-                case "--bridge-rpm":
-                    bridgeRpm = Number(args[i], value, 1, 100_000_000);
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'.");
-            }
-        }
-
-        string[] providers = provider switch
-        {
-            "sqlite" => ["sqlite"],
-            "postgres" => ["postgres"],
-            "both" => ["sqlite", "postgres"],
-            _ => throw new ArgumentException($"--provider must be sqlite, postgres or both, not '{provider}'."),
-        };
-        return new PropagationSettings(providers, users, concurrency, rateLimit, rateSeconds, bridgeRpm);
-    }
-
-    private static int Number(string option, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{option} must be a whole number from {min} to {max}, not '{value}'.");
+    public static PropagationSettings Read(BenchArgs args) =>
+        new(args.Providers(), args.Number("--users", 10_000, 1, 1_000_000), args.Number("--concurrency", 8, 1, 1024),
+            args.Number("--rate-limit", 600, 0, 1_000_000), args.Seconds("--rate-seconds", 60), args.NumberOrNull("--bridge-rpm", 1, 100_000_000));
 }

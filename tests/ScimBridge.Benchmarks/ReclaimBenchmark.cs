@@ -3,7 +3,6 @@ extern alias MondaySim;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MondaySim::ScimBridge.MondaySim;
 using ScimBridge.Data;
@@ -29,40 +28,16 @@ internal static class ReclaimBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        var providers = new List<string> { "sqlite" };
-        var seats = 10_000;
-        var limit = 60;
-        string? serverDll = null;
-        for (var i = 0; i < args.Length; i++)
+        if (await BenchArgs.ReadAsync(args, "usage: reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60] [--server-dll PATH]",
+                a => new { Providers = a.Providers(), Seats = a.Number("--seats", 10_000), Limit = a.Number("--rate-limit", 60), ServerDll = a.Text("--server-dll") })
+            is not { } options)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--provider":
-                    providers = Value() switch { "both" => ["sqlite", "postgres"], var p => [p] };
-                    break;
-                case "--seats":
-                    seats = int.Parse(Value(), Invariant);
-                    break;
-                case "--rate-limit":
-                    limit = int.Parse(Value(), Invariant);
-                    break;
-                case "--server-dll":
-                    serverDll = Value();
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: reclaim [--provider sqlite|postgres|both] [--seats 10000] [--rate-limit 60] [--server-dll PATH]");
-                    return 2;
-            }
-        }
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set.");
             return 2;
         }
 
-        var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var (providers, seats, limit, postgres) = (options.Providers, options.Seats, options.Limit, BenchArgs.Postgres);
+
+        var dll = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
         Console.WriteLine($"## Reclaim: {seats:N0} monday.com seats per wave, simulator limit {limit} requests/min, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine();
         Console.WriteLine("| store | wave | wall | seats/s | calls | calls/min | of the limit | 429s | closed complete |");
@@ -82,7 +57,7 @@ internal static class ReclaimBenchmark
                 ["Reclamation__LeaseSeconds"] = "600",
             };
             await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
-            using var services = Store(environment);
+            using var services = BenchDatabase.Store(environment);
             foreach (var wave in new[] { "cold", "warm" })
             {
                 var row = await WaveAsync(sim.State, services, seats, wave == "cold" ? 0 : seats, limit);
@@ -98,18 +73,6 @@ internal static class ReclaimBenchmark
 
     private sealed record Row(double Seconds, int Complete, int Calls, double CallsPerMinute, int TooMany);
 
-    /// <summary>The bridge's store, reached directly to queue a wave and watch it close.</summary>
-    private static ServiceProvider Store(IReadOnlyDictionary<string, string> environment)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddScimBridgeDatabase(configuration);
-        return services.BuildServiceProvider();
-    }
 
     private static async Task<Row> WaveAsync(MondaySimState state, ServiceProvider services, int seats, int offset, int limit)
     {

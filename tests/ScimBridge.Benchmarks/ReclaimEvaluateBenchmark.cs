@@ -28,33 +28,13 @@ internal static class ReclaimEvaluateBenchmark
 
     public static async Task<int> MainAsync(string[] args)
     {
-        var providers = new List<string> { "sqlite" };
-        var seats = 100_000;
-        var dlls = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        if (await BenchArgs.ReadAsync(args, "usage: reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]...",
+                a => new { Providers = a.Providers(), Seats = a.Number("--seats", 100_000), Dlls = a.All("--server-dll").ToList() }) is not { } options)
         {
-            switch (args[i])
-            {
-                case "--provider" when i + 1 < args.Length:
-                    providers = args[++i] == "both" ? ["sqlite", "postgres"] : [args[i]];
-                    break;
-                case "--seats" when i + 1 < args.Length:
-                    seats = int.Parse(args[++i], Invariant);
-                    break;
-                case "--server-dll" when i + 1 < args.Length:
-                    dlls.Add(args[++i]);
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: reclaim-evaluate [--provider sqlite|postgres|both] [--seats 100000] [--server-dll PATH]...");
-                    return 2;
-            }
-        }
-        var postgres = Environment.GetEnvironmentVariable("SCIMBRIDGE_TEST_POSTGRES");
-        if (providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres))
-        {
-            await Console.Error.WriteLineAsync("SCIMBRIDGE_TEST_POSTGRES is not set: run 'scripts/postgres.sh start' and 'eval \"$(scripts/postgres.sh env)\"'.");
             return 2;
         }
+
+        var (providers, seats, dlls, postgres) = (options.Providers, options.Seats, options.Dlls, BenchArgs.Postgres);
         if (dlls.Count == 0)
         {
             dlls.Add(Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll"));

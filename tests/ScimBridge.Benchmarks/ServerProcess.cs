@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ScimBridge.Data;
 
 namespace ScimBridge.Benchmarks;
 
@@ -12,18 +13,17 @@ namespace ScimBridge.Benchmarks;
 /// </summary>
 internal sealed class ScimServer : IAsyncDisposable
 {
-    private const int TailLines = 200;
     private readonly Process _process;
-    private readonly Queue<string> _tail = new();
+    private readonly OutputTail _tail = new();
     private readonly Dictionary<string, LogEntry> _log = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private string? _pendingHeader;
 
-    private ScimServer(Process process, Uri baseAddress, string token)
+    private ScimServer(string dll, IReadOnlyDictionary<string, string> environment, int port, string token)
     {
-        _process = process;
-        BaseAddress = baseAddress;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         Token = token;
+        _process = DotnetProcess.StartReading(DotnetProcess.Info(dll, ["--urls", $"http://127.0.0.1:{port}"], environment), OnLine);
     }
 
     public Uri BaseAddress { get; }
@@ -36,17 +36,10 @@ internal sealed class ScimServer : IAsyncDisposable
     {
         // The token command migrates the database first, so the server starts on a ready schema.
         var token = await CreateTokenAsync(dll, environment, ct);
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var process = Start(dll, ["--urls", $"http://127.0.0.1:{port}"], environment);
-        var server = new ScimServer(process, baseAddress, token);
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new ScimServer(dll, environment, DotnetProcess.FreePort(), token);
         try
         {
-            await server.WaitHealthyAsync(TimeSpan.FromSeconds(60), ct);
+            await DotnetProcess.WaitHealthyAsync(server._process, server.BaseAddress, TimeSpan.FromSeconds(60), server.Tail, ct);
             return server;
         }
         catch
@@ -93,85 +86,23 @@ internal sealed class ScimServer : IAsyncDisposable
         }
     }
 
-    public string Tail()
-    {
-        lock (_lock)
-        {
-            return string.Join(Environment.NewLine, _tail);
-        }
-    }
+    public string Tail() => _tail.ToString();
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (await DotnetProcess.StopAsync(_process, entireProcessTree: true) is { } error)
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            await Console.Error.WriteLineAsync($"warning: could not stop the server process {_process.Id}: {error}");
+        }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            await Console.Error.WriteLineAsync($"warning: could not stop the server process {_process.Id}: {ex.Message}");
-        }
-        finally
-        {
-            _process.Dispose();
-        }
+        _process.Dispose();
     }
 
-    private async Task WaitHealthyAsync(TimeSpan limit, CancellationToken ct)
+    private void OnLine(string line)
     {
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("healthz", UriKind.Relative), ct);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"The server did not answer /healthz within {limit.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
-            }
-
-            await Task.Delay(100, ct);
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
+        _tail.Add(line);
         lock (_lock)
         {
-            _tail.Enqueue(line);
-            while (_tail.Count > TailLines)
-            {
-                _tail.Dequeue();
-            }
 
             // The console logger writes "warn: Category[id]" and then the message, indented, on the next line.
             if (line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal)
@@ -197,81 +128,8 @@ internal sealed class ScimServer : IAsyncDisposable
     }
 
     /// <summary>A new bearer token from the <c>token create</c> command (scope scim or admin), with a name of its own.</summary>
-    public static async Task<string> CreateTokenAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct, string scope = "scim")
-    {
-        using var process = Start(dll, ["token", "create", "--name", $"bench-{Guid.NewGuid():N}", "--scope", scope], environment);
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var output = await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'token create' exited with code {process.ExitCode}:{Environment.NewLine}{output}{await stderr}");
-        }
-
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length > 0 ? lines[^1] : throw new InvalidOperationException("'token create' printed nothing.");
-    }
-
-    private static Process Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo(DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
-    }
-
-    /// <summary>The dotnet host that runs this process (…/dotnet beside shared/Microsoft.NETCore.App/VERSION), else dotnet on PATH.</summary>
-    private static string DotnetHost()
-    {
-        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        if (!string.IsNullOrEmpty(runtimeDirectory))
-        {
-            var host = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", "..", "dotnet"));
-            if (File.Exists(host))
-            {
-                return host;
-            }
-        }
-
-        return "dotnet";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static Task<string> CreateTokenAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct, string scope = "scim") =>
+        DotnetProcess.CreateTokenAsync(dll, environment, ["--name", $"bench-{Guid.NewGuid():N}", "--scope", scope], ct);
 }
 
 internal sealed class LogEntry
@@ -332,6 +190,19 @@ internal sealed class BenchDatabase : IAsyncDisposable
         var database = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name };
         return new BenchDatabase("Postgres", database.ConnectionString, $"{name} on {admin.Host}:{admin.Port}",
             () => ExecuteAsync(admin.ConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None));
+    }
+
+    /// <summary>The bridge's store as the server in <paramref name="environment"/> sees it, reached directly to seed and watch.</summary>
+    public static ServiceProvider Store(IReadOnlyDictionary<string, string> environment)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddScimBridgeDatabase(configuration);
+        return services.BuildServiceProvider();
     }
 
     public async ValueTask DisposeAsync()

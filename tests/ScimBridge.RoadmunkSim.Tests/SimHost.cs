@@ -1,61 +1,25 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ScimBridge.RoadmunkSim.Tests;
 
 /// <summary>One simulator per test, on a port the OS picks, driven over real HTTP.</summary>
-public abstract class SimTest : IAsyncLifetime
+public abstract class SimTest : SimulatorTest<RoadmunkSimState>, IAsyncLifetime
 {
     protected const string Token = "roadmunk-secret";
 
-    private WebApplication? app;
+    protected override (Func<string[], WebApplication> Build, string[] Args) Simulator =>
+        (args => RoadmunkSimulator.Build(args, Time), ["--api-token", Token]);
 
-    /// <summary>Time that moves only when a test says so.</summary>
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
-    protected RoadmunkSimState State { get; private set; } = null!;
-    protected HttpClient Http { get; private set; } = null!;
-    protected virtual string[] ExtraArgs => [];
-
-    public async Task InitializeAsync()
-    {
-        app = RoadmunkSimulator.Build(
-            ["--urls", "http://127.0.0.1:0", "--api-token", Token, "--Logging:LogLevel:Default", "Warning", .. ExtraArgs], Time);
-        await app.StartAsync();
-        State = app.Services.GetRequiredService<RoadmunkSimState>();
-        Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Http.Dispose();
-        if (app is not null)
+    protected Task<Reply> Send(HttpMethod method, string path, string? json, string? token = Token) =>
+        Exchange(method, path, json, token, "application/json", (response, text) =>
         {
-            await app.DisposeAsync();
-        }
-    }
-
-    protected async Task<Reply> Send(HttpMethod method, string path, string? json, string? token = Token)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-        using var response = await Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        var body = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true && text.Length > 0
-            ? JsonNode.Parse(text) : null;
-        return new Reply(response.StatusCode, body, text, response.Headers);
-    }
+            var body = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true && text.Length > 0
+                ? JsonNode.Parse(text) : null;
+            return new Reply(response.StatusCode, body, text, response.Headers);
+        });
 
     protected Task<Reply> Post(string path, string json) => Send(HttpMethod.Post, path, json);
 

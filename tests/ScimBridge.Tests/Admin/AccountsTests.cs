@@ -1,12 +1,7 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Admin;
 

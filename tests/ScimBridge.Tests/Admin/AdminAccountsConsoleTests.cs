@@ -1,10 +1,5 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Admin;
 

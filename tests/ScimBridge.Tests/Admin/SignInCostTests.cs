@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Admin;
 

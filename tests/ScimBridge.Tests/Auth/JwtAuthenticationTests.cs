@@ -1,10 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Auth;
 

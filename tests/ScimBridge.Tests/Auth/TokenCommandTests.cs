@@ -1,7 +1,3 @@
-using System.Net;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Auth;
 
 /// <summary>The token CLI run as a real process of the server binary, against the same database the server uses.</summary>

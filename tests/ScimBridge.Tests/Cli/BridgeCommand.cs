@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Cli;
 
 public sealed record CommandResult(int ExitCode, string Output, string Error)
@@ -24,26 +21,9 @@ public static class BridgeCommand
     public static async Task<CommandResult> RunAssemblyAsync(
         string assembly, string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, TimeSpan limit, params string[] args)
     {
-        var info = new ProcessStartInfo(BridgeProcess.DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(assembly);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+        var info = DotnetProcess.Info(assembly, args, environment, workingDirectory);
+        info.RedirectStandardInput = true;
+        using var process = DotnetProcess.Start(info);
         if (input is not null)
         {
             await process.StandardInput.WriteAsync(input);

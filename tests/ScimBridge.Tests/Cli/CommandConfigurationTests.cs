@@ -1,8 +1,5 @@
-using System.Net;
 using ScimBridge.Admin.Pages;
-using ScimBridge.Data;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Cli;
 

@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 using static Microsoft.Playwright.Assertions;
 

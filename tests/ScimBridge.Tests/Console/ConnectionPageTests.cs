@@ -1,9 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Console;

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Console;
 

@@ -1,13 +1,7 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Monday;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Console;

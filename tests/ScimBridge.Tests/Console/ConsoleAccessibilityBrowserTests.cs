@@ -1,13 +1,9 @@
 using System.Globalization;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ScimBridge.Auth;
-using ScimBridge.Data;
 using ScimBridge.Tests.Hr;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;

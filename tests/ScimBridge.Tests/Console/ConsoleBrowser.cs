@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Console;

@@ -1,9 +1,5 @@
-using System.Net;
 using Microsoft.Playwright;
-using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin.Pages;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Console;
 
 /// <summary>Console pages that fail answer in the console's layout with a way back; the admin API, SCIM and HR keep their own errors.</summary>

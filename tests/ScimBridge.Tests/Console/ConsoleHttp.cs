@@ -1,10 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Admin;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Console;
 

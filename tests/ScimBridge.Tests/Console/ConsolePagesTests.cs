@@ -1,11 +1,7 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
+using ScimBridge.Tests.Logs;
 
 namespace ScimBridge.Tests.Console;
 
@@ -97,8 +93,8 @@ public sealed partial class ConsolePagesTests
                 State("u4", changeSeq: 2, pushedSeq: 1, heldAt: now.AddMinutes(-1)));
             db.Changes.AddRange(Change("u1", now.AddMinutes(-30), PushStatuses.Pending), Change("u2", now.AddMinutes(-10), PushStatuses.Pending), Change("u3", now.AddHours(-2), PushStatuses.Pushed));
             db.LogEntries.AddRange(
-                Log(now.AddHours(-1), LogActions.Create, LogStatuses.Success), Log(now.AddHours(-2), LogActions.Create, LogStatuses.Success),
-                Log(now.AddHours(-3), LogActions.Update, LogStatuses.Failure), Log(now.AddHours(-25), LogActions.Update, LogStatuses.Failure));
+                LogSeed.Counted(now.AddHours(-1), LogStatuses.Success, LogActions.Create), LogSeed.Counted(now.AddHours(-2), LogStatuses.Success, LogActions.Create),
+                LogSeed.Counted(now.AddHours(-3), LogStatuses.Failure, LogActions.Update), LogSeed.Counted(now.AddHours(-25), LogStatuses.Failure, LogActions.Update));
             return await db.SaveChangesAsync();
         });
 
@@ -128,21 +124,6 @@ public sealed partial class ConsolePagesTests
 
     private static ChangeRecord Change(string id, DateTimeOffset at, string status) =>
         new() { ResourceType = ResourceKinds.User, ResourceId = id, Operation = ChangeOperations.Update, Changes = "[]", Actor = "test", OccurredAt = at, PushStatus = status };
-
-    private static LogEntryRecord Log(DateTimeOffset at, string action, string status) => new()
-    {
-        At = at,
-        CycleId = "c",
-        InitiatorType = Initiators.Scim,
-        Initiator = "test",
-        ResourceType = ResourceKinds.User,
-        SourceId = "u1",
-        Action = action,
-        Status = status,
-        Steps = "[]",
-        ModifiedProperties = "[]",
-        Instance = "test",
-    };
 
     [GeneratedRegex("""data-testid="token-value">([^<]+)<""")]
     private static partial Regex TokenValue();

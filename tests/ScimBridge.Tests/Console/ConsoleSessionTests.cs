@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Console;
 
 /// <summary>Sign-out ends the session on the server: a saved copy of the cookie opens nothing afterwards, on any replica.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
-using ScimBridge.Data;
 using ScimBridge.Push;
+using ScimBridge.Tests.Logs;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScimBridge.Tests.Console;
@@ -15,8 +15,9 @@ public sealed class DashboardBrowserTests(ConsoleBrowser browser) : IClassFixtur
         var now = DateTimeOffset.UtcNow;
         await session.App.DbAsync(db =>
         {
-            db.LogEntries.AddRange(Log(now.AddHours(-2), LogStatuses.Success), Log(now.AddHours(-2), LogStatuses.Success), Log(now.AddHours(-2), LogStatuses.Failure),
-                Log(now.AddDays(-5), LogStatuses.Skipped));
+            db.LogEntries.AddRange(
+                LogSeed.Counted(now.AddHours(-2), LogStatuses.Success), LogSeed.Counted(now.AddHours(-2), LogStatuses.Success),
+                LogSeed.Counted(now.AddHours(-2), LogStatuses.Failure), LogSeed.Counted(now.AddDays(-5), LogStatuses.Skipped));
             db.PushStates.Add(new PushStateRecord { ResourceType = ResourceKinds.User, ResourceId = "u1", ChangeSeq = 1 });
             db.Changes.Add(new ChangeRecord
             {
@@ -74,19 +75,4 @@ public sealed class DashboardBrowserTests(ConsoleBrowser browser) : IClassFixtur
         await Expect(page.GetByTestId("quarantine-schedule")).ToHaveTextAsync("After 5 min, then 30 min, then 6 hours, then 12 hours, then 1 day (the last one repeats)");
         await session.ScreenshotAsync("mapping");
     }
-
-    private static LogEntryRecord Log(DateTimeOffset at, string status) => new()
-    {
-        At = at,
-        CycleId = "c",
-        InitiatorType = Initiators.Scim,
-        Initiator = "test",
-        ResourceType = ResourceKinds.User,
-        SourceId = "u1",
-        Action = LogActions.Update,
-        Status = status,
-        Steps = "[]",
-        ModifiedProperties = "[]",
-        Instance = "test",
-    };
 }

@@ -1,11 +1,8 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Admin;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
+using ScimBridge.Tests.Logs;
 
 namespace ScimBridge.Tests.Console;
 
@@ -24,13 +21,15 @@ public sealed partial class DashboardTests
         await app.DbAsync(db =>
         {
             db.LogEntries.AddRange(
-                Log(Now.AddMinutes(-5), LogStatuses.Success), Log(Now.AddMinutes(-19), LogStatuses.Success), Log(Now.AddMinutes(-15), LogStatuses.Failure),
-                Log(Now.AddHours(-3), LogStatuses.Skipped),
-                Log(Hour.AddHours(-23), LogStatuses.Success),                   // the first hour of the chart
-                Log(Hour.AddHours(-23).AddMinutes(-1), LogStatuses.Failure),    // just before it
-                Log(Today.AddDays(-3).AddHours(1), LogStatuses.Failure), Log(Today.AddDays(-3).AddHours(23), LogStatuses.Failure),
-                Log(Today.AddDays(-29), LogStatuses.Success),                   // midnight, the first day of the chart
-                Log(Today.AddDays(-29).AddTicks(-1), LogStatuses.Success));    // just before it
+                LogSeed.Counted(Now.AddMinutes(-5), LogStatuses.Success), LogSeed.Counted(Now.AddMinutes(-19), LogStatuses.Success),
+                LogSeed.Counted(Now.AddMinutes(-15), LogStatuses.Failure),
+                LogSeed.Counted(Now.AddHours(-3), LogStatuses.Skipped),
+                LogSeed.Counted(Hour.AddHours(-23), LogStatuses.Success),                   // the first hour of the chart
+                LogSeed.Counted(Hour.AddHours(-23).AddMinutes(-1), LogStatuses.Failure),    // just before it
+                LogSeed.Counted(Today.AddDays(-3).AddHours(1), LogStatuses.Failure),
+                LogSeed.Counted(Today.AddDays(-3).AddHours(23), LogStatuses.Failure),
+                LogSeed.Counted(Today.AddDays(-29), LogStatuses.Success),                   // midnight, the first day of the chart
+                LogSeed.Counted(Today.AddDays(-29).AddTicks(-1), LogStatuses.Success));    // just before it
             return db.SaveChangesAsync();
         });
 
@@ -169,19 +168,4 @@ public sealed partial class DashboardTests
 
     private static ChangeRecord Change(string type, string id, DateTimeOffset at, string status) =>
         new() { ResourceType = type, ResourceId = id, Operation = ChangeOperations.Update, Changes = "[]", Actor = "test", OccurredAt = at, PushStatus = status };
-
-    private static LogEntryRecord Log(DateTimeOffset at, string status) => new()
-    {
-        At = at,
-        CycleId = "c",
-        InitiatorType = Initiators.Scim,
-        Initiator = "test",
-        ResourceType = ResourceKinds.User,
-        SourceId = "u1",
-        Action = LogActions.Update,
-        Status = status,
-        Steps = "[]",
-        ModifiedProperties = "[]",
-        Instance = "test",
-    };
 }

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using ScimBridge.Hr;
 using ScimBridge.Tests.Hr;

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 using static Microsoft.Playwright.Assertions;
 using static ScimBridge.Tests.Logs.LogSeed;

@@ -1,7 +1,3 @@
-using System.Net;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Console;
 
 /// <summary>The Mapping page shows every rule with its configured values, durations in words.</summary>

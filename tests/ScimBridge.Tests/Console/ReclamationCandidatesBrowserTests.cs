@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Tests.Mirror;
 using static Microsoft.Playwright.Assertions;

@@ -1,8 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Console;

@@ -1,8 +1,4 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
 using ScimBridge.Admin.Pages;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Console;
 

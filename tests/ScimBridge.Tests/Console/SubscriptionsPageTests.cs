@@ -1,11 +1,6 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Console;

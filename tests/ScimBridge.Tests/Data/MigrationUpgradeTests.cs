@@ -1,10 +1,6 @@
-using System.Net;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using ScimBridge.Data;
 using ScimBridge.Tests.Cli;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Data;
 

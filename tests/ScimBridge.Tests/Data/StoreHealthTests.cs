@@ -1,10 +1,8 @@
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using ScimBridge.Data;
 
 namespace ScimBridge.Tests.Data;
 

@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Data;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Demo;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Monday;

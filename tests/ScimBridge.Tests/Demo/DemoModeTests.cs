@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 
 namespace ScimBridge.Tests.Demo;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ScimBridge.Demo;
-
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Demo;
 
@@ -14,10 +10,9 @@ namespace ScimBridge.Tests.Demo;
 /// </summary>
 public sealed class DemoProcess : IAsyncDisposable
 {
-    private const int TailLines = 200;
     private readonly Process _process;
     private readonly string _directory;
-    private readonly Queue<string> _tail = new();
+    private readonly OutputTail _tail = new();
     private readonly List<string> _banner = [];
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _bannerPrinted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -79,21 +74,9 @@ public sealed class DemoProcess : IAsyncDisposable
     public static async Task<DemoProcess> StartAsync(string? directory = null, params string[] args)
     {
         directory ??= Directory.CreateTempSubdirectory("scimbridge-demo-").FullName;
-        var url = new Uri($"http://127.0.0.1:{BridgeProcess.FreePort()}");
-        var info = new ProcessStartInfo(BridgeProcess.DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        info.ArgumentList.Add(typeof(DemoMode).Assembly.Location);
-        foreach (var argument in new[] { "--urls", url.ToString().TrimEnd('/') }.Concat(args))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+        var url = new Uri($"http://127.0.0.1:{DotnetProcess.FreePort()}");
+        var process = DotnetProcess.Start(
+            DotnetProcess.Info(typeof(DemoMode).Assembly.Location, ["--urls", url.ToString().TrimEnd('/'), .. args], workingDirectory: directory));
         var demo = new DemoProcess(process, directory, url);
         process.OutputDataReceived += (_, e) => demo.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => demo.OnLine(e.Data);
@@ -111,33 +94,12 @@ public sealed class DemoProcess : IAsyncDisposable
         }
     }
 
-    public string Tail()
-    {
-        lock (_lock)
-        {
-            return string.Join(Environment.NewLine, _tail);
-        }
-    }
+    public string Tail() => _tail.ToString();
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-        }
-        finally
-        {
-            _process.Dispose();
-        }
+        _ = await DotnetProcess.StopAsync(_process, entireProcessTree: true);
+        _process.Dispose();
 
         try
         {
@@ -190,11 +152,7 @@ public sealed class DemoProcess : IAsyncDisposable
         lock (_lock)
         {
             _output.Add(line);
-            _tail.Enqueue(line);
-            while (_tail.Count > TailLines)
-            {
-                _tail.Dequeue();
-            }
+            _tail.Add(line);
 
             if (line.Contains("ScimBridge demo", StringComparison.Ordinal))
             {

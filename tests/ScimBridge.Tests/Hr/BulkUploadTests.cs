@@ -1,12 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Hr;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Scim;
 
 namespace ScimBridge.Tests.Hr;

@@ -9,6 +9,8 @@ public sealed class EffectiveTimeTests
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeOnly SevenPm = new(19, 0);
 
+    private static EffectiveInstant Resolve(string? value, string zone) => EffectiveTime.Resolve(value, EffectiveTime.Zone(zone, "timeZone"), SevenPm, Now);
+
     [Theory]
     [InlineData("America/Los_Angeles", "2027-01-29", "2027-01-30T03:00:00Z", "2027-01-29T19:00:00")] // PST, UTC-8
     [InlineData("America/Los_Angeles", "2027-06-30", "2027-07-01T02:00:00Z", "2027-06-30T19:00:00")] // PDT, UTC-7
@@ -19,7 +21,7 @@ public sealed class EffectiveTimeTests
     [InlineData("UTC", "2027-05-01T08:00:00+02:00", "2027-05-01T06:00:00Z", "2027-05-01T06:00:00")]
     public void Reads_dates_and_times_in_the_zone(string zone, string value, string utc, string local)
     {
-        var effective = EffectiveTime.Resolve(value, EffectiveTime.Zone(zone, "timeZone"), SevenPm, Now);
+        var effective = Resolve(value, zone);
 
         Assert.Equal(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), effective.At);
         Assert.Equal(local, effective.Local);
@@ -31,7 +33,7 @@ public sealed class EffectiveTimeTests
     [Fact]
     public void A_time_in_the_spring_gap_moves_forward_and_says_so()
     {
-        var effective = EffectiveTime.Resolve("2027-03-14T02:30", EffectiveTime.Zone("America/New_York", "timeZone"), SevenPm, Now);
+        var effective = Resolve("2027-03-14T02:30", "America/New_York");
 
         Assert.Equal(new DateTimeOffset(2027, 3, 14, 7, 30, 0, TimeSpan.Zero), effective.At);
         Assert.Equal("2027-03-14T03:30:00", effective.Local);
@@ -42,7 +44,7 @@ public sealed class EffectiveTimeTests
     [Fact]
     public void A_time_in_the_autumn_overlap_takes_the_first_and_names_both()
     {
-        var effective = EffectiveTime.Resolve("2027-11-07T01:30", EffectiveTime.Zone("America/New_York", "timeZone"), SevenPm, Now);
+        var effective = Resolve("2027-11-07T01:30", "America/New_York");
 
         Assert.Equal(new DateTimeOffset(2027, 11, 7, 5, 30, 0, TimeSpan.Zero), effective.At);
         Assert.Contains("happens twice", effective.Note);
@@ -53,7 +55,7 @@ public sealed class EffectiveTimeTests
     [Fact]
     public void A_past_date_fires_now_and_says_so()
     {
-        var effective = EffectiveTime.Resolve("2026-11-30", EffectiveTime.Zone("Europe/Paris", "timeZone"), SevenPm, Now);
+        var effective = Resolve("2026-11-30", "Europe/Paris");
 
         Assert.True(effective.Past);
         Assert.Contains("already past", effective.Note);
@@ -62,7 +64,7 @@ public sealed class EffectiveTimeTests
     [Fact]
     public void No_date_is_now()
     {
-        var effective = EffectiveTime.Resolve(null, EffectiveTime.Zone("Asia/Tokyo", "timeZone"), SevenPm, Now);
+        var effective = Resolve(null, "Asia/Tokyo");
 
         Assert.Equal(Now, effective.At);
         Assert.Equal("2026-12-07T21:00:00", effective.Local);

@@ -1,9 +1,5 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Hr;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Hr;
 

@@ -1,11 +1,6 @@
 extern alias MondaySim;
 
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Hr;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Hr;
 

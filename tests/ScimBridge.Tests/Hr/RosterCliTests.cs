@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Hr;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Hr;
 

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Hr;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Hr;
 

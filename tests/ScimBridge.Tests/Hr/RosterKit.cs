@@ -1,10 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Hr;
 

@@ -1,9 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
 using ScimBridge.Hr;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Hr;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace ScimBridge.Tests.Infrastructure;
 
@@ -12,10 +10,8 @@ namespace ScimBridge.Tests.Infrastructure;
 /// </summary>
 public sealed class BridgeProcess : IAsyncDisposable
 {
-    private const int TailLines = 200;
     private readonly Dictionary<string, string> _environment;
-    private readonly Queue<string> _tail = new();
-    private readonly Lock _lock = new();
+    private readonly OutputTail _tail = new();
     private Process? _process;
 
     private BridgeProcess(Dictionary<string, string> environment, int port, string token)
@@ -46,8 +42,8 @@ public sealed class BridgeProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        var token = await CreateTokenAsync(environment);
-        var bridge = new BridgeProcess(environment, FreePort(), token);
+        var token = await DotnetProcess.CreateTokenAsync(Dll, environment, ["--name", "bridge-process-test"]);
+        var bridge = new BridgeProcess(environment, DotnetProcess.FreePort(), token);
         try
         {
             await bridge.StartAsync();
@@ -69,12 +65,8 @@ public sealed class BridgeProcess : IAsyncDisposable
         }
 
         _process?.Dispose();
-        _process = Start(["--urls", BaseAddress.GetLeftPart(UriPartial.Authority)], _environment);
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitHealthyAsync(_process, TimeSpan.FromSeconds(60));
+        _process = DotnetProcess.StartReading(DotnetProcess.Info(Dll, ["--urls", BaseAddress.GetLeftPart(UriPartial.Authority)], _environment), _tail.Add);
+        await DotnetProcess.WaitHealthyAsync(_process, BaseAddress, TimeSpan.FromSeconds(60), Tail);
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly what a crash or an OOM kill does.</summary>
@@ -82,7 +74,7 @@ public sealed class BridgeProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
-            OnLine("---- killed with SIGKILL by the test ----");
+            _tail.Add("---- killed with SIGKILL by the test ----");
             process.Kill(entireProcessTree: false);
             if (!process.WaitForExit(TimeSpan.FromSeconds(15)))
             {
@@ -103,13 +95,7 @@ public sealed class BridgeProcess : IAsyncDisposable
     }
 
     /// <summary>The last lines the bridge wrote (both runs, if restarted), for failure messages.</summary>
-    public string Tail()
-    {
-        lock (_lock)
-        {
-            return string.Join(Environment.NewLine, _tail);
-        }
-    }
+    public string Tail() => _tail.ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -118,143 +104,11 @@ public sealed class BridgeProcess : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: false);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            // Nothing more to do: the process is gone or will not go; the test's result stands either way.
-        }
-        finally
-        {
-            _process.Dispose();
-            _process = null;
-        }
+        // Whether it stopped or not, the test's result stands.
+        _ = await DotnetProcess.StopAsync(_process, entireProcessTree: false);
+        _process.Dispose();
+        _process = null;
     }
 
-    private async Task WaitHealthyAsync(Process process, TimeSpan limit)
-    {
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"The bridge exited with code {process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
-                }
-
-                try
-                {
-                    using var response = await client.GetAsync(new Uri("healthz", UriKind.Relative));
-                    return response.StatusCode == HttpStatusCode.OK;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
-            },
-            "the bridge to answer /healthz",
-            limit,
-            TimeSpan.FromMilliseconds(50),
-            explain: () => Task.FromResult<string?>(Environment.NewLine + Tail()));
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _tail.Enqueue(line);
-            while (_tail.Count > TailLines)
-            {
-                _tail.Dequeue();
-            }
-        }
-    }
-
-    private static async Task<string> CreateTokenAsync(IReadOnlyDictionary<string, string> environment)
-    {
-        using var process = Start(["token", "create", "--name", "bridge-process-test"], environment);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
-        }
-
-        var output = await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'token create' exited with code {process.ExitCode}:{Environment.NewLine}{output}{await stderr}");
-        }
-
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length > 0 ? lines[^1] : throw new InvalidOperationException("'token create' printed nothing.");
-    }
-
-    private static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
-    {
-        var dll = typeof(Program).Assembly.Location;
-        var info = new ProcessStartInfo(DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
-    }
-
-    /// <summary>The dotnet host running this process (…/dotnet beside shared/Microsoft.NETCore.App/VERSION), else dotnet on PATH.</summary>
-    internal static string DotnetHost()
-    {
-        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        if (!string.IsNullOrEmpty(runtimeDirectory))
-        {
-            var host = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", "..", "dotnet"));
-            if (File.Exists(host))
-            {
-                return host;
-            }
-        }
-
-        return "dotnet";
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static string Dll => typeof(Program).Assembly.Location;
 }

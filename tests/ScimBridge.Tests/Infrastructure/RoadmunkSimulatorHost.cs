@@ -2,8 +2,6 @@ extern alias RoadmunkSim;
 
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using RoadmunkSim::ScimBridge.RoadmunkSim;
 
 namespace ScimBridge.Tests.Infrastructure;
@@ -16,34 +14,26 @@ public sealed class RoadmunkSimulatorHost : IAsyncDisposable
 {
     public const string ApiToken = "roadmunk-sim-token";
 
-    private readonly WebApplication _app;
+    private readonly SimHost<RoadmunkSimState> _host;
 
-    private RoadmunkSimulatorHost(WebApplication app)
+    private RoadmunkSimulatorHost(SimHost<RoadmunkSimState> host)
     {
-        _app = app;
-        State = app.Services.GetRequiredService<RoadmunkSimState>();
-        BaseUrl = app.Urls.First();
+        _host = host;
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
     }
 
-    public RoadmunkSimState State { get; }
+    public RoadmunkSimState State => _host.State;
 
     /// <summary>What the bridge's <c>Roadmunk:BaseUrl</c> must be.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl => _host.BaseUrl;
 
     /// <summary>A client of the simulator's admin endpoints, with its token.</summary>
     public HttpClient Http { get; }
 
     /// <param name="time">The simulator's clock (its rate-limit window); real time when null.</param>
-    public static async Task<RoadmunkSimulatorHost> StartAsync(TimeProvider? time = null, params string[] args)
-    {
-        var app = RoadmunkSimulator.Build(
-            ["--urls", "http://127.0.0.1:0", "--api-token", ApiToken, "--Logging:LogLevel:Default", "Warning", .. args],
-            time ?? TimeProvider.System);
-        await app.StartAsync();
-        return new RoadmunkSimulatorHost(app);
-    }
+    public static async Task<RoadmunkSimulatorHost> StartAsync(TimeProvider? time = null, params string[] args) =>
+        new(await SimHost<RoadmunkSimState>.StartAsync(a => RoadmunkSimulator.Build(a, time ?? TimeProvider.System), ["--api-token", ApiToken, .. args]));
 
     /// <summary>Settings pointing a bridge at this simulator; retries wait at most a millisecond unless told otherwise.</summary>
     public Dictionary<string, string?> BridgeSettings(string? token = ApiToken) => new(StringComparer.Ordinal)
@@ -89,6 +79,6 @@ public sealed class RoadmunkSimulatorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

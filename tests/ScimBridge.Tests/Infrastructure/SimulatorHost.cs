@@ -1,7 +1,5 @@
 extern alias MondaySim;
 
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using MondaySim::ScimBridge.MondaySim;
 
 namespace ScimBridge.Tests.Infrastructure;
@@ -14,31 +12,20 @@ public sealed class SimulatorHost : IAsyncDisposable
 {
     public const string ScimToken = "sim-scim-token";
 
-    private readonly WebApplication _app;
+    private readonly SimHost<MondaySimState> _host;
 
-    private SimulatorHost(WebApplication app)
-    {
-        _app = app;
-        State = app.Services.GetRequiredService<MondaySimState>();
-        BaseUrl = app.Urls.First();
-    }
+    private SimulatorHost(SimHost<MondaySimState> host) => _host = host;
 
-    public MondaySimState State { get; }
+    public MondaySimState State => _host.State;
 
-    public string BaseUrl { get; }
+    public string BaseUrl => _host.BaseUrl;
 
     /// <summary>What the bridge's <c>Monday:TenantUrl</c> must be.</summary>
     public string TenantUrl => BaseUrl + "/scim/v2/";
 
-    public static async Task<SimulatorHost> StartAsync(params string[] args)
-    {
-        var app = MondaySimulator.Build(
-            ["--urls", "http://127.0.0.1:0", "--scim-token", ScimToken, "--api-token", "sim-api-token",
-                "--Logging:LogLevel:Default", "Warning", .. args],
-            TimeProvider.System);
-        await app.StartAsync();
-        return new SimulatorHost(app);
-    }
+    public static async Task<SimulatorHost> StartAsync(params string[] args) =>
+        new(await SimHost<MondaySimState>.StartAsync(
+            a => MondaySimulator.Build(a, TimeProvider.System), ["--scim-token", ScimToken, "--api-token", "sim-api-token", .. args]));
 
     /// <summary>The settings that point a bridge at this simulator, unpaced (the simulator limits nothing unless told).</summary>
     public IReadOnlyDictionary<string, string> BridgeSettings(string instanceId) => new Dictionary<string, string>(StringComparer.Ordinal)
@@ -68,5 +55,5 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Npgsql;
-using ScimBridge.Data;
 using Xunit.Sdk;
 
 namespace ScimBridge.Tests.Infrastructure;

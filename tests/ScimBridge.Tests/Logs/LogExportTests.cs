@@ -1,8 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using static ScimBridge.Tests.Logs.LogSeed;
 
 namespace ScimBridge.Tests.Logs;

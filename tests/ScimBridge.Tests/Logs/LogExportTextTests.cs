@@ -1,5 +1,3 @@
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using static ScimBridge.Tests.Logs.LogSeed;
 
 namespace ScimBridge.Tests.Logs;

@@ -1,6 +1,3 @@
-using System.Net;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using static ScimBridge.Tests.Logs.LogSeed;
 
 namespace ScimBridge.Tests.Logs;

@@ -1,9 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
 using ScimBridge.Logs;
-using ScimBridge.Tests.Infrastructure;
 using static ScimBridge.Tests.Logs.LogSeed;
 
 namespace ScimBridge.Tests.Logs;

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Logs;
 
@@ -48,6 +45,22 @@ public static class LogSeed
             Attempt = 1,
             Instance = "test",
         };
+
+    /// <summary>An entry with no more than the dashboard counts: when, and how it ended.</summary>
+    public static LogEntryRecord Counted(DateTimeOffset at, string status, string action = LogActions.Update) => new()
+    {
+        At = at,
+        CycleId = "c",
+        InitiatorType = Initiators.Scim,
+        Initiator = "test",
+        ResourceType = ResourceKinds.User,
+        SourceId = "u1",
+        Action = action,
+        Status = status,
+        Steps = "[]",
+        ModifiedProperties = "[]",
+        Instance = "test",
+    };
 
     public static async Task<List<long>> InsertAsync(this ScimApp app, params LogEntryRecord[] entries)
     {

@@ -1,11 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Push;
 
 namespace ScimBridge.Tests.Mirror;

@@ -1,12 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;
 

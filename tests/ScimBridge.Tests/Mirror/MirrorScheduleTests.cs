@@ -1,10 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Tests.Infrastructure;
 using static ScimBridge.Tests.Mirror.ScriptedSeatSource;
 
 namespace ScimBridge.Tests.Mirror;

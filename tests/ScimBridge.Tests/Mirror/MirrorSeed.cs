@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;
 

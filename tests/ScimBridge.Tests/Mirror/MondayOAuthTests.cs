@@ -1,20 +1,14 @@
 extern alias MondaySim;
 
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Monday;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 using SimOAuth = MondaySim::ScimBridge.MondaySim.OAuth;
 
 namespace ScimBridge.Tests.Mirror;

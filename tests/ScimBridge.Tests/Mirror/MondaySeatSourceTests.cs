@@ -3,13 +3,10 @@ extern alias MondaySim;
 using System.Diagnostics;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Monday;
 using ScimBridge.Monday;
-using ScimBridge.Tests.Infrastructure;
 using MondaySim::ScimBridge.MondaySim;
 
 namespace ScimBridge.Tests.Mirror;

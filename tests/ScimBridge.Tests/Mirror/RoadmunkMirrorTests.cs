@@ -1,9 +1,5 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;
 

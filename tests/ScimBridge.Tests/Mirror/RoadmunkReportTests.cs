@@ -1,14 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;
 

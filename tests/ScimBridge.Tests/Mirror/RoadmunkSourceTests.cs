@@ -1,14 +1,10 @@
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Roadmunk;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Mirror;
 

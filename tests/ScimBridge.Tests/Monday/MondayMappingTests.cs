@@ -1,9 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Monday;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Operations;
 
@@ -13,7 +12,7 @@ public sealed partial class ConsoleLogFormatTests
     public async Task OnATerminal_TheLogIsSimpleLines()
     {
         var directory = Directory.CreateTempSubdirectory("scimbridge-tty-").FullName;
-        var command = $"'{BridgeProcess.DotnetHost()}' '{typeof(Program).Assembly.Location}' --urls http://127.0.0.1:{BridgeProcess.FreePort()}";
+        var command = $"'{DotnetProcess.Host()}' '{typeof(Program).Assembly.Location}' --urls http://127.0.0.1:{DotnetProcess.FreePort()}";
         var info = new ProcessStartInfo(Script) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true, WorkingDirectory = directory };
         foreach (var argument in new[] { "-qec", command, "/dev/null" })
         {

@@ -1,7 +1,4 @@
-using System.Net;
-using ScimBridge.Data;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Operations;
 

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using ScimBridge.Data;
 using ScimBridge.Tests.Console;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Operations;
 

@@ -1,14 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using ScimBridge.Data;
 using ScimBridge.Tests.Data;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Operations;
 

@@ -1,10 +1,7 @@
 using FluentValidation;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ScimBridge.Data;
 using ScimBridge.Logs;
 using ScimBridge.Operations;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Operations;
 

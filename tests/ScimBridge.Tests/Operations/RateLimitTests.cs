@@ -1,11 +1,7 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Operations;
 using ScimBridge.Auth;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ScimBridge.Tests.Operations;
 

@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
 using ScimBridge.Demo;
 using ScimBridge.Operations;
 using ScimBridge.Tests.Cli;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Operations;
 
@@ -26,7 +24,7 @@ public sealed class StartupFailureTests : IDisposable
     [Theory, MemberData(nameof(BadSettings))]
     public async Task BadSetting_EndsTheServer_WithOneLineNamingIt(string named, string[] settings)
     {
-        var result = await RunAsync(["--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}", .. settings]);
+        var result = await RunAsync(["--urls", $"http://127.0.0.1:{DotnetProcess.FreePort()}", .. settings]);
 
         AssertOneLine(result, named);
     }
@@ -52,7 +50,7 @@ public sealed class StartupFailureTests : IDisposable
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
         var result = await BridgeCommand.RunAssemblyAsync(typeof(DemoMode).Assembly.Location, _directory, Information, null, TimeSpan.FromSeconds(90),
-            "--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}", "--demo-monday-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--urls", $"http://127.0.0.1:{DotnetProcess.FreePort()}", "--demo-monday-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         AssertOneLine(result, $"127.0.0.1:{port}");
     }
@@ -60,7 +58,7 @@ public sealed class StartupFailureTests : IDisposable
     [Fact]
     public async Task Demo_OnTheServer_SaysInOneLineHowToStartTheDemoHost()
     {
-        var result = await RunAsync(["--demo", "--urls", $"http://127.0.0.1:{BridgeProcess.FreePort()}"]);
+        var result = await RunAsync(["--demo", "--urls", $"http://127.0.0.1:{DotnetProcess.FreePort()}"]);
 
         AssertOneLine(result, BridgeServer.DemoCommand);
         Assert.Equal(StartupFailure.ExitCode, result.ExitCode);
@@ -100,7 +98,7 @@ public sealed class StartupFailureTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", result.Output + result.Error, StringComparison.Ordinal);
     }
 
-    private static int ClosedPort() => BridgeProcess.FreePort();
+    private static int ClosedPort() => DotnetProcess.FreePort();
 
     public void Dispose()
     {

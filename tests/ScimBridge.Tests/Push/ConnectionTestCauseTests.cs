@@ -1,11 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Monday;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Push;
 
@@ -69,12 +64,6 @@ public sealed class ConnectionTestCauseTests
         }
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A port nothing listens on: a free one, released at once.</summary>
+    private static int ClosedPort() => DotnetProcess.FreePort();
 }

@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace ScimBridge.Tests.Push;

@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 using ScimBridge.Monday;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Push;
 

@@ -1,10 +1,5 @@
 extern alias MondaySim;
 
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 using MondaySimUser = MondaySim::ScimBridge.MondaySim.SimUser;
 
 namespace ScimBridge.Tests.Push;

@@ -1,11 +1,6 @@
 extern alias MondaySim;
 
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Push;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Push;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Push;
 
 /// <summary>Several bridge instances on one database and one monday.com: the leases decide who pushes what.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using ScimBridge.Data;
 using ScimBridge.Reclamation;
 using ScimBridge.Tests.Console;
 

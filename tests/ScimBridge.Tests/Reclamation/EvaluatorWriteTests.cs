@@ -1,10 +1,5 @@
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 using static ScimBridge.Tests.Reclamation.ReclaimKit;
 

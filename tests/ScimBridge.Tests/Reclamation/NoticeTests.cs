@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using ScimBridge.Data;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Reclamation;
 

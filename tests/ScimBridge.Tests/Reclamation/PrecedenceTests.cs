@@ -1,11 +1,7 @@
 extern alias MondaySim;
 
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Reclamation;

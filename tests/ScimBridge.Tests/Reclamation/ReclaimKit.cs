@@ -1,11 +1,6 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.ScimProtocol.Resources;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Reclamation;

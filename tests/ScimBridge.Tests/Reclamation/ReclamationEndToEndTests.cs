@@ -1,12 +1,6 @@
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Reclamation;
 

@@ -1,9 +1,7 @@
 extern alias RoadmunkSim;
 
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Reclamation;
 

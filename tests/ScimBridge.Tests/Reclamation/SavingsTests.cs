@@ -1,12 +1,6 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Reclamation;

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 using ScimBridge.Tests.Mirror;
 
 namespace ScimBridge.Tests.Reclamation;

@@ -1,9 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
 using ScimBridge.Mirror;
 using ScimBridge.Reclamation;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Reclamation;
 

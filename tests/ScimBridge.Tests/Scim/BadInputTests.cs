@@ -1,10 +1,5 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Scim;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Scim;
 
 /// <summary>userNames that are one name to monday.com (Kelvin sign and k, Ω and ω, Å and å, é in two forms) are one name here.</summary>

@@ -1,11 +1,5 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Scim;
 using ScimBridge.ScimProtocol.Patch;
-using ScimBridge.Tests.Infrastructure;
 
 namespace ScimBridge.Tests.Scim;
 

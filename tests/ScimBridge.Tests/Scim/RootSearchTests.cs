@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Scim;
 
 /// <summary>POST /.search at the root spans users and groups (RFC 7644 section 3.4.3).</summary>

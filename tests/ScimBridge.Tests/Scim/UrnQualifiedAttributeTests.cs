@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Scim;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using ScimBridge.Data;
-using ScimBridge.Tests.Infrastructure;
-
 namespace ScimBridge.Tests.Scim;
 
 /// <summary>
