@@ -9,9 +9,9 @@ internal sealed class BenchArgs
 {
     public const string PostgresVariable = "SCIMBRIDGE_TEST_POSTGRES";
 
-    private readonly Dictionary<string, List<string>> given = new(StringComparer.Ordinal);
-    private readonly HashSet<string> asked = new(StringComparer.Ordinal);
-    private bool wantsPostgres;
+    private readonly Dictionary<string, List<string>> _given = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
+    private bool _wantsPostgres;
 
     public static string Postgres => Environment.GetEnvironmentVariable(PostgresVariable) ?? "";
 
@@ -21,12 +21,12 @@ internal sealed class BenchArgs
         {
             var options = new BenchArgs(args);
             var result = read(options);
-            if (options.given.Keys.FirstOrDefault(name => !options.asked.Contains(name)) is { } unknown)
+            if (options._given.Keys.FirstOrDefault(name => !options._asked.Contains(name)) is { } unknown)
             {
                 throw new ArgumentException($"Unknown option '{unknown}'.");
             }
 
-            if (options.wantsPostgres && string.IsNullOrWhiteSpace(Postgres))
+            if (options._wantsPostgres && string.IsNullOrWhiteSpace(Postgres))
             {
                 await Console.Error.WriteLineAsync(
                     $"{PostgresVariable} is not set: run 'scripts/postgres.sh start' and 'eval \"$(scripts/postgres.sh env)\"'.");
@@ -48,9 +48,9 @@ internal sealed class BenchArgs
         for (var i = 0; i < args.Length; i += 2)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            if (!given.TryGetValue(args[i], out var values))
+            if (!_given.TryGetValue(args[i], out var values))
             {
-                given[args[i]] = values = [];
+                _given[args[i]] = values = [];
             }
 
             values.Add(value);
@@ -59,8 +59,8 @@ internal sealed class BenchArgs
 
     public IReadOnlyList<string> All(string name)
     {
-        asked.Add(name);
-        return given.TryGetValue(name, out var values) ? values : [];
+        _asked.Add(name);
+        return _given.TryGetValue(name, out var values) ? values : [];
     }
 
     public string? Text(string name) => All(name) is [.., var last] ? last : null;
@@ -92,7 +92,7 @@ internal sealed class BenchArgs
             "both" when both => ["sqlite", "postgres"],
             var other => throw new ArgumentException($"--provider must be sqlite, postgres{(both ? " or both" : "")}, not '{other}'."),
         };
-        wantsPostgres = providers.Contains("postgres");
+        _wantsPostgres = providers.Contains("postgres");
         return providers;
     }
 }

@@ -7,30 +7,30 @@ namespace ScimBridge.Benchmarks;
 // are still removed.
 internal sealed class StopSignal : IDisposable
 {
-    private readonly CancellationTokenSource cts = new();
-    private readonly PosixSignalRegistration sigint;
-    private readonly PosixSignalRegistration sigterm;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly PosixSignalRegistration _sigint;
+    private readonly PosixSignalRegistration _sigterm;
 
     public StopSignal()
     {
-        sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
     }
 
-    public CancellationToken Token => cts.Token;
+    public CancellationToken Token => _cts.Token;
 
     private void Stop(PosixSignalContext context)
     {
         context.Cancel = true;
         Console.Error.WriteLine("Stopping: the server and the benchmark database are being removed...");
-        cts.Cancel();
+        _cts.Cancel();
     }
 
     public void Dispose()
     {
-        sigint.Dispose();
-        sigterm.Dispose();
-        cts.Dispose();
+        _sigint.Dispose();
+        _sigterm.Dispose();
+        _cts.Dispose();
     }
 }
 

@@ -11,12 +11,12 @@ namespace ScimBridge.Testing;
 /// </summary>
 public abstract class SimulatorTest<TState> where TState : notnull
 {
-    private SimHost<TState>? host;
+    private SimHost<TState>? _host;
 
     /// <summary>Time that moves only when a test says so.</summary>
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
-    protected TState State => host!.State;
+    protected TState State => _host!.State;
 
     protected HttpClient Http { get; private set; } = null!;
 
@@ -28,16 +28,16 @@ public abstract class SimulatorTest<TState> where TState : notnull
     public async Task InitializeAsync()
     {
         var (build, args) = Simulator;
-        host = await SimHost<TState>.StartAsync(build, [.. args, .. ExtraArgs]).ConfigureAwait(false);
-        Http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        _host = await SimHost<TState>.StartAsync(build, [.. args, .. ExtraArgs]).ConfigureAwait(false);
+        Http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
     }
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        if (host is not null)
+        if (_host is not null)
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            await _host.DisposeAsync().ConfigureAwait(false);
         }
     }
 

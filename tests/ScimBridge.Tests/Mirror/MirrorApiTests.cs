@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using ScimBridge.Mirror;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScimBridge.Mirror;
 
 namespace ScimBridge.Tests.Mirror;
 

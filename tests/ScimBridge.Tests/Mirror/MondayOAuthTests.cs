@@ -38,7 +38,7 @@ public sealed partial class MondayOAuthTests
         using var page = await browser.Client.GetAsync(Page);
         Assert.Contains($"form-action 'self' {env.Sim.BaseUrl}", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
 
-        var authorize = await env.StartConnectAsync(browser);
+        var authorize = await Env.StartConnectAsync(browser);
         var query = QueryHelpers.ParseQuery(authorize.Query);
         Assert.StartsWith(env.Sim.BaseUrl + "/oauth2/authorize?", authorize.ToString(), StringComparison.Ordinal);
         Assert.Equal(ClientId, query["client_id"]);
@@ -96,7 +96,7 @@ public sealed partial class MondayOAuthTests
         await using var env = await Env.StartAsync(provider, new() { ["Monday:OAuth:Scopes"] = "users:read" });
         var browser = await env.SignedInAsync();
 
-        var outcome = await browser.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser)));
+        var outcome = await browser.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser)));
         Assert.Equal("Connected to monday.com, but the mirror cannot run: missing account:read. Granted: users:read.", Text(outcome, "outcome"));
         Assert.Equal("users:read", Text(outcome, "scopes"));
         Assert.StartsWith("The mirror cannot run: missing account:read.", Text(outcome, "mirror-scopes"), StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed partial class MondayOAuthTests
 
         // monday.com refuses scopes the app's version does not have.
         env.Sim.State.OAuth.Scopes = SimOAuth.OAuthApp.ParseScopes("account:read");
-        var refused = await browser.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser)));
+        var refused = await browser.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser)));
         Assert.Contains("(invalid_scope)", Text(refused, "outcome"), StringComparison.Ordinal);
         Assert.Contains("users:read", Text(refused, "outcome"), StringComparison.Ordinal);
     }
@@ -126,7 +126,7 @@ public sealed partial class MondayOAuthTests
         await using var env = await Env.StartAsync(provider);
         var browser = await env.SignedInAsync();
 
-        var callback = await env.AuthorizeAsync(await env.StartConnectAsync(browser));
+        var callback = await env.AuthorizeAsync(await Env.StartConnectAsync(browser));
         var tampered = Regex.Replace(callback.ToString(), "state=([^&]+)", m => "state=x" + m.Groups[1].Value);
         Assert.Contains("does not match", Text(await browser.FollowCallbackAsync(new Uri(tampered)), "outcome"), StringComparison.Ordinal);
         // The tampered try used the state up: the genuine answer after it is refused too.
@@ -135,7 +135,7 @@ public sealed partial class MondayOAuthTests
         // Another admin's session cannot complete a connection this one started, even with its state cookie.
         var bob = env.NewBrowser();
         await env.SignInAsync(bob, "bob");
-        var started = await env.StartConnectAsync(browser);
+        var started = await Env.StartConnectAsync(browser);
         var stolen = await bob.FollowCallbackAsync(await env.AuthorizeAsync(started), stateCookie: browser.Cookie(MondayOAuth.StateCookie));
         Assert.Contains("another console session", Text(stolen, "outcome"), StringComparison.Ordinal);
 
@@ -144,13 +144,13 @@ public sealed partial class MondayOAuthTests
             .Join(db.AdminAccounts.Where(a => a.UserName == "alice"), s => s.AccountId, a => a.Id, (s, a) => s.Id).SingleAsync());
         var oauth = env.App.Services.GetRequiredService<MondayOAuth>();
         var expired = oauth.ProtectState("nonce-1", session, DateTimeOffset.UtcNow.AddSeconds(-1), env.App.BaseAddress + "admin/oauth/monday/callback", null);
-        var late = Regex.Replace((await env.AuthorizeAsync(await env.StartConnectAsync(browser))).ToString(), "state=([^&]+)", "state=nonce-1");
+        var late = Regex.Replace((await env.AuthorizeAsync(await Env.StartConnectAsync(browser))).ToString(), "state=([^&]+)", "state=nonce-1");
         Assert.Contains("expired", Text(await browser.FollowCallbackAsync(new Uri(late), stateCookie: expired), "outcome"), StringComparison.Ordinal);
 
         // A callback without any state cookie (a link someone was sent).
         var stranger = env.NewBrowser();
         await env.SignInAsync(stranger, "bob");
-        Assert.Contains("used already", Text(await stranger.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser))), "outcome"), StringComparison.Ordinal);
+        Assert.Contains("used already", Text(await stranger.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser))), "outcome"), StringComparison.Ordinal);
 
         Assert.Equal(0, await env.App.DbAsync(db => db.AppConnections.CountAsync()));
         Assert.Null(await env.CredentialAsync());
@@ -163,18 +163,18 @@ public sealed partial class MondayOAuthTests
         var browser = await env.SignedInAsync();
 
         env.Sim.State.OAuth.Consent = SimOAuth.OAuthConsent.Deny;
-        var denied = Text(await browser.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser))), "outcome");
+        var denied = Text(await browser.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser))), "outcome");
         Assert.StartsWith("monday.com denied access (access_denied). monday.com said: The user denied the request.", denied, StringComparison.Ordinal);
 
         env.Sim.State.OAuth.Consent = SimOAuth.OAuthConsent.Approve;
         env.Sim.State.OAuth.Installed = false;
-        var notInstalled = Text(await browser.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser))), "outcome");
+        var notInstalled = Text(await browser.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser))), "outcome");
         Assert.Contains("USER_ACCESS_DENIED", notInstalled, StringComparison.Ordinal);
         Assert.Contains("install", notInstalled, StringComparison.Ordinal);
 
         // The code is redeemed once: a second exchange of the same code is invalid_grant.
         env.Sim.State.OAuth.Installed = true;
-        var callback = await env.AuthorizeAsync(await env.StartConnectAsync(browser));
+        var callback = await env.AuthorizeAsync(await Env.StartConnectAsync(browser));
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
         env.Sim.State.OAuth.RedeemCode(code);
         var refused = Text(await browser.FollowCallbackAsync(callback), "outcome");
@@ -182,7 +182,7 @@ public sealed partial class MondayOAuthTests
 
         // A wrong secret is invalid_client, named with the keys to check.
         env.Sim.State.OAuth.ClientSecret = "rotated";
-        var badClient = Text(await browser.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser))), "outcome");
+        var badClient = Text(await browser.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser))), "outcome");
         Assert.Contains("(invalid_client)", badClient, StringComparison.Ordinal);
         Assert.Contains("Monday:OAuth:ClientSecret", badClient, StringComparison.Ordinal);
         Assert.DoesNotContain(ClientSecret, badClient, StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public sealed partial class MondayOAuthTests
         env.Sim.State.OAuth.Flow = SimOAuth.OAuthFlow.OAuth21;
         var browser = await env.SignedInAsync();
 
-        var authorize = await env.StartConnectAsync(browser);
+        var authorize = await Env.StartConnectAsync(browser);
         var query = QueryHelpers.ParseQuery(authorize.Query);
         Assert.Equal("S256", query["code_challenge_method"]);
         Assert.True(query["code_challenge"].ToString().Length == 43);
@@ -241,7 +241,7 @@ public sealed partial class MondayOAuthTests
         Assert.Equal("Personal API token (Monday:ApiToken)", Text(await browser.GetStringAsync(Page), "credential"));
         Assert.Equal(MondayApiCredential.PersonalToken, (await env.CredentialAsync())!.Kind);
 
-        await browser.FollowCallbackAsync(await env.AuthorizeAsync(await env.StartConnectAsync(browser)));
+        await browser.FollowCallbackAsync(await env.AuthorizeAsync(await Env.StartConnectAsync(browser)));
         Assert.Equal(MondayApiCredential.OAuth, (await env.CredentialAsync())!.Kind);
 
         using var disconnect = await browser.Client.PostFormAsync($"{Page}?handler=Disconnect", new Dictionary<string, string>(), tokenFrom: Page);
@@ -264,7 +264,7 @@ public sealed partial class MondayOAuthTests
     {
         await using var env = await Env.StartAsync(provider);
         var browser = await env.SignedInAsync();
-        var callback = await env.AuthorizeAsync(await env.StartConnectAsync(browser));
+        var callback = await env.AuthorizeAsync(await Env.StartConnectAsync(browser));
 
         var anonymous = env.NewBrowser();
         using (var response = await anonymous.Client.GetAsync(callback.PathAndQuery))
@@ -315,7 +315,7 @@ public sealed partial class MondayOAuthTests
         await using var fixedUrl = await Env.StartAsync(provider, new() { ["Monday:OAuth:RedirectUrl"] = configured });
         var admin = await fixedUrl.SignedInAsync();
         Assert.Equal(configured, Text(await admin.GetStringAsync(Page), "redirect-uri"));
-        Assert.Equal(configured, QueryHelpers.ParseQuery((await fixedUrl.StartConnectAsync(admin)).Query)["redirect_uri"]);
+        Assert.Equal(configured, QueryHelpers.ParseQuery((await Env.StartConnectAsync(admin)).Query)["redirect_uri"]);
     }
 
     [Theory, AllDatabases]
@@ -474,7 +474,7 @@ public sealed partial class MondayOAuthTests
         }
 
         /// <summary>Clicks Connect monday.com: the form post answers with a redirect to monday's authorize URL.</summary>
-        public async Task<Uri> StartConnectAsync(Browser browser)
+        public static async Task<Uri> StartConnectAsync(Browser browser)
         {
             using var response = await browser.Client.PostFormAsync(Page, new Dictionary<string, string>(), tokenFrom: Page);
             Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"connect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

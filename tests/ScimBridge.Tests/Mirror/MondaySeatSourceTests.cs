@@ -1,13 +1,12 @@
 extern alias MondaySim;
-
 using System.Diagnostics;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using MondaySim::ScimBridge.MondaySim;
 using ScimBridge.Mirror;
 using ScimBridge.Mirror.Monday;
 using ScimBridge.Monday;
-using MondaySim::ScimBridge.MondaySim;
 
 namespace ScimBridge.Tests.Mirror;
 

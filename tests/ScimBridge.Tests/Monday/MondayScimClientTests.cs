@@ -1,11 +1,10 @@
 extern alias MondaySim;
-
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Monday;
 using MondaySim::ScimBridge.MondaySim;
+using ScimBridge.Monday;
 
 namespace ScimBridge.Tests.Monday;
 

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
-using ScimBridge.Operations;
 using ScimBridge.Auth;
+using ScimBridge.Operations;
 
 namespace ScimBridge.Tests.Operations;
 
