@@ -22,6 +22,10 @@ internal static class LegacyMigrationHistory
 
     public static async Task AdoptAsync(ScimBridgeDbContext db, CancellationToken cancellationToken)
     {
+        var history = db.GetService<IHistoryRepository>();
+        // On a fresh database EF Core reads the history before making its table and logs the failed read as an error
+        // (dotnet/efcore#37328): made first, so a first start says nothing alarming.
+        await history.CreateIfNotExistsAsync(cancellationToken);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
         var legacy = applied.Intersect(HandWritten, StringComparer.Ordinal).ToList();
         if (legacy.Count == 0)
@@ -36,7 +40,6 @@ internal static class LegacyMigrationHistory
                 + $"upgrade it first through a ScimBridge version whose last migration is {LastHandWritten} (start that version once on it), then start this one.");
         }
 
-        var history = db.GetService<IHistoryRepository>();
         var baseline = db.Database.GetMigrations().First();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Claimed by deleting first: a second instance doing the same waits for this one's commit, then finds nothing.
