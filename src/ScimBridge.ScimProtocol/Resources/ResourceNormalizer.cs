@@ -22,6 +22,7 @@ public static class ResourceNormalizer
 
         CheckSchemas(obj, type);
         var result = new JsonObject();
+        var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in obj)
         {
             if (value is null || string.Equals(key, CanonicalForm.SchemasKey, StringComparison.OrdinalIgnoreCase))
@@ -31,18 +32,18 @@ public static class ResourceNormalizer
 
             if (string.Equals(key.Trim(), type.Schema.Id, StringComparison.OrdinalIgnoreCase))
             {
-                WriteCore(result, type, key, value);
+                WriteCore(result, named, type, key, value);
             }
             else
             {
-                WriteKey(result, type, key, value);
+                WriteKey(result, named, type, key, value);
             }
         }
 
         return CanonicalForm.Finish(result, type);
     }
 
-    private static void WriteKey(JsonObject result, ResourceTypeDefinition type, string key, JsonNode value)
+    private static void WriteKey(JsonObject result, HashSet<string> named, ResourceTypeDefinition type, string key, JsonNode value)
     {
         var resolved = AttributeNames.TryResolve(type, key);
         if (resolved is null)
@@ -52,11 +53,11 @@ public static class ResourceNormalizer
 
         if (resolved.Attribute is null)
         {
-            WriteExtension(result, type, resolved.Schema, key, value);
+            WriteExtension(result, named, type, resolved.Schema, key, value);
         }
         else
         {
-            Write(result, resolved, value);
+            Write(result, named, resolved, key, value);
         }
     }
 
@@ -64,7 +65,7 @@ public static class ResourceNormalizer
     /// Core attributes nested under the core schema's URN, as some clients send them (RFC 7644 lets a client qualify any
     /// attribute by its schema): the same attributes as at the top level, and nothing else.
     /// </summary>
-    private static void WriteCore(JsonObject result, ResourceTypeDefinition type, string key, JsonNode value)
+    private static void WriteCore(JsonObject result, HashSet<string> named, ResourceTypeDefinition type, string key, JsonNode value)
     {
         if (value is not JsonObject data)
         {
@@ -75,7 +76,7 @@ public static class ResourceNormalizer
         {
             if (innerValue is not null && !innerKey.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
             {
-                WriteKey(result, type, $"{type.Schema.Id}:{innerKey}", innerValue);
+                WriteKey(result, named, type, $"{type.Schema.Id}:{innerKey}", innerValue);
             }
         }
     }
@@ -152,7 +153,7 @@ public static class ResourceNormalizer
         }
     }
 
-    private static void WriteExtension(JsonObject result, ResourceTypeDefinition type, SchemaDefinition schema, string key, JsonNode value)
+    private static void WriteExtension(JsonObject result, HashSet<string> named, ResourceTypeDefinition type, SchemaDefinition schema, string key, JsonNode value)
     {
         if (value is not JsonObject data)
         {
@@ -169,21 +170,27 @@ public static class ResourceNormalizer
             var resolved = AttributeNames.TryResolve(type, $"{schema.Id}:{innerKey}");
             if (resolved?.Attribute is not null)
             {
-                Write(result, resolved, innerValue);
+                Write(result, named, resolved, innerKey, innerValue);
             }
         }
     }
 
-    private static void Write(JsonObject result, ResolvedAttribute resolved, JsonNode value)
+    private static void Write(JsonObject result, HashSet<string> named, ResolvedAttribute resolved, string key, JsonNode value)
     {
         var attribute = resolved.Attribute!;
+        var path = AttributeNames.Display(resolved);
+        if (!named.Add(path))
+        {
+            // A plain key and its URN-qualified form (or the same key at the top and under the schema's URN) name one attribute twice.
+            throw ScimException.InvalidSyntax($"The key '{key}' names '{path}', which another key of the body names too.");
+        }
+
         if (attribute.Mutability == Mutability.ReadOnly)
         {
             return; // id, meta and groups belong to the server.
         }
 
         var container = resolved.IsExtension ? ChildObject(result, resolved.Schema.Id) : result;
-        var path = AttributeNames.Display(resolved);
         if (resolved.SubAttribute is { } sub)
         {
             // A dotted key such as "name.givenName".

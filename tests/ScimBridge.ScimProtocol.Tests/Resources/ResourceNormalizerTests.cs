@@ -226,14 +226,23 @@ public class ResourceNormalizerTests
             NormalizeGroup($$"""
                 {
                   "schemas": ["{{SchemaUrns.Group}}"],
-                  "{{SchemaUrns.Group}}": { "displayName": "G", "members": [{ "value": "1" }] },
-                  "{{SchemaUrns.Group}}:members": [{ "value": "2" }]
+                  "{{SchemaUrns.Group}}": { "displayName": "G" },
+                  "{{SchemaUrns.Group}}:members": [{ "value": "1" }, { "value": "2" }]
                 }
                 """));
 
     [Fact]
     public void Normalize_CoreUrnObjectOfTheWrongShape_IsInvalidValueNamingIt() =>
         AssertScimError("invalidValue", () => NormalizeUser($$"""{ "{{SchemaUrns.User}}": "u" }"""), SchemaUrns.User);
+
+    [Theory]
+    [InlineData($$"""{ "userName": "a", "{{SchemaUrns.User}}:userName": "b" }""", "userName")]
+    [InlineData($$"""{ "userName": "a", "{{SchemaUrns.User}}": { "userName": "b" } }""", "userName")]
+    [InlineData($$"""{ "{{SchemaUrns.User}}": { "name.givenName": "a" }, "name.givenName": "b", "userName": "u" }""", "name.givenName")]
+    [InlineData($$"""{ "userName": "u", "department": "a", "{{SchemaUrns.EnterpriseUser}}": { "department": "b" } }""", "department")]
+    [InlineData($$"""{ "userName": "u", "{{SchemaUrns.EnterpriseUser}}:department": "a", "{{SchemaUrns.EnterpriseUser}}": { "department": "b" } }""", "department")]
+    public void Normalize_OneAttributeNamedByTwoKeys_IsInvalidSyntaxNamingIt(string json, string attribute) =>
+        AssertScimError("invalidSyntax", () => NormalizeUser(json), attribute);
 
     [Fact]
     public void ValidateRequired_UserNameOnlyUnderTheCoreUrn_Passes() =>

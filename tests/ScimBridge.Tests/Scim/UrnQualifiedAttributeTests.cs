@@ -87,6 +87,25 @@ public sealed class UrnQualifiedAttributeTests
         Assert.Equal(1, await app.DbAsync(db => db.Users.CountAsync()));
     }
 
+    [Theory, AllDatabases]
+    public async Task PostAndPut_OneAttributeUnderTwoNames_IsInvalidSyntax_AndNothingChanges(DatabaseProvider provider)
+    {
+        await using var app = await ScimApp.StartAsync(provider);
+        var id = await app.CreateUserAsync("ada@contoso.example");
+
+        var posted = await app.PostAsync(Users, new JsonObject { ["userName"] = "a@contoso.example", [$"{UserUrn}:userName"] = "b@contoso.example" });
+        var put = await app.PutAsync($"{Users}/{id}", new JsonObject
+        {
+            ["userName"] = "c@contoso.example",
+            [UserUrn] = new JsonObject { ["userName"] = "d@contoso.example" },
+        });
+
+        posted.AssertScimError(HttpStatusCode.BadRequest, "invalidSyntax");
+        put.AssertScimError(HttpStatusCode.BadRequest, "invalidSyntax");
+        Assert.Contains("userName", put.String("detail"), StringComparison.Ordinal);
+        Assert.Equal(["ada@contoso.example"], await app.DbAsync(db => db.Users.Select(u => u.UserName).ToListAsync()));
+    }
+
     private static JsonObject UserBody(string form, string userName, string givenName, string title)
     {
         var schemas = new JsonArray(UserUrn, Enterprise);
