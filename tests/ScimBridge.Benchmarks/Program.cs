@@ -36,7 +36,7 @@
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- bulk [--provider sqlite|postgres|both] [--users 50000] [--batch N] [--entra-batch 50]
 //
 // An identity provider's first cycle against a freshly started bridge, no warm-up, beside another SCIM server (ColdBenchmark.cs):
-//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres] [--requests 2000] [--rounds 3]
+//   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres|none] [--requests 2000] [--rounds 3]
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
