@@ -37,7 +37,14 @@ public static class OperationsFeature
     {
         if (!string.IsNullOrWhiteSpace(directory))
         {
-            configuration.AddKeyPerFile(Path.GetFullPath(directory), optional: true, reloadOnChange: false);
+            // A mistyped path would otherwise fall back to the default database without a word.
+            var path = Path.GetFullPath(directory);
+            if (!Directory.Exists(path))
+            {
+                throw new InvalidOperationException($"{SecretsDirectoryVariable} names '{path}', which is not a directory.");
+            }
+
+            configuration.AddKeyPerFile(path, optional: false, reloadOnChange: false);
         }
 
         return configuration;

@@ -81,6 +81,19 @@ public sealed class CommandConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task AMistypedSecretsDirectory_StopsTheCommand_NamingIt_AndTouchesNoDatabase()
+    {
+        var missing = Path.Combine(_directory, "no-such-secrets");
+        var environment = new Dictionary<string, string> { ["SCIMBRIDGE_SECRETS_DIR"] = missing };
+
+        var result = await BridgeCommand.RunAsync(_directory, environment, null, TimeSpan.FromSeconds(60), "token", "create", "--name", "idp");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"SCIMBRIDGE_SECRETS_DIR names '{missing}', which is not a directory", result.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "scimbridge.db")), "the default database must not be created");
+    }
+
+    [Fact]
     public async Task AMistypedOptionAfterTheVerb_StillFails()
     {
         var result = await BridgeCommand.RunAsync(_directory, "admin", "list", "--nmae", "x", "--ConnectionStrings:ScimBridge", $"Data Source={Path.Combine(_directory, "x.db")}");
