@@ -30,12 +30,17 @@ public sealed class SecretFilesTests
     }
 
     [Fact]
-    public void NoOrMissingSecretsDirectory_AddsNothing()
-    {
-        var none = new ConfigurationBuilder().AddSecretFiles(null).Build();
-        var missing = new ConfigurationBuilder().AddSecretFiles(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"))).Build();
+    public void NoSecretsDirectory_AddsNothing() =>
+        Assert.Empty(new ConfigurationBuilder().AddSecretFiles(null).Build().AsEnumerable());
 
-        Assert.Empty(none.AsEnumerable());
-        Assert.Empty(missing.AsEnumerable());
+    [Fact]
+    public void AMissingSecretsDirectory_IsRefusedNamingIt()
+    {
+        // A mistyped path must not fall back to the defaults without a word (the token would go to another database).
+        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ConfigurationBuilder().AddSecretFiles(missing));
+
+        Assert.Equal($"SCIMBRIDGE_SECRETS_DIR names '{missing}', which is not a directory.", error.Message);
     }
 }
