@@ -32,7 +32,7 @@ public static class ResourceNormalizer
 
             if (string.Equals(key.Trim(), type.Schema.Id, StringComparison.OrdinalIgnoreCase))
             {
-                WriteCore(result, named, type, key, value);
+                WriteNested(result, named, type, type.Schema, key, value);
             }
             else
             {
@@ -53,31 +53,11 @@ public static class ResourceNormalizer
 
         if (resolved.Attribute is null)
         {
-            WriteExtension(result, named, type, resolved.Schema, key, value);
+            WriteNested(result, named, type, resolved.Schema, key, value);
         }
         else
         {
             Write(result, named, resolved, key, value);
-        }
-    }
-
-    /// <summary>
-    /// Core attributes nested under the core schema's URN, as some clients send them (RFC 7644 lets a client qualify any
-    /// attribute by its schema): the same attributes as at the top level, and nothing else.
-    /// </summary>
-    private static void WriteCore(JsonObject result, HashSet<string> named, ResourceTypeDefinition type, string key, JsonNode value)
-    {
-        if (value is not JsonObject data)
-        {
-            throw ScimException.InvalidValue($"'{key}' must be an object holding the {type.Schema.Name} attributes, not {ScimValues.Describe(value)}.");
-        }
-
-        foreach (var (innerKey, innerValue) in data)
-        {
-            if (innerValue is not null && !innerKey.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
-            {
-                WriteKey(result, named, type, $"{type.Schema.Id}:{innerKey}", innerValue);
-            }
         }
     }
 
@@ -153,7 +133,11 @@ public static class ResourceNormalizer
         }
     }
 
-    private static void WriteExtension(JsonObject result, HashSet<string> named, ResourceTypeDefinition type, SchemaDefinition schema, string key, JsonNode value)
+    /// <summary>
+    /// A schema's attributes nested under its URN key: an extension's, as every client sends them, or the core schema's,
+    /// as some do (RFC 7644 lets a client qualify any attribute by its schema). Resolved as their qualified names.
+    /// </summary>
+    private static void WriteNested(JsonObject result, HashSet<string> named, ResourceTypeDefinition type, SchemaDefinition schema, string key, JsonNode value)
     {
         if (value is not JsonObject data)
         {
@@ -162,15 +146,9 @@ public static class ResourceNormalizer
 
         foreach (var (innerKey, innerValue) in data)
         {
-            if (innerValue is null || innerKey.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+            if (innerValue is not null && !innerKey.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
             {
-                continue;
-            }
-
-            var resolved = AttributeNames.TryResolve(type, $"{schema.Id}:{innerKey}");
-            if (resolved?.Attribute is not null)
-            {
-                Write(result, named, resolved, innerKey, innerValue);
+                WriteKey(result, named, type, $"{schema.Id}:{innerKey}", innerValue);
             }
         }
     }
