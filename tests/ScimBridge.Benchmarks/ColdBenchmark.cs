@@ -10,7 +10,7 @@ namespace ScimBridge.Benchmarks;
 //
 //   dotnet run -c Release --project tests/ScimBridge.Benchmarks -- cold [--provider sqlite|postgres|none] [--requests 2000]
 //       [--concurrency 8] [--rounds 3] [--inbound-limit N] [--server-dll PATH]
-//       [--target URL --target-token TOKEN [--target-pid PID]] [--baseline node]
+//       [--target URL --target-token TOKEN [--target-pid PID]] [--baseline node] [--first-user N]
 //
 // Round 1 is the cold case; later rounds run the same phases again in the same process (the warm case). With --target,
 // the same phases also run against another SCIM server (e.g. an in-memory gateway), side by side in this invocation;
@@ -27,11 +27,11 @@ internal static class ColdBenchmark
 
     private sealed record Options(
         string Provider, int Requests, int Concurrency, int Rounds, int InboundLimit, string? ServerDll, string? TargetUrl, string? TargetToken, int TargetPid, string TargetPath,
-        bool NodeBaseline)
+        bool NodeBaseline, int FirstUser)
     {
         public const string Usage =
             "usage: cold [--provider sqlite|postgres|none] [--requests 2000] [--concurrency 8] [--rounds 3] " +
-            "[--inbound-limit N] [--server-dll PATH] [--target URL --target-token TOKEN [--target-pid PID] [--target-path scim/v2/]] [--baseline node]";
+            "[--inbound-limit N] [--server-dll PATH] [--target URL --target-token TOKEN [--target-pid PID] [--target-path scim/v2/]] [--baseline node] [--first-user 0]";
 
         public static Options Read(BenchArgs args) =>
             new(args.Text("--provider") == "none" ? "none" : args.Providers(both: false)[0], args.Number("--requests", 2000), args.Number("--concurrency", 8), args.Number("--rounds", 3),
@@ -42,7 +42,8 @@ internal static class ColdBenchmark
                     null => false,
                     "node" => true,
                     var other => throw new ArgumentException($"--baseline must be node, not '{other}'."),
-                });
+                },
+                args.Number("--first-user", 0, 0));
     }
 
     private sealed record Row(string Target, int Round, ScenarioResult Result, double? CpuMicroseconds);
@@ -82,7 +83,7 @@ internal static class ColdBenchmark
                 // The token command migrates the database before the server starts, as an operator's first `token create` does.
                 await using var server = await ScimServer.StartAsync(dll, environment, CancellationToken.None);
                 var bridge = new Target($"bridge ({options.Provider})", new Uri(server.BaseAddress, "scim/v2/"), server.Token, () => server.CpuTime());
-                rows.AddRange(await RunAsync(bridge, options.Requests, options.Concurrency, options.Rounds));
+                rows.AddRange(await RunAsync(bridge, options));
             }
         }
 
@@ -96,7 +97,7 @@ internal static class ColdBenchmark
             }
 
             var other = new Target(options.TargetUrl, new Uri(new Uri(options.TargetUrl.TrimEnd('/') + "/"), options.TargetPath), options.TargetToken ?? "", Cpu);
-            rows.AddRange(await RunAsync(other, options.Requests, options.Concurrency, options.Rounds));
+            rows.AddRange(await RunAsync(other, options));
         }
 
         if (gateway is not null)
@@ -104,20 +105,22 @@ internal static class ColdBenchmark
             // A fresh process too, started only now: cold for its round 1 as the bridge was for its own.
             await using var process = await NodeGateway.StartAsync(gateway, CancellationToken.None);
             var baseline = new Target(gateway.Name, new Uri(process.BaseAddress, "scim/v2/"), process.Token, process.CpuTime);
-            rows.AddRange(await RunAsync(baseline, options.Requests, options.Concurrency, options.Rounds));
+            rows.AddRange(await RunAsync(baseline, options));
         }
 
         Console.WriteLine(Report(rows, options.Requests, options.Concurrency, options.InboundLimit, startedAt, loadAverage, gateway?.Name));
         return rows.Any(r => r.Result.Errors > 0) ? 1 : 0;
     }
 
-    private static async Task<List<Row>> RunAsync(Target target, int requests, int concurrency, int rounds)
+    private static async Task<List<Row>> RunAsync(Target target, Options options)
     {
+        var (requests, concurrency, rounds) = (options.Requests, options.Concurrency, options.Rounds);
         await Console.Error.WriteLineAsync($"== {target.Name} at {target.BaseAddress}");
         using var client = Load.CreateClient(target.BaseAddress, concurrency);
         var rows = new List<Row>();
         var ids = new List<string>();
-        var created = 0;
+        // --first-user: a later run against the same --target creates new users instead of 409s.
+        var created = options.FirstUser;
         for (var round = 1; round <= rounds; round++)
         {
             var first = created;
@@ -132,7 +135,7 @@ internal static class ColdBenchmark
             rows.Add(await PhaseAsync(target, round, "GET /Users/{id}", client, concurrency, requests,
                 () => Load.Scim(HttpMethod.Get, $"Users/{known[Random.Shared.Next(known.Length)]}", target.Token)));
             rows.Add(await PhaseAsync(target, round, "GET /Users?filter=userName eq", client, concurrency, requests,
-                () => Load.Scim(HttpMethod.Get, "Users?filter=" + Uri.EscapeDataString($"userName eq \"{Load.UserName(Random.Shared.Next(created))}\""), target.Token)));
+                () => Load.Scim(HttpMethod.Get, "Users?filter=" + Uri.EscapeDataString($"userName eq \"{Load.UserName(options.FirstUser + Random.Shared.Next(created - options.FirstUser))}\""), target.Token)));
             rows.Add(await PhaseAsync(target, round, "PATCH /Users/{id} (title)", client, concurrency, requests,
                 () => Load.Scim(HttpMethod.Patch, $"Users/{known[Random.Shared.Next(known.Length)]}", target.Token, Load.PatchTitleBody($"Title {Random.Shared.Next(1_000_000)}"))));
         }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using ScimBridge.Data;
 using ScimBridge.Scim;
 using ScimBridge.ScimProtocol.Resources;
@@ -12,6 +14,9 @@ namespace ScimBridge.Provisioning;
 /// </summary>
 public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time, Operations.Tracing? tracing = null)
 {
+    // Every update reads its resource's push state: compiled once per provider (a compiled query is bound to the first it ran on).
+    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, string, Task<PushStateRecord?>>> StateOf = new();
+
     public async Task RecordAsync(
         string operation,
         string resourceType,
@@ -52,7 +57,9 @@ public sealed class ChangeLog(ScimBridgeDbContext db, TimeProvider time, Operati
         });
 
         // A new resource has no push state yet: no need to look.
-        var state = operation == ChangeOperations.Create ? null : await db.PushStates.FindAsync([resourceType, resourceId], cancellationToken);
+        var state = operation == ChangeOperations.Create ? null
+            : await StateOf.GetOrAdd(db.Provider, _ => EF.CompileAsyncQuery((ScimBridgeDbContext db, string type, string id) =>
+                db.PushStates.FirstOrDefault(s => s.ResourceType == type && s.ResourceId == id)))(db, resourceType, resourceId);
         if (state is null)
         {
             db.PushStates.Add(new PushStateRecord

@@ -47,7 +47,15 @@ internal static class UserMapping
         record.Division = Json.String(enterprise, "division");
         record.ManagerId = Json.String(enterprise?["manager"] as JsonObject, "value");
         record.Data = Json.Serialize(Json.WithoutServerAttributes(resource));
+    }
 
+    /// <summary>Whether an update changes a multi-valued attribute, the only kind of change that touches the value rows.</summary>
+    public static bool ValuesDiffer(JsonObject before, JsonObject after) =>
+        MultiValuedAttributes.Any(attribute => !JsonNode.DeepEquals(before[attribute], after[attribute]));
+
+    /// <summary>The value rows filters run on (emails, phone numbers, …); <paramref name="record"/>'s must be loaded.</summary>
+    public static void ApplyValues(UserRecord record, JsonObject resource)
+    {
         var values = ExtractValues(resource);
         if (!SameValues(record.Values, values))
         {

@@ -50,6 +50,17 @@ public sealed class UserService(
                 orderby g.DisplayName
                 select new GroupReference(g.Id, g.DisplayName)).ToList())));
 
+    // Tracked: the row an update changes, without its value rows (loaded apart, and only when they change).
+    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, Task<UserRecord?>>> ForUpdate = new();
+    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, string?, Task<bool>>> UserNameTaken = new();
+
+    private static Func<ScimBridgeDbContext, string, Task<UserRecord?>> CompileForUpdate() =>
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, string id) => db.Users.FirstOrDefault(u => u.Id == id));
+
+    private static Func<ScimBridgeDbContext, string, string?, Task<bool>> CompileUserNameTaken() =>
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, string normalized, string? exceptId) =>
+            db.Users.Any(u => u.UserNameNormalized == normalized && u.Id != exceptId));
+
     public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken)
     {
         var query = includeGroups
@@ -135,6 +146,7 @@ public sealed class UserService(
             Version = 1,
         };
         UserMapping.Apply(record, resource);
+        UserMapping.ApplyValues(record, resource);
 
         // Identity providers retry creates, so a duplicate is common: answer it without a failed INSERT. The unique
         // index still decides races (SaveAsync turns its violation into 409 too), so this check needs no lock.
@@ -190,10 +202,7 @@ public sealed class UserService(
         await db.Database.OpenConnectionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            // Split: one query joining the values would repeat the user's Data on every value row, which made each
-            // update of a user with N values read N copies of a resource of size N.
-            var record = await db.Users.Include(u => u.Values).AsSplitQuery().FirstOrDefaultAsync(u => u.Id == id, cancellationToken)
-                ?? throw NotFound(id);
+            var record = await ForUpdate.GetOrAdd(db.Provider, _ => CompileForUpdate())(db, id) ?? throw NotFound(id);
             Preconditions.CheckIfMatch(ifMatch, record.Version);
 
             var before = ScimRenderer.ForPatch(record.Data, id);
@@ -207,6 +216,12 @@ public sealed class UserService(
 
             var previousUserName = record.UserNameNormalized;
             UserMapping.Apply(record, after);
+            // Most updates (Entra's PATCH of one attribute) leave the value rows alone: read them only when they change.
+            if (UserMapping.ValuesDiffer(before, after))
+            {
+                await db.Entry(record).Collection(u => u.Values).LoadAsync(cancellationToken);
+                UserMapping.ApplyValues(record, after);
+            }
             if (record.UserNameNormalized != previousUserName)
             {
                 await EnsureUserNameFreeAsync(record.UserNameNormalized, id, cancellationToken);
@@ -248,7 +263,7 @@ public sealed class UserService(
 
     private async Task EnsureUserNameFreeAsync(string normalized, string? exceptId, CancellationToken cancellationToken)
     {
-        if (await db.Users.AnyAsync(u => u.UserNameNormalized == normalized && u.Id != exceptId, cancellationToken))
+        if (await UserNameTaken.GetOrAdd(db.Provider, _ => CompileUserNameTaken())(db, normalized, exceptId))
         {
             throw ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
         }
