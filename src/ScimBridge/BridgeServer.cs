@@ -58,6 +58,7 @@ public static class BridgeServer
             // Options are checked here, not in the host's start, whose failure would log its stack trace.
             app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             await app.Services.MigrateDatabaseAsync();
+            await Scim.InboundWarmUp.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
             await app.StartAsync();
         }
         catch (Exception ex) when (StartupFailure.Handles(ex))

@@ -28,6 +28,12 @@ public sealed class ScimOptions
     /// <summary>Absolute base URL used in meta.location, e.g. https://bridge.example.com/scim/v2, when behind a proxy.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Rounds of create, read, match and PATCH the server runs, rolled back, before it listens (see InboundWarmUp), so that
+    /// an identity provider's first cycle against a fresh process is not the slow one; 0 = none.
+    /// </summary>
+    public int WarmUpRounds { get; set; } = 50;
+
     /// <summary>Section <c>Scim:Bulk</c>: the limits of POST /Bulk (and /hr/v1/bulkUpload), advertised in /ServiceProviderConfig.</summary>
     public BulkOptions Bulk { get; set; } = new();
 }
@@ -57,6 +63,7 @@ public sealed class ScimOptionsValidator : AbstractValidator<ScimOptions>
             .Must(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             .When(o => !string.IsNullOrEmpty(o.PublicBaseUrl))
             .WithMessage("Scim:PublicBaseUrl must be an absolute URL.");
+        RuleFor(o => o.WarmUpRounds).InclusiveBetween(0, 10_000).WithMessage("Scim:WarmUpRounds must be between 0 and 10000.");
         RuleFor(o => o.Bulk.MaxOperations).InclusiveBetween(1, 100_000).WithMessage("Scim:Bulk:MaxOperations must be between 1 and 100000.");
         RuleFor(o => o.Bulk.MaxPayloadBytes).InclusiveBetween(1024, 100 * 1024 * 1024).WithMessage("Scim:Bulk:MaxPayloadBytes must be between 1024 and 104857600.");
     }

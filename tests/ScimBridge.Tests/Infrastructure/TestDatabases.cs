@@ -1,4 +1,7 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Reflection;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using Xunit.Sdk;
 
@@ -79,6 +82,21 @@ public sealed class TestDatabase(DatabaseProvider provider, string connectionStr
 {
     public DatabaseProvider Provider { get; } = provider;
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>A plain connection of its own (not pooled), for reading what a bridge in another process stored.</summary>
+    public DbConnection OpenConnection() => Provider == DatabaseProvider.Sqlite
+        ? new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString)
+        : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+
+    /// <summary>The one number a query such as <c>SELECT COUNT(*) …</c> returns.</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = OpenConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
 
     public ValueTask DisposeAsync() => new(drop());
 }

@@ -10,6 +10,7 @@ public sealed class OptionsValidationTests
 {
     [Theory]
     [InlineData("Scim:MaxPageSize", "0")]
+    [InlineData("Scim:WarmUpRounds", "-1")]
     [InlineData("Scim:PublicBaseUrl", "bridge.example.com/scim/v2")]
     [InlineData("Scim:RateLimit:Burst", "0")]
     [InlineData("Https:HstsMaxAgeDays", "-1")]

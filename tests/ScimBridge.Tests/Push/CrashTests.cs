@@ -101,7 +101,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
 
         Assert.True(unlinked.Count == 0, $"{unlinked.Count} users not linked to their monday id, e.g.:{Environment.NewLine}{string.Join(Environment.NewLine, unlinked.Take(10))}");
-        Assert.Equal(0, await CountAsync(database, "SELECT COUNT(*) FROM \"Changes\" WHERE \"PushStatus\" = 'Failed'"));
+        Assert.Equal(0, await database.CountAsync("SELECT COUNT(*) FROM \"Changes\" WHERE \"PushStatus\" = 'Failed'"));
 
         var requests = sim.State.RequestsSnapshot();
         var created = requests.Count(r => r is { Method: "POST", Path: "/scim/v2/Users", Status: 201 });
@@ -183,20 +183,11 @@ public sealed class CrashTests(ITestOutputHelper output)
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, Media);
 
     private static Task<long> CountPendingAsync(TestDatabase database) =>
-        CountAsync(database, "SELECT COUNT(*) FROM \"Changes\" WHERE \"PushStatus\" = 'Pending'");
-
-    private static async Task<long> CountAsync(TestDatabase database, string sql)
-    {
-        await using var connection = Open(database);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+        database.CountAsync("SELECT COUNT(*) FROM \"Changes\" WHERE \"PushStatus\" = 'Pending'");
 
     private static async Task<Dictionary<string, string?>> MondayIdsAsync(TestDatabase database)
     {
-        await using var connection = Open(database);
+        await using var connection = database.OpenConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT \"ResourceId\", \"MondayId\" FROM \"PushStates\" WHERE \"ResourceType\" = 'User'";
@@ -211,10 +202,6 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     // Pooling off: the bridge process owns the database; the test must not hold connections between looks.
-    private static DbConnection Open(TestDatabase database) => database.Provider == DatabaseProvider.Sqlite
-        ? new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString)
-        : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
-
     /// <summary>A user as the identity provider last sent it, and what monday.com must end up with.</summary>
     private sealed record ExpectedUser(int Index, string UserName, string DisplayName, string Title, string UserType)
     {
