@@ -6,6 +6,9 @@ using ScimBridge.Monday;
 
 namespace ScimBridge.Push;
 
+/// <summary>What one push came to, for <see cref="PushStore.FinishAsync(IReadOnlyList{PushResult}, CancellationToken)"/>.</summary>
+public sealed record PushResult(ClaimedResource Claimed, PushSnapshot Snapshot, PushOutcome Outcome, double DurationMs);
+
 /// <summary>A resource this instance holds the lease on, and the change counter it had when it was claimed.</summary>
 public sealed record ClaimedResource(string ResourceType, string ResourceId, long ChangeSeq)
 {
@@ -208,114 +211,152 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
     /// Records the outcome in one transaction: the push state (only while this instance still holds the lease),
     /// the changes it settled, and every outbound call, linked to the newest change it was pushing.
     /// </summary>
-    public Task<LogEntryRecord?> FinishAsync(
+    public async Task<LogEntryRecord?> FinishAsync(
         ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, double durationMs, CancellationToken cancellationToken) =>
+        (await FinishAsync([new PushResult(claimed, snapshot, outcome, durationMs)], cancellationToken))[0];
+
+    /// <summary>
+    /// Records several outcomes in one transaction, each as <see cref="FinishAsync(ClaimedResource, PushSnapshot, PushOutcome, double, CancellationToken)"/>
+    /// would alone: the push worker's writes, batched. The log entry of each, null for one whose lease was lost.
+    /// All or nothing: a failure leaves every resource as it was, leased, for the caller to record one by one.
+    /// </summary>
+    public Task<LogEntryRecord?[]> FinishAsync(IReadOnlyList<PushResult> results, CancellationToken cancellationToken) =>
         WriteAsync(async db =>
         {
             var now = time.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
-            var seq = claimed.ChangeSeq;
-            // One counter for every attempt that did not settle, whether it will be retried on the backoff or after the quarantine.
-            var attempts = outcome.Status is PushStatus.Retry or PushStatus.Quarantine ? snapshot.State.Attempts + 1 : 0;
-            var dueAt = outcome.Status switch
+            var entries = new LogEntryRecord?[results.Count];
+            var relinked = new List<(string ResourceType, string ResourceId)>();
+            for (var i = 0; i < results.Count; i++)
             {
-                PushStatus.Retry => now + Backoff(attempts),
-                PushStatus.Wait => now + _options.MemberWait,
-                _ when outcome.DeleteAt is { } deleteAt => deleteAt,
-                _ => now,
-            };
-            var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
-            var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
-            var held = outcome.Status == PushStatus.Held;
-            // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
-            var reclaimCleared = outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed;
-            var heldAt = held ? now : (DateTimeOffset?)null;
-            var holdReason = held ? outcome.Error : null;
-            // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
-            var (nextInitiatorType, nextInitiator) = outcome.Status switch
-            {
-                PushStatus.Retry or PushStatus.Quarantine => (Initiators.Retry, "retry"),
-                PushStatus.Wait => (Initiators.Retry, "member wait"),
-                _ => (snapshot.State.InitiatorType, snapshot.State.Initiator),
-            };
-            var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.LeaseOwner, (string?)null)
-                .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
-                .SetProperty(p => p.PushedSeq, p => settles && p.PushedSeq < seq ? seq : p.PushedSeq)
-                .SetProperty(p => p.MondayId, outcome.MondayId)
-                .SetProperty(p => p.Pushed, outcome.Pushed)
-                .SetProperty(p => p.Attempts, attempts)
-                .SetProperty(p => p.LastError, lastError)
-                .SetProperty(p => p.DueAt, dueAt)
-                .SetProperty(p => p.PushedAt, pushedAt)
-                .SetProperty(p => p.DeleteAt, outcome.DeleteAt)
-                .SetProperty(p => p.HeldAt, heldAt)
-                .SetProperty(p => p.HoldReason, holdReason)
-                .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
-                .SetProperty(p => p.InitiatorType, nextInitiatorType)
-                .SetProperty(p => p.Initiator, nextInitiator)
-                .SetProperty(p => p.ConflictWith, outcome.ConflictWith)
-                .SetProperty(p => p.ReclaimedAttribute, p => reclaimCleared ? null : p.ReclaimedAttribute)
-                .SetProperty(p => p.ReclaimedBasis, p => reclaimCleared ? null : p.ReclaimedBasis)
-                .SetProperty(p => p.ReclaimedValue, p => reclaimCleared ? null : p.ReclaimedValue)
-                .SetProperty(p => p.ReclaimCandidateId, p => reclaimCleared ? null : p.ReclaimCandidateId), cancellationToken);
-            if (updated == 0)
-            {
-                // The lease was lost (another instance took the resource over): its push records the outcome.
-                await transaction.CommitAsync(cancellationToken);
-                return null;
+                var (claimed, snapshot, outcome, durationMs) = results[i];
+                var (recorded, nextRetryAt) = await RecordAsync(db, claimed, snapshot, outcome, now, cancellationToken);
+                if (!recorded)
+                {
+                    // The lease was lost (another instance took the resource over): its push records the outcome.
+                    continue;
+                }
+                if (LinkChanged(claimed.ResourceType, snapshot.State, outcome))
+                {
+                    relinked.Add((claimed.ResourceType, claimed.ResourceId));
+                }
+                entries[i] = PushLog.Entry(claimed, snapshot, outcome, now, durationMs, Owner, nextRetryAt);
             }
-            if (LinkChanged(claimed.ResourceType, snapshot.State, outcome))
+
+            foreach (var type in relinked.GroupBy(r => r.ResourceType, r => r.ResourceId))
             {
-                // What failed because this object held the monday.com object of the same name may go through now.
-                var blocked = db.PushStates.Where(p => p.ResourceType == claimed.ResourceType && p.ConflictWith == claimed.ResourceId);
+                // What failed because one of these objects held the monday.com object of the same name may go through now.
+                var holders = type.ToList();
+                var blocked = db.PushStates.Where(p => p.ResourceType == type.Key && p.ConflictWith != null && holders.Contains(p.ConflictWith));
                 await RequeueAsync(db, blocked, FailedChangesOf(db, blocked), now, (Initiators.Retry, "conflict cleared"), cancellationToken);
             }
 
-            if (snapshot.PendingChangeId is { } upTo)
-            {
-                var changes = db.Changes.Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId
-                    && c.Id <= upTo && c.PushStatus == PushStatuses.Pending);
-                if (settles)
-                {
-                    var status = outcome.Status switch
-                    {
-                        PushStatus.Pushed => PushStatuses.Pushed,
-                        PushStatus.Failed => PushStatuses.Failed,
-                        _ => PushStatuses.Skipped,
-                    };
-                    await changes.ExecuteUpdateAsync(s => s
-                        .SetProperty(c => c.PushStatus, status)
-                        .SetProperty(c => c.PushedAt, now)
-                        .SetProperty(c => c.PushError, outcome.Error), cancellationToken);
-                }
-                else if (outcome.Error is not null)
-                {
-                    // Still pending: the admin sees why.
-                    await changes.ExecuteUpdateAsync(s => s.SetProperty(c => c.PushError, outcome.Error), cancellationToken);
-                }
-            }
-
-            // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
-            var nextRetryAt = outcome.Status switch
-            {
-                PushStatus.Retry or PushStatus.Wait => dueAt,
-                PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
-                _ => (DateTimeOffset?)null,
-            };
-            var entry = PushLog.Entry(claimed, snapshot, outcome, now, durationMs, Owner, nextRetryAt);
-            db.LogEntries.Add(entry);
+            db.LogEntries.AddRange(entries.OfType<LogEntryRecord>());
             await db.SaveChangesAsync(cancellationToken);
-            if (outcome.Calls.Count > 0)
+            for (var i = 0; i < results.Count; i++)
             {
-                db.OutboundCalls.AddRange(outcome.Calls.Select(c =>
-                    PushLog.Call(c, claimed.ResourceType, claimed.ResourceId, Owner, snapshot.PendingChangeId, entry.Id)));
-                await db.SaveChangesAsync(cancellationToken);
+                if (entries[i] is { } entry)
+                {
+                    var (claimed, snapshot, outcome, _) = results[i];
+                    db.OutboundCalls.AddRange(outcome.Calls.Select(c =>
+                        PushLog.Call(c, claimed.ResourceType, claimed.ResourceId, Owner, snapshot.PendingChangeId, entry.Id)));
+                }
             }
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return entry;
+            return entries;
         }, cancellationToken);
+
+    /// <summary>
+    /// Writes one outcome's push state and changes inside the caller's transaction: not recorded when the lease was
+    /// lost; else the next retry to show in the log, if one is due.
+    /// </summary>
+    private async Task<(bool Recorded, DateTimeOffset? NextRetryAt)> RecordAsync(
+        ScimBridgeDbContext db, ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
+        var seq = claimed.ChangeSeq;
+        // One counter for every attempt that did not settle, whether it will be retried on the backoff or after the quarantine.
+        var attempts = outcome.Status is PushStatus.Retry or PushStatus.Quarantine ? snapshot.State.Attempts + 1 : 0;
+        var dueAt = outcome.Status switch
+        {
+            PushStatus.Retry => now + Backoff(attempts),
+            PushStatus.Wait => now + _options.MemberWait,
+            _ when outcome.DeleteAt is { } deleteAt => deleteAt,
+            _ => now,
+        };
+        var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
+        var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
+        var held = outcome.Status == PushStatus.Held;
+        // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
+        var reclaimCleared = outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed;
+        var heldAt = held ? now : (DateTimeOffset?)null;
+        var holdReason = held ? outcome.Error : null;
+        // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
+        var (nextInitiatorType, nextInitiator) = outcome.Status switch
+        {
+            PushStatus.Retry or PushStatus.Quarantine => (Initiators.Retry, "retry"),
+            PushStatus.Wait => (Initiators.Retry, "member wait"),
+            _ => (snapshot.State.InitiatorType, snapshot.State.Initiator),
+        };
+        var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.LeaseOwner, (string?)null)
+            .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(p => p.PushedSeq, p => settles && p.PushedSeq < seq ? seq : p.PushedSeq)
+            .SetProperty(p => p.MondayId, outcome.MondayId)
+            .SetProperty(p => p.Pushed, outcome.Pushed)
+            .SetProperty(p => p.Attempts, attempts)
+            .SetProperty(p => p.LastError, lastError)
+            .SetProperty(p => p.DueAt, dueAt)
+            .SetProperty(p => p.PushedAt, pushedAt)
+            .SetProperty(p => p.DeleteAt, outcome.DeleteAt)
+            .SetProperty(p => p.HeldAt, heldAt)
+            .SetProperty(p => p.HoldReason, holdReason)
+            .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
+            .SetProperty(p => p.InitiatorType, nextInitiatorType)
+            .SetProperty(p => p.Initiator, nextInitiator)
+            .SetProperty(p => p.ConflictWith, outcome.ConflictWith)
+            .SetProperty(p => p.ReclaimedAttribute, p => reclaimCleared ? null : p.ReclaimedAttribute)
+            .SetProperty(p => p.ReclaimedBasis, p => reclaimCleared ? null : p.ReclaimedBasis)
+            .SetProperty(p => p.ReclaimedValue, p => reclaimCleared ? null : p.ReclaimedValue)
+            .SetProperty(p => p.ReclaimCandidateId, p => reclaimCleared ? null : p.ReclaimCandidateId), cancellationToken);
+        if (updated == 0)
+        {
+            return (false, null);
+        }
+
+        if (snapshot.PendingChangeId is { } upTo)
+        {
+            var changes = db.Changes.Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId
+                && c.Id <= upTo && c.PushStatus == PushStatuses.Pending);
+            if (settles)
+            {
+                var status = outcome.Status switch
+                {
+                    PushStatus.Pushed => PushStatuses.Pushed,
+                    PushStatus.Failed => PushStatuses.Failed,
+                    _ => PushStatuses.Skipped,
+                };
+                await changes.ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.PushStatus, status)
+                    .SetProperty(c => c.PushedAt, now)
+                    .SetProperty(c => c.PushError, outcome.Error), cancellationToken);
+            }
+            else if (outcome.Error is not null)
+            {
+                // Still pending: the admin sees why.
+                await changes.ExecuteUpdateAsync(s => s.SetProperty(c => c.PushError, outcome.Error), cancellationToken);
+            }
+        }
+
+        // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
+        return (true, outcome.Status switch
+        {
+            PushStatus.Retry or PushStatus.Wait => dueAt,
+            PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
+            _ => (DateTimeOffset?)null,
+        });
+    }
 
     /// <summary>
     /// Queues <paramref name="states"/> again and marks <paramref name="failed"/> pending, inside the caller's write

@@ -9,7 +9,8 @@ namespace ScimBridge.Push;
 /// <summary>
 /// Pushes queued users and teams to monday.com. A feeder claims batches of due resources (leases, so several
 /// instances share the queue) into a channel; <see cref="PushOptions.Concurrency"/> workers push them one resource
-/// at a time. A heartbeat renews the leases. Nothing here keeps state that a crash could lose: the database does.
+/// at a time, and their outcomes are recorded in batches (<see cref="PushCompletions"/>). A heartbeat renews the
+/// leases. Nothing here keeps state that a crash could lose: the database does.
 /// </summary>
 public sealed partial class PushWorker(
     IServiceScopeFactory scopes,
@@ -27,6 +28,7 @@ public sealed partial class PushWorker(
     private readonly PushOptions _options = options.Value;
     private readonly PushSignal _taken = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly PushCompletions _completions = new(store, options.Value.BatchSize);
     private int _queued;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,6 +53,7 @@ public sealed partial class PushWorker(
 
         var channel = Channel.CreateBounded<ClaimedResource>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
         var workers = Enumerable.Range(0, _options.Concurrency).Select(_ => WorkAsync(channel.Reader, stoppingToken)).ToList();
+        var completions = _completions.RunAsync(stoppingToken);
         var heartbeat = HeartbeatAsync(stoppingToken);
         try
         {
@@ -60,6 +63,8 @@ public sealed partial class PushWorker(
         {
             channel.Writer.TryComplete();
             await Task.WhenAll(workers);
+            _completions.Complete();
+            await completions;
             await heartbeat;
             // Give back what was claimed but not pushed, so another instance need not wait for the leases to expire.
             try
@@ -96,13 +101,14 @@ public sealed partial class PushWorker(
                     Interlocked.Increment(ref _queued);
                     await writer.WriteAsync(resource, stoppingToken);
                 }
-                if (claimed.Count == 0 && room > 0)
+                if (claimed.Count < room)
                 {
+                    // Nothing more is due: wait for a new change (or the poll, for retries coming due).
                     await signal.WaitAsync(idle, stoppingToken);
                 }
-                else
+                // Claim more once the workers have taken half of what is queued: one claim per half batch, not per push.
+                while (Volatile.Read(ref _queued) > _options.BatchSize / 2 && !stoppingToken.IsCancellationRequested)
                 {
-                    // Claim more once the workers have taken some of what is queued.
                     await _taken.WaitAsync(idle, stoppingToken);
                 }
             }
@@ -172,7 +178,7 @@ public sealed partial class PushWorker(
             {
                 await quarantine.EnterAsync(outcome.Error ?? "credentials refused", stoppingToken);
             }
-            await store.FinishAsync(resource, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, stoppingToken);
+            await _completions.FinishAsync(new PushResult(resource, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stoppingToken);
             metrics.PushFinished(resource.ResourceType, outcome.Status.ToString(),
                 outcome.Status == PushStatus.Pushed && snapshot.FirstPendingAt is { } first ? time.GetUtcNow() - first : null);
             foreach (var call in outcome.Calls)
