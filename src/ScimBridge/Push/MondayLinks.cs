@@ -47,6 +47,21 @@ public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<Pus
 
     private async Task<LinkConflict?> TryLinkAsync(ScimBridgeDbContext db, PushStateRecord state, string mondayId, string pushed, CancellationToken cancellationToken)
     {
+        var owner = options.Value.InstanceId;
+        // The common case, no other object linked to it, in one statement; the unique index still stops a racing instance.
+        var linked = await db.PushStates
+            .Where(p => p.ResourceType == state.ResourceType && p.ResourceId == state.ResourceId && p.LeaseOwner == owner
+                && !db.PushStates.Any(o => o.ResourceType == state.ResourceType && o.MondayId == mondayId && o.ResourceId != state.ResourceId))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.MondayId, mondayId)
+                .SetProperty(p => p.Pushed, pushed)
+                .SetProperty(p => p.ConflictWith, (string?)null), cancellationToken);
+        return linked == 1 ? null : await LinkOrConflictAsync(db, state, mondayId, pushed, owner, cancellationToken);
+    }
+
+    private async Task<LinkConflict?> LinkOrConflictAsync(
+        ScimBridgeDbContext db, PushStateRecord state, string mondayId, string pushed, string owner, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var holder = await HolderAsync(db, state, mondayId, cancellationToken);
         if (holder is { Live: true } || holder?.LeaseUntil > time.GetUtcNow())
@@ -64,7 +79,6 @@ public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<Pus
                     .SetProperty(p => p.HeldAt, (DateTimeOffset?)null)
                     .SetProperty(p => p.HoldReason, (string?)null), cancellationToken);
         }
-        var owner = options.Value.InstanceId;
         await db.PushStates.Where(p => p.ResourceType == state.ResourceType && p.ResourceId == state.ResourceId && p.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.MondayId, mondayId)

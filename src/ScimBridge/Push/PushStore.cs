@@ -142,6 +142,60 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null),
                 cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// <see cref="LoadAsync(ClaimedResource, CancellationToken)"/> for a whole claim: the users' snapshots in four
+    /// queries, read in the same safe order (counter at claim, then the changes, then the resource); a team one at a
+    /// time. Null for a resource whose push state is gone.
+    /// </summary>
+    public async Task<PushSnapshot?[]> LoadAsync(IReadOnlyList<ClaimedResource> claimed, CancellationToken cancellationToken)
+    {
+        var snapshots = new PushSnapshot?[claimed.Count];
+        var users = claimed.Select((c, i) => (c, i)).Where(x => x.c.ResourceType == ResourceKinds.User).ToList();
+        if (users.Count > 0)
+        {
+            var ids = users.ConvertAll(u => u.c.ResourceId);
+            var loaded = await ReadAsync(async db =>
+            {
+                var states = await db.PushStates.AsNoTracking()
+                    .Where(p => p.ResourceType == ResourceKinds.User && ids.Contains(p.ResourceId)).ToDictionaryAsync(p => p.ResourceId, cancellationToken);
+                var pending = await db.Changes
+                    .Where(c => c.ResourceType == ResourceKinds.User && ids.Contains(c.ResourceId) && c.PushStatus == PushStatuses.Pending)
+                    .GroupBy(c => c.ResourceId)
+                    .Select(g => new { Id = g.Key, Newest = g.Max(c => c.Id), Count = g.Count(), First = g.Min(c => c.OccurredAt) })
+                    .ToDictionaryAsync(p => p.Id, cancellationToken);
+                var data = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Data, u.UserName }).ToDictionaryAsync(u => u.Id, cancellationToken);
+                var hr = await db.HrWorkers.Where(w => ids.Contains(w.UserId) && (w.Deactivated || w.Deleted))
+                    .Select(w => new { w.UserId, Hold = new HrHold(w.Deactivated, w.Deleted, w.TerminationId) }).ToDictionaryAsync(w => w.UserId, w => w.Hold, cancellationToken);
+                return ids.ConvertAll(id => states.GetValueOrDefault(id) is not { } state
+                    ? null
+                    : UserSnapshot(state, pending.GetValueOrDefault(id) is { } p ? (p.Newest, p.Count, p.First) : null, data.GetValueOrDefault(id) is { } u ? (u.Data, u.UserName) : null,
+                        hr.GetValueOrDefault(id)));
+            }, cancellationToken);
+            for (var i = 0; i < users.Count; i++)
+            {
+                snapshots[users[i].i] = loaded[i];
+            }
+        }
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            if (claimed[i].ResourceType != ResourceKinds.User)
+            {
+                snapshots[i] = await LoadAsync(claimed[i], cancellationToken);
+            }
+        }
+        return snapshots;
+    }
+
+    private static PushSnapshot UserSnapshot(
+        PushStateRecord state, (long Newest, int Count, DateTimeOffset First)? pending, (string Data, string UserName)? user, HrHold? hr) =>
+        new(state, pending?.Newest, user?.Data, null, [], 0)
+        {
+            Hr = hr,
+            SourceName = user?.UserName ?? PushedUser.Parse(state.Pushed)?.UserName,
+            PendingChanges = pending?.Count ?? 0,
+            FirstPendingAt = pending?.First,
+        };
+
     /// <summary>Reads in the order that makes a push safe: the counter was read at claim, then the changes, then the resource.</summary>
     public Task<PushSnapshot?> LoadAsync(ClaimedResource claimed, CancellationToken cancellationToken) =>
         ReadAsync(async db =>
@@ -162,13 +216,7 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 var user = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => new { u.Data, u.UserName }).FirstOrDefaultAsync(cancellationToken);
                 var hr = await db.HrWorkers.Where(w => w.UserId == claimed.ResourceId && (w.Deactivated || w.Deleted))
                     .Select(w => new HrHold(w.Deactivated, w.Deleted, w.TerminationId)).FirstOrDefaultAsync(cancellationToken);
-                return new PushSnapshot(state, pending?.Newest, user?.Data, null, [], 0)
-                {
-                    Hr = hr,
-                    SourceName = user?.UserName ?? PushedUser.Parse(state.Pushed)?.UserName,
-                    PendingChanges = pending?.Count ?? 0,
-                    FirstPendingAt = pending?.First,
-                };
+                return UserSnapshot(state, pending is null ? null : (pending.Newest, pending.Count, pending.First), user is null ? null : (user.Data, user.UserName), hr);
             }
             var name = await db.Groups.Where(g => g.Id == claimed.ResourceId).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
             var members = await db.GroupMembers.Where(m => m.GroupId == claimed.ResourceId)

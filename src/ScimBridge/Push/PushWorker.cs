@@ -51,7 +51,7 @@ public sealed partial class PushWorker(
         await UntilDoneAsync(store.ReleaseLeasesAsync, stoppingToken);
         LogStarted(logger, _options.InstanceId, _options.Concurrency);
 
-        var channel = Channel.CreateBounded<ClaimedResource>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
+        var channel = Channel.CreateBounded<Queued>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
         var workers = Enumerable.Range(0, _options.Concurrency).Select(_ => WorkAsync(channel.Reader, stoppingToken)).ToList();
         var completions = _completions.RunAsync(stoppingToken);
         var heartbeat = HeartbeatAsync(stoppingToken);
@@ -78,7 +78,7 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task FeedAsync(ChannelWriter<ClaimedResource> writer, CancellationToken stoppingToken)
+    private async Task FeedAsync(ChannelWriter<Queued> writer, CancellationToken stoppingToken)
     {
         var idle = TimeSpan.FromMilliseconds(_options.IdlePollMilliseconds);
         var failures = 0;
@@ -95,11 +95,12 @@ public sealed partial class PushWorker(
                 var room = _options.BatchSize - Volatile.Read(ref _queued);
                 var claimed = room > 0 ? await store.ClaimAsync(room, stoppingToken) : [];
                 failures = 0;
-                foreach (var resource in claimed)
+                claimed.ForEach(resource => _inFlight[resource.ResourceId] = 0);
+                var snapshots = await PreloadAsync(claimed, stoppingToken);
+                for (var i = 0; i < claimed.Count; i++)
                 {
-                    _inFlight[resource.ResourceId] = 0;
                     Interlocked.Increment(ref _queued);
-                    await writer.WriteAsync(resource, stoppingToken);
+                    await writer.WriteAsync(new Queued(claimed[i], snapshots?[i], snapshots is not null), stoppingToken);
                 }
                 if (claimed.Count < room)
                 {
@@ -134,15 +135,34 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task WorkAsync(ChannelReader<ClaimedResource> reader, CancellationToken stoppingToken)
+    /// <summary>The snapshots of a whole claim in a few queries; null when they could not be read (each push reads its own).</summary>
+    private async Task<PushSnapshot?[]?> PreloadAsync(List<ClaimedResource> claimed, CancellationToken stoppingToken)
+    {
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+        try
+        {
+            return await store.LoadAsync(claimed, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            storeHealth.Record(e);
+            LogFeedFailed(logger, e, 1);
+            return null;
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<Queued> reader, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var resource in reader.ReadAllAsync(stoppingToken))
+            await foreach (var (resource, snapshot, loaded) in reader.ReadAllAsync(stoppingToken))
             {
                 Interlocked.Decrement(ref _queued);
                 _taken.Pulse();
-                await PushAsync(resource, stoppingToken);
+                await PushAsync(resource, snapshot, loaded, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -150,7 +170,8 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task PushAsync(ClaimedResource resource, CancellationToken stoppingToken)
+    /// <param name="loaded">Whether <paramref name="preloaded"/> was read with the claim (read again here when not).</param>
+    private async Task PushAsync(ClaimedResource resource, PushSnapshot? preloaded, bool loaded, CancellationToken stoppingToken)
     {
         try
         {
@@ -161,7 +182,7 @@ public sealed partial class PushWorker(
             }
             var started = Stopwatch.GetTimestamp();
             using var activity = tracing?.StartPush(resource.ResourceType, resource.ResourceId, await store.TraceContextsAsync(resource, stoppingToken));
-            var snapshot = await store.LoadAsync(resource, stoppingToken);
+            var snapshot = loaded ? preloaded : await store.LoadAsync(resource, stoppingToken);
             if (snapshot is null)
             {
                 return;
@@ -211,6 +232,9 @@ public sealed partial class PushWorker(
             _inFlight.TryRemove(resource.ResourceId, out _);
         }
     }
+
+    /// <summary>A claimed resource waiting for a worker, with its snapshot read in the claim's batch.</summary>
+    private sealed record Queued(ClaimedResource Resource, PushSnapshot? Snapshot, bool Loaded);
 
     private async Task<MondayResult> ProbeAsync(CancellationToken cancellationToken)
     {
