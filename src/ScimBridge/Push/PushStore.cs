@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using ScimBridge.Data;
 using ScimBridge.Monday;
 
@@ -275,10 +277,11 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var entries = new LogEntryRecord?[results.Count];
             var relinked = new List<(string ResourceType, string ResourceId)>();
+            var records = await RecordAsync(db, results, now, cancellationToken);
             for (var i = 0; i < results.Count; i++)
             {
                 var (claimed, snapshot, outcome, durationMs) = results[i];
-                var (recorded, nextRetryAt) = await RecordAsync(db, claimed, snapshot, outcome, now, cancellationToken);
+                var (recorded, nextRetryAt) = records[i];
                 if (!recorded)
                 {
                     // The lease was lost (another instance took the resource over): its push records the outcome.
@@ -316,14 +319,76 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
         }, cancellationToken);
 
     /// <summary>
-    /// Writes one outcome's push state and changes inside the caller's transaction: not recorded when the lease was
-    /// lost; else the next retry to show in the log, if one is due.
+    /// Writes the push states and the changes they settled of a batch inside the caller's transaction, each state only
+    /// while this instance holds the lease, its changes only with it. PostgreSQL: one statement per outcome, all sent in
+    /// one round trip; SQLite (in-process, its writer held for the transaction): the same updates one after another.
+    /// Whether each was recorded (not when the lease was lost) and the next retry to show in its log entry.
     /// </summary>
-    private async Task<(bool Recorded, DateTimeOffset? NextRetryAt)> RecordAsync(
-        ScimBridgeDbContext db, ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(bool Recorded, DateTimeOffset? NextRetryAt)[]> RecordAsync(
+        ScimBridgeDbContext db, IReadOnlyList<PushResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var plans = results.Select(r => Plan(r, now)).ToList();
+        var recorded = new bool[results.Count];
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.IsPostgres)
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)transaction);
+            foreach (var plan in plans)
+            {
+                // The changes are settled only where the state update found the lease (a data-modifying CTE runs once, reading s).
+                var sql = $"WITH s AS ({plan.StateSql} RETURNING 1)"
+                    + (plan.ChangesSql is { } changes ? $", c AS ({changes} AND EXISTS (SELECT 1 FROM s))" : "")
+                    + " SELECT count(*) FROM s";
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.AddRange(plan.Parameters.Select(p => new NpgsqlParameter(p.Name, p.Value ?? DBNull.Value)).ToArray());
+                batch.BatchCommands.Add(command);
+            }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            for (var i = 0; i < plans.Count; i++)
+            {
+                await reader.ReadAsync(cancellationToken);
+                recorded[i] = reader.GetInt64(0) > 0;
+                await reader.NextResultAsync(cancellationToken);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var parameters = plans[i].Parameters.Select(p => (p.Name, p.Value ?? DBNull.Value)).ToArray();
+                await using var state = await CommandAsync(db, plans[i].StateSql, cancellationToken, parameters);
+                state.Transaction = transaction;
+                recorded[i] = await state.ExecuteNonQueryAsync(cancellationToken) > 0;
+                if (recorded[i] && plans[i].ChangesSql is { } changes)
+                {
+                    await using var settle = await CommandAsync(db, changes, cancellationToken, parameters);
+                    settle.Transaction = transaction;
+                    await settle.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+        }
+
+        var answers = new (bool, DateTimeOffset?)[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
+            answers[i] = (recorded[i], !recorded[i] ? null : results[i].Outcome.Status switch
+            {
+                PushStatus.Retry or PushStatus.Wait => plans[i].DueAt,
+                PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
+                _ => null,
+            });
+        }
+        return answers;
+    }
+
+    private sealed record RecordPlan(string StateSql, string? ChangesSql, List<(string Name, object? Value)> Parameters, DateTimeOffset DueAt);
+
+    /// <summary>The updates one outcome makes: its push state (lease given back, link, retry schedule) and its pending changes.</summary>
+    private RecordPlan Plan(PushResult result, DateTimeOffset now)
+    {
+        var (claimed, snapshot, outcome, _) = result;
         var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
-        var seq = claimed.ChangeSeq;
         // One counter for every attempt that did not settle, whether it will be retried on the backoff or after the quarantine.
         var attempts = outcome.Status is PushStatus.Retry or PushStatus.Quarantine ? snapshot.State.Attempts + 1 : 0;
         var dueAt = outcome.Status switch
@@ -333,13 +398,7 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             _ when outcome.DeleteAt is { } deleteAt => deleteAt,
             _ => now,
         };
-        var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
-        var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
         var held = outcome.Status == PushStatus.Held;
-        // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
-        var reclaimCleared = outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed;
-        var heldAt = held ? now : (DateTimeOffset?)null;
-        var holdReason = held ? outcome.Error : null;
         // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
         var (nextInitiatorType, nextInitiator) = outcome.Status switch
         {
@@ -347,63 +406,61 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             PushStatus.Wait => (Initiators.Retry, "member wait"),
             _ => (snapshot.State.InitiatorType, snapshot.State.Initiator),
         };
-        var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
-            .SetProperty(p => p.LeaseOwner, (string?)null)
-            .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(p => p.PushedSeq, p => settles && p.PushedSeq < seq ? seq : p.PushedSeq)
-            .SetProperty(p => p.MondayId, outcome.MondayId)
-            .SetProperty(p => p.Pushed, outcome.Pushed)
-            .SetProperty(p => p.Attempts, attempts)
-            .SetProperty(p => p.LastError, lastError)
-            .SetProperty(p => p.DueAt, dueAt)
-            .SetProperty(p => p.PushedAt, pushedAt)
-            .SetProperty(p => p.DeleteAt, outcome.DeleteAt)
-            .SetProperty(p => p.HeldAt, heldAt)
-            .SetProperty(p => p.HoldReason, holdReason)
-            .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
-            .SetProperty(p => p.InitiatorType, nextInitiatorType)
-            .SetProperty(p => p.Initiator, nextInitiator)
-            .SetProperty(p => p.ConflictWith, outcome.ConflictWith)
-            .SetProperty(p => p.ReclaimedAttribute, p => reclaimCleared ? null : p.ReclaimedAttribute)
-            .SetProperty(p => p.ReclaimedBasis, p => reclaimCleared ? null : p.ReclaimedBasis)
-            .SetProperty(p => p.ReclaimedValue, p => reclaimCleared ? null : p.ReclaimedValue)
-            .SetProperty(p => p.ReclaimCandidateId, p => reclaimCleared ? null : p.ReclaimCandidateId), cancellationToken);
-        if (updated == 0)
+        var parameters = new List<(string Name, object? Value)>
         {
-            return (false, null);
-        }
+            ("type", claimed.ResourceType),
+            ("id", claimed.ResourceId),
+            ("owner", Owner),
+            ("seq", claimed.ChangeSeq),
+            ("mondayId", outcome.MondayId),
+            ("pushed", outcome.Pushed),
+            ("attempts", attempts),
+            ("lastError", outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error),
+            ("dueAt", dueAt.UtcTicks),
+            ("pushedAt", (outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt)?.UtcTicks),
+            ("deleteAt", outcome.DeleteAt?.UtcTicks),
+            ("heldAt", held ? now.UtcTicks : null),
+            ("holdReason", held ? outcome.Error : null),
+            ("initiatorType", nextInitiatorType),
+            ("initiator", nextInitiator),
+            ("conflictWith", outcome.ConflictWith),
+        };
+        var stateSql = $"""
+            UPDATE "PushStates" SET "LeaseOwner" = NULL, "LeaseUntil" = NULL,
+                "MondayId" = @mondayId, "Pushed" = @pushed, "Attempts" = @attempts, "LastError" = @lastError, "DueAt" = @dueAt,
+                "PushedAt" = @pushedAt, "DeleteAt" = @deleteAt, "HeldAt" = @heldAt, "HoldReason" = @holdReason,
+                "InitiatorType" = @initiatorType, "Initiator" = @initiator, "ConflictWith" = @conflictWith
+            """
+            + (settles ? """, "PushedSeq" = CASE WHEN "PushedSeq" < @seq THEN @seq ELSE "PushedSeq" END, "DeprovisionApproved" = FALSE""" : "")
+            // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
+            + (outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed
+                ? """, "ReclaimedAttribute" = NULL, "ReclaimedBasis" = NULL, "ReclaimedValue" = NULL, "ReclaimCandidateId" = NULL"""
+                : "")
+            + """ WHERE "ResourceType" = @type AND "ResourceId" = @id AND "LeaseOwner" = @owner""";
 
-        if (snapshot.PendingChangeId is { } upTo)
+        string? changesSql = null;
+        if (snapshot.PendingChangeId is { } upTo && (settles || outcome.Error is not null))
         {
-            var changes = db.Changes.Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId
-                && c.Id <= upTo && c.PushStatus == PushStatuses.Pending);
+            parameters.Add(("upTo", upTo));
+            parameters.Add(("pending", PushStatuses.Pending));
+            parameters.Add(("error", outcome.Error));
+            var set = settles
+                ? """ "PushStatus" = @status, "PushedAt" = @now, "PushError" = @error"""
+                // Still pending: the admin sees why.
+                : """ "PushError" = @error""";
             if (settles)
             {
-                var status = outcome.Status switch
+                parameters.Add(("status", outcome.Status switch
                 {
                     PushStatus.Pushed => PushStatuses.Pushed,
                     PushStatus.Failed => PushStatuses.Failed,
                     _ => PushStatuses.Skipped,
-                };
-                await changes.ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.PushStatus, status)
-                    .SetProperty(c => c.PushedAt, now)
-                    .SetProperty(c => c.PushError, outcome.Error), cancellationToken);
+                }));
+                parameters.Add(("now", now.UtcTicks));
             }
-            else if (outcome.Error is not null)
-            {
-                // Still pending: the admin sees why.
-                await changes.ExecuteUpdateAsync(s => s.SetProperty(c => c.PushError, outcome.Error), cancellationToken);
-            }
+            changesSql = $"""UPDATE "Changes" SET{set} WHERE "ResourceType" = @type AND "ResourceId" = @id AND "Id" <= @upTo AND "PushStatus" = @pending""";
         }
-
-        // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
-        return (true, outcome.Status switch
-        {
-            PushStatus.Retry or PushStatus.Wait => dueAt,
-            PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
-            _ => (DateTimeOffset?)null,
-        });
+        return new RecordPlan(stateSql, changesSql, parameters, dueAt);
     }
 
     /// <summary>
