@@ -49,13 +49,12 @@ public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<Pus
     {
         var owner = options.Value.InstanceId;
         // The common case, no other object linked to it, in one statement; the unique index still stops a racing instance.
-        var linked = await db.PushStates
-            .Where(p => p.ResourceType == state.ResourceType && p.ResourceId == state.ResourceId && p.LeaseOwner == owner
-                && !db.PushStates.Any(o => o.ResourceType == state.ResourceType && o.MondayId == mondayId && o.ResourceId != state.ResourceId))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.MondayId, mondayId)
-                .SetProperty(p => p.Pushed, pushed)
-                .SetProperty(p => p.ConflictWith, (string?)null), cancellationToken);
+        var linked = await db.Database.ExecuteSqlAsync($"""
+            UPDATE "PushStates" SET "MondayId" = {mondayId}, "Pushed" = {pushed}, "ConflictWith" = NULL
+            WHERE "ResourceType" = {state.ResourceType} AND "ResourceId" = {state.ResourceId} AND "LeaseOwner" = {owner}
+              AND NOT EXISTS (SELECT 1 FROM "PushStates" o
+                              WHERE o."ResourceType" = {state.ResourceType} AND o."MondayId" = {mondayId} AND o."ResourceId" <> {state.ResourceId})
+            """, cancellationToken);
         return linked == 1 ? null : await LinkOrConflictAsync(db, state, mondayId, pushed, owner, cancellationToken);
     }
 

@@ -52,8 +52,9 @@ internal sealed class PushCompletions(PushStore store, int maxBatch)
             }
             return;
         }
-        catch (Exception e) when (batch.Count == 1 || stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (batch.Count == 1 || stoppingToken.IsCancellationRequested || StoreFailures.IsUnavailable(e))
         {
+            // The database is away: one at a time would only wait for it once per push. Each push defers on its own.
             batch.ForEach(p => p.Done.TrySetException(e));
             return;
         }

@@ -299,7 +299,10 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 // What failed because one of these objects held the monday.com object of the same name may go through now.
                 var holders = type.ToList();
                 var blocked = db.PushStates.Where(p => p.ResourceType == type.Key && p.ConflictWith != null && holders.Contains(p.ConflictWith));
-                await RequeueAsync(db, blocked, FailedChangesOf(db, blocked), now, (Initiators.Retry, "conflict cleared"), cancellationToken);
+                if (await blocked.AnyAsync(cancellationToken))
+                {
+                    await RequeueAsync(db, blocked, FailedChangesOf(db, blocked), now, (Initiators.Retry, "conflict cleared"), cancellationToken);
+                }
             }
 
             db.LogEntries.AddRange(entries.OfType<LogEntryRecord>());
