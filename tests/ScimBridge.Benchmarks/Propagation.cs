@@ -1,20 +1,24 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Npgsql;
 
 namespace ScimBridge.Benchmarks;
 
 /// <summary>
 /// The push, end to end: users created and updated over the bridge's inbound SCIM API, timed from the moment the
 /// client has its 201/200 to the moment the simulated monday.com applied the write; then, against a rate-limited
-/// simulator, the share of its limit the bridge uses and the 429s it provokes.
+/// simulator, the share of its limit the bridge uses and the 429s it provokes. The drain part measures the push alone:
+/// N users queued with no monday.com target, then the target saved, and the CPU the backlog's push costs.
 /// </summary>
 internal static class Propagation
 {
     public const string Usage =
         "usage: dotnet run -c Release --project tests/ScimBridge.Benchmarks -- propagation [--provider sqlite|postgres|both] " +
-        "[--users 10000] [--concurrency 8] [--rate-limit 600] [--rate-seconds 60] [--bridge-rpm N]";
+        "[--users 10000] [--concurrency 8] [--rate-limit 600] [--rate-seconds 60] [--bridge-rpm N] [--server-dll PATH] [--baseline-dll PATH]";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -28,47 +32,65 @@ internal static class Propagation
         var postgres = BenchArgs.Postgres;
 
         using var stop = new StopSignal();
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        var thisBuild = settings.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "ScimBridge.dll");
+        // With a baseline, each part runs on the baseline build, then on this one, back to back, so both see the same machine.
+        var builds = settings.BaselineDll is { } baselineDll
+            ? new[] { (Suffix: ", baseline", Dll: baselineDll), (Suffix: ", this build", Dll: thisBuild) }
+            : [(Suffix: "", Dll: thisBuild)];
         var startedAt = DateTimeOffset.UtcNow;
         var flows = new List<FlowResult>();
         var inbound = new List<InboundResult>();
+        var drains = new List<DrainResult>();
         var rates = new List<RateResult>();
         var notes = new List<string>();
         var failed = false;
         foreach (var provider in settings.Providers)
         {
-            try
+            foreach (var (suffix, serverDll) in builds)
             {
-                inbound.Add(await RunInboundOnlyAsync(provider, serverDll, postgres, settings, stop.Token));
-                flows.AddRange(await RunFlowAsync(provider, serverDll, postgres, settings, notes, stop.Token));
-                if (settings.RateLimit > 0)
+                var label = provider + suffix;
+                try
                 {
-                    rates.Add(await RunRateLimitedAsync(provider, serverDll, postgres, settings, notes, stop.Token));
+                    inbound.Add(await RunInboundOnlyAsync(provider, label, serverDll, postgres, settings, stop.Token));
+                    flows.AddRange(await RunFlowAsync(provider, label, serverDll, postgres, settings, notes, stop.Token));
+                    drains.Add(await RunDrainAsync(provider, label, serverDll, postgres, settings, stop.Token));
+                    if (settings.RateLimit > 0)
+                    {
+                        rates.Add(await RunRateLimitedAsync(provider, label, serverDll, postgres, settings, notes, stop.Token));
+                    }
                 }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException)
-            {
-                failed = true;
-                notes.Add($"{provider}: failed: {ex.Message}");
-                await Console.Error.WriteLineAsync($"{provider}: {ex}");
+                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException)
+                {
+                    failed = true;
+                    notes.Add($"{label}: failed: {ex.Message}");
+                    await Console.Error.WriteLineAsync($"{label}: {ex}");
+                }
             }
         }
 
-        Console.WriteLine(Report(startedAt, settings, inbound, flows, rates, notes));
+        if (settings.BaselineDll is not null)
+        {
+            notes.Add($"baseline: {settings.BaselineDll}; this build: {thisBuild}");
+        }
+
+        Console.WriteLine(Report(startedAt, settings, inbound, flows, drains, rates, notes));
         return failed ? 1 : 0;
     }
 
     private static async Task<BenchDatabase> DatabaseAsync(string provider, string? postgres, CancellationToken ct) =>
         provider == "postgres" ? await BenchDatabase.PostgresAsync(postgres!, ct) : BenchDatabase.Sqlite();
 
-    private static Dictionary<string, string> BridgeEnvironment(BenchDatabase database, SimulatorProbe sim, int? requestsPerMinute)
+    private static Dictionary<string, string> BridgeEnvironment(BenchDatabase database, SimulatorProbe? sim, int? requestsPerMinute)
     {
         var environment = new Dictionary<string, string>(database.ServerEnvironment, StringComparer.Ordinal)
         {
-            ["Monday__TenantUrl"] = sim.TenantUrl,
-            ["Monday__ScimToken"] = SimulatorProbe.ScimToken,
             ["Push__InstanceId"] = "propagation-bench",
         };
+        if (sim is not null)
+        {
+            environment["Monday__TenantUrl"] = sim.TenantUrl;
+            environment["Monday__ScimToken"] = SimulatorProbe.ScimToken;
+        }
         if (requestsPerMinute is { } rpm)
         {
             environment["Monday__RequestsPerMinute"] = rpm.ToString(Invariant);
@@ -79,9 +101,9 @@ internal static class Propagation
 
     /// <summary>The same creates and updates with no monday.com target (push off): what the inbound side does alone.</summary>
     private static async Task<InboundResult> RunInboundOnlyAsync(
-        string provider, string serverDll, string? postgres, PropagationSettings settings, CancellationToken ct)
+        string provider, string label, string serverDll, string? postgres, PropagationSettings settings, CancellationToken ct)
     {
-        await Console.Error.WriteLineAsync($"== {provider}: {settings.Users} creates and updates, push off");
+        await Console.Error.WriteLineAsync($"== {label}: {settings.Users} creates and updates, push off");
         await using var database = await DatabaseAsync(provider, postgres, ct);
         await using var server = await ScimServer.StartAsync(serverDll, database.ServerEnvironment, ct);
         using var client = Load.CreateClient(server.BaseAddress, settings.Concurrency);
@@ -94,14 +116,14 @@ internal static class Propagation
         start = Stopwatch.GetTimestamp();
         await SendAllAsync(client, n, settings.Concurrency, 200,
             i => Load.Scim(HttpMethod.Patch, $"scim/v2/Users/{ids[i]}", server.Token, Load.PatchTitleBody(string.Create(Invariant, $"Inbound title {i}"))), (_, _) => { }, ct);
-        return new InboundResult(provider, creates, n / Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return new InboundResult(label, creates, n / Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
     /// <summary>N creates, then N updates (a new title each), each phase until the simulator has every write.</summary>
     private static async Task<List<FlowResult>> RunFlowAsync(
-        string provider, string serverDll, string? postgres, PropagationSettings settings, List<string> notes, CancellationToken ct)
+        string provider, string label, string serverDll, string? postgres, PropagationSettings settings, List<string> notes, CancellationToken ct)
     {
-        await Console.Error.WriteLineAsync($"== {provider}: {settings.Users} creates and updates, simulator not limiting");
+        await Console.Error.WriteLineAsync($"== {label}: {settings.Users} creates and updates, simulator not limiting");
         await using var sim = await SimulatorProbe.StartAsync();
         await using var database = await DatabaseAsync(provider, postgres, ct);
         await using var server = await ScimServer.StartAsync(serverDll, BridgeEnvironment(database, sim, 1_000_000), ct);
@@ -116,7 +138,7 @@ internal static class Propagation
         var createAcceptEnd = Stopwatch.GetTimestamp();
         var createDownstream = await WaitForAsync(userNames.Select(u => (Func<long?>)(() => sim.FirstWrite.TryGetValue(u, out var at) ? at : null)).ToArray(),
             settings.Users, server, "creates", ct);
-        var creates = FlowResult.From(provider, "create (POST /Users → POST)", createStart, createAcceptEnd, createAccepted, createDownstream);
+        var creates = FlowResult.From(label, "create (POST /Users → POST)", createStart, createAcceptEnd, createAccepted, createDownstream);
 
         var titles = Enumerable.Range(0, n).Select(i => string.Create(Invariant, $"Propagated title {i}")).ToArray();
         var updateStart = Stopwatch.GetTimestamp();
@@ -126,16 +148,16 @@ internal static class Propagation
         var updateDownstream = await WaitForAsync(
             Enumerable.Range(0, n).Select(i => (Func<long?>)(() => sim.TitleSeen.TryGetValue((userNames[i], titles[i]), out var at) ? at : null)).ToArray(),
             settings.Users, server, "updates", ct);
-        var updates = FlowResult.From(provider, "update (PATCH title → PATCH)", updateStart, updateAcceptEnd, updateAccepted, updateDownstream);
+        var updates = FlowResult.From(label, "update (PATCH title → PATCH)", updateStart, updateAcceptEnd, updateAccepted, updateDownstream);
 
         var requests = sim.State.RequestsSnapshot();
         var failures = requests.Where(r => r.Status is < 200 or >= 300).GroupBy(r => $"{r.Method} {r.Status}").Select(g => $"{g.Key}×{g.Count()}").ToList();
         notes.Add(string.Create(Invariant,
-            $"{provider}: the simulator got {requests.Count} requests for {2 * n} writes ({requests.Count(r => r.Method == "POST")} POST, {requests.Count(r => r.Method == "PATCH")} PATCH, {requests.Count(r => r.Method == "GET")} GET)") +
+            $"{label}: the simulator got {requests.Count} requests for {2 * n} writes ({requests.Count(r => r.Method == "POST")} POST, {requests.Count(r => r.Method == "PATCH")} PATCH, {requests.Count(r => r.Method == "GET")} GET)") +
             (failures.Count == 0 ? ", all 2xx" : $"; not 2xx: {string.Join(", ", failures)}"));
         foreach (var entry in server.LogEntries())
         {
-            notes.Add($"{provider}: server logged {entry.Count}× `{entry.Header}` {entry.FirstMessage}");
+            notes.Add($"{label}: server logged {entry.Count}× `{entry.Header}` {entry.FirstMessage}");
         }
 
         return [creates, updates];
@@ -146,12 +168,12 @@ internal static class Propagation
     /// that passed the simulator's limiter: the 2xx the simulator answered in it, and the 429s until its end.
     /// </summary>
     private static async Task<RateResult> RunRateLimitedAsync(
-        string provider, string serverDll, string? postgres, PropagationSettings settings, List<string> notes, CancellationToken ct)
+        string provider, string label, string serverDll, string? postgres, PropagationSettings settings, List<string> notes, CancellationToken ct)
     {
         var r = settings.RateLimit;
         var window = TimeSpan.FromSeconds(settings.RateSeconds);
         var users = (int)Math.Ceiling(r * window.TotalMinutes * 1.25) + 50;
-        await Console.Error.WriteLineAsync($"== {provider}: simulator limited to {r}/min, {users} users, {window.TotalSeconds:0} s window");
+        await Console.Error.WriteLineAsync($"== {label}: simulator limited to {r}/min, {users} users, {window.TotalSeconds:0} s window");
         await using var sim = await SimulatorProbe.StartAsync("--fault-rate-limit", r.ToString(Invariant));
         await using var database = await DatabaseAsync(provider, postgres, ct);
         await using var server = await ScimServer.StartAsync(serverDll, BridgeEnvironment(database, sim, settings.BridgeRequestsPerMinute), ct);
@@ -184,16 +206,56 @@ internal static class Propagation
         var pending = users - sim.FirstWrite.Count;
         if (pending <= 0)
         {
-            notes.Add($"{provider}: every user was pushed before the window closed: the rate figure understates what the bridge could do; raise --rate-seconds or the user count.");
+            notes.Add($"{label}: every user was pushed before the window closed: the rate figure understates what the bridge could do; raise --rate-seconds or the user count.");
         }
 
         // Where the 429s fell in the simulator's request order: a burst at one point (the requests in flight when the window
         // filled) or spread over the run (a pace that keeps overrunning).
         var positions = requests.Select((q, i) => (q.Status, Position: i + 1)).Where(q => q.Status == 429).Select(q => q.Position.ToString(Invariant)).ToList();
         notes.Add(string.Create(Invariant,
-            $"{provider}, rate-limited: {sim.FirstWrite.Count} of {users} users created in monday.com when the window closed; bridge Monday:RequestsPerMinute {settings.BridgeRequestsPerMinute?.ToString(Invariant) ?? "(its default)"}; ") +
+            $"{label}, rate-limited: {sim.FirstWrite.Count} of {users} users created in monday.com when the window closed; bridge Monday:RequestsPerMinute {settings.BridgeRequestsPerMinute?.ToString(Invariant) ?? "(its default)"}; ") +
             (positions.Count == 0 ? "no 429" : $"429s were requests no. {string.Join(", ", positions.Take(20))} of {requests.Count} the simulator got"));
-        return new RateResult(provider, r, window.TotalSeconds, ok, ok / window.TotalMinutes, ok / window.TotalMinutes / r, tooMany, settings.BridgeRequestsPerMinute);
+        return new RateResult(label, r, window.TotalSeconds, ok, ok / window.TotalMinutes, ok / window.TotalMinutes / r, tooMany, settings.BridgeRequestsPerMinute);
+    }
+
+    /// <summary>
+    /// The push alone: N users created while the bridge has no monday.com target (they queue), then the target saved
+    /// over the admin API, and the backlog drains with no inbound writes beside it. CPU per pushed change: the bridge
+    /// process's CPU from the save to the last write applied downstream, over N; on PostgreSQL also the CPU of the
+    /// server backends connected to the bridge's database in that window. The simulator's CPU is not in either.
+    /// </summary>
+    private static async Task<DrainResult> RunDrainAsync(
+        string provider, string label, string serverDll, string? postgres, PropagationSettings settings, CancellationToken ct)
+    {
+        var n = settings.Users;
+        await Console.Error.WriteLineAsync($"== {label}: drain, {n} creates queued with no target, then the target saved");
+        await using var sim = await SimulatorProbe.StartAsync();
+        await using var database = await DatabaseAsync(provider, postgres, ct);
+        var environment = BridgeEnvironment(database, null, 1_000_000);
+        await using var server = await ScimServer.StartAsync(serverDll, environment, ct);
+        using var client = Load.CreateClient(server.BaseAddress, settings.Concurrency);
+        await SendAllAsync(client, n, settings.Concurrency, 201, i => Load.Scim(HttpMethod.Post, "scim/v2/Users", server.Token, Load.UserBody(i)), (_, _) => { }, ct);
+        var backends = provider == "postgres" ? new PostgresBackends(postgres!, database.ServerEnvironment["ConnectionStrings__ScimBridge"]) : null;
+
+        using var admin = Load.CreateClient(server.BaseAddress, 1);
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await ScimServer.CreateTokenAsync(serverDll, environment, ct, "admin"));
+        var dbBefore = backends is null ? null : await backends.CpuAsync(ct);
+        var cpuBefore = server.CpuTime();
+        var saved = Stopwatch.GetTimestamp();
+        using (var response = await admin.PutAsJsonAsync("admin/api/connection/settings", new { tenantUrl = sim.TenantUrl, scimToken = SimulatorProbe.ScimToken }, ct))
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Saving the target answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
+        }
+
+        var userNames = Enumerable.Range(0, n).Select(Load.UserName).ToArray();
+        var written = await WaitForAsync(userNames.Select(u => (Func<long?>)(() => sim.FirstWrite.TryGetValue(u, out var at) ? at : null)).ToArray(), n, server, "queued creates", ct);
+        var cpu = server.CpuTime() - cpuBefore;
+        double? dbCpu = backends is null ? null : PostgresBackends.Delta(dbBefore!, await backends.CpuAsync(ct)).TotalMilliseconds;
+        var seconds = (written.Max() - written.Min()) / (double)Stopwatch.Frequency;
+        return new DrainResult(label, n, (written.Max() - saved) / (double)Stopwatch.Frequency, seconds, n / seconds, cpu.TotalMilliseconds / n, dbCpu / n);
     }
 
     /// <summary>Sends requests 0..n-1 with <paramref name="concurrency"/> in flight; returns when each was acknowledged.</summary>
@@ -244,7 +306,8 @@ internal static class Propagation
     }
 
     private static string Report(
-        DateTimeOffset startedAt, PropagationSettings settings, List<InboundResult> inbound, List<FlowResult> flows, List<RateResult> rates, List<string> notes)
+        DateTimeOffset startedAt, PropagationSettings settings, List<InboundResult> inbound, List<FlowResult> flows, List<DrainResult> drains, List<RateResult> rates,
+        List<string> notes)
     {
         var md = new StringBuilder();
         md.AppendLine(Invariant, $"## ScimBridge propagation benchmark, {startedAt:yyyy-MM-dd HH:mm} UTC");
@@ -276,6 +339,24 @@ internal static class Propagation
             {
                 md.AppendLine(Invariant,
                     $"| {i.Provider} | {i.CreatesPerSecond:0} | {on[0]:0} | {on[0] / i.CreatesPerSecond:0.00} | {i.UpdatesPerSecond:0} | {on[1]:0} | {on[1] / i.UpdatesPerSecond:0.00} |");
+            }
+        }
+
+        if (drains.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(
+                "Drain: the push alone. N users created with no monday.com target, then the target saved over the admin API; the queue drains with no inbound writes. " +
+                "Rate: N over first to last write downstream. CPU per change: the bridge process's CPU (user + system) from the save to the last write, over N " +
+                "(the push path's first JIT included); DB: the CPU of the PostgreSQL backends connected to the bridge's database over the same window, over N. " +
+                "The simulator's CPU is in neither.");
+            md.AppendLine();
+            md.AppendLine("| provider | changes | s from save to last write | s first to last write | pushed/s | bridge CPU ms per change | DB backend CPU ms per change |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var d in drains)
+            {
+                md.AppendLine(Invariant,
+                    $"| {d.Provider} | {d.Changes} | {d.FromSaveSeconds:0.0} | {d.Seconds:0.0} | {d.PerSecond:0} | {d.BridgeCpuMs:0.00} | {(d.DbCpuMs is { } db ? db.ToString("0.00", Invariant) : "-")} |");
             }
         }
 
@@ -316,12 +397,57 @@ internal sealed record FlowResult(
 
 internal sealed record InboundResult(string Provider, double CreatesPerSecond, double UpdatesPerSecond);
 
+internal sealed record DrainResult(string Provider, int Changes, double FromSaveSeconds, double Seconds, double PerSecond, double BridgeCpuMs, double? DbCpuMs);
+
+/// <summary>CPU time of the PostgreSQL backends serving one database, read from /proc (the cluster runs on this machine).</summary>
+internal sealed class PostgresBackends(string serverConnectionString, string bridgeConnectionString)
+{
+    private readonly string _database = new NpgsqlConnectionStringBuilder(bridgeConnectionString).Database!;
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>User + system CPU by backend pid.</summary>
+    public async Task<Dictionary<int, TimeSpan>> CpuAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = @db", connection);
+        command.Parameters.AddWithValue("db", _database);
+        var cpu = new Dictionary<int, TimeSpan>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var pid = reader.GetInt32(0);
+            try
+            {
+                // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime and stime are the 12th and 13th.
+                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat", ct);
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                cpu[pid] = TimeSpan.FromSeconds((long.Parse(fields[11], Invariant) + long.Parse(fields[12], Invariant)) / TicksPerSecond);
+            }
+            catch (IOException)
+            {
+                // Gone since the query.
+            }
+        }
+
+        return cpu;
+    }
+
+    /// <summary>CPU used between two readings; a backend that started in between counts from zero.</summary>
+    public static TimeSpan Delta(Dictionary<int, TimeSpan> before, Dictionary<int, TimeSpan> after) =>
+        after.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Value - before.GetValueOrDefault(a.Key));
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+}
+
 internal sealed record RateResult(
     string Provider, int Limit, double WindowSeconds, int Succeeded, double AchievedPerMinute, double Fraction, int TooMany, int? BridgeRequestsPerMinute);
 
-internal sealed record PropagationSettings(string[] Providers, int Users, int Concurrency, int RateLimit, double RateSeconds, int? BridgeRequestsPerMinute)
+internal sealed record PropagationSettings(
+    string[] Providers, int Users, int Concurrency, int RateLimit, double RateSeconds, int? BridgeRequestsPerMinute, string? ServerDll, string? BaselineDll)
 {
     public static PropagationSettings Read(BenchArgs args) =>
         new(args.Providers(), args.Number("--users", 10_000, 1, 1_000_000), args.Number("--concurrency", 8, 1, 1024),
-            args.Number("--rate-limit", 600, 0, 1_000_000), args.Seconds("--rate-seconds", 60), args.NumberOrNull("--bridge-rpm", 1, 100_000_000));
+            args.Number("--rate-limit", 600, 0, 1_000_000), args.Seconds("--rate-seconds", 60), args.NumberOrNull("--bridge-rpm", 1, 100_000_000),
+            args.FullPath("--server-dll"), args.FullPath("--baseline-dll"));
 }

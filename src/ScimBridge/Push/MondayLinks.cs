@@ -47,6 +47,20 @@ public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<Pus
 
     private async Task<LinkConflict?> TryLinkAsync(ScimBridgeDbContext db, PushStateRecord state, string mondayId, string pushed, CancellationToken cancellationToken)
     {
+        var owner = options.Value.InstanceId;
+        // The common case, no other object linked to it, in one statement; the unique index still stops a racing instance.
+        var linked = await db.Database.ExecuteSqlAsync($"""
+            UPDATE "PushStates" SET "MondayId" = {mondayId}, "Pushed" = {pushed}, "ConflictWith" = NULL
+            WHERE "ResourceType" = {state.ResourceType} AND "ResourceId" = {state.ResourceId} AND "LeaseOwner" = {owner}
+              AND NOT EXISTS (SELECT 1 FROM "PushStates" o
+                              WHERE o."ResourceType" = {state.ResourceType} AND o."MondayId" = {mondayId} AND o."ResourceId" <> {state.ResourceId})
+            """, cancellationToken);
+        return linked == 1 ? null : await LinkOrConflictAsync(db, state, mondayId, pushed, owner, cancellationToken);
+    }
+
+    private async Task<LinkConflict?> LinkOrConflictAsync(
+        ScimBridgeDbContext db, PushStateRecord state, string mondayId, string pushed, string owner, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var holder = await HolderAsync(db, state, mondayId, cancellationToken);
         if (holder is { Live: true } || holder?.LeaseUntil > time.GetUtcNow())
@@ -64,7 +78,6 @@ public sealed class MondayLinks(PushStore store, TimeProvider time, IOptions<Pus
                     .SetProperty(p => p.HeldAt, (DateTimeOffset?)null)
                     .SetProperty(p => p.HoldReason, (string?)null), cancellationToken);
         }
-        var owner = options.Value.InstanceId;
         await db.PushStates.Where(p => p.ResourceType == state.ResourceType && p.ResourceId == state.ResourceId && p.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.MondayId, mondayId)

@@ -1,10 +1,15 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using ScimBridge.Data;
 using ScimBridge.Monday;
 
 namespace ScimBridge.Push;
+
+/// <summary>What one push came to, for <see cref="PushStore.FinishAsync(IReadOnlyList{PushResult}, CancellationToken)"/>.</summary>
+public sealed record PushResult(ClaimedResource Claimed, PushSnapshot Snapshot, PushOutcome Outcome, double DurationMs);
 
 /// <summary>A resource this instance holds the lease on, and the change counter it had when it was claimed.</summary>
 public sealed record ClaimedResource(string ResourceType, string ResourceId, long ChangeSeq)
@@ -139,6 +144,60 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null),
                 cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// <see cref="LoadAsync(ClaimedResource, CancellationToken)"/> for a whole claim: the users' snapshots in four
+    /// queries, read in the same safe order (counter at claim, then the changes, then the resource); a team one at a
+    /// time. Null for a resource whose push state is gone.
+    /// </summary>
+    public async Task<PushSnapshot?[]> LoadAsync(IReadOnlyList<ClaimedResource> claimed, CancellationToken cancellationToken)
+    {
+        var snapshots = new PushSnapshot?[claimed.Count];
+        var users = claimed.Select((c, i) => (c, i)).Where(x => x.c.ResourceType == ResourceKinds.User).ToList();
+        if (users.Count > 0)
+        {
+            var ids = users.ConvertAll(u => u.c.ResourceId);
+            var loaded = await ReadAsync(async db =>
+            {
+                var states = await db.PushStates.AsNoTracking()
+                    .Where(p => p.ResourceType == ResourceKinds.User && ids.Contains(p.ResourceId)).ToDictionaryAsync(p => p.ResourceId, cancellationToken);
+                var pending = await db.Changes
+                    .Where(c => c.ResourceType == ResourceKinds.User && ids.Contains(c.ResourceId) && c.PushStatus == PushStatuses.Pending)
+                    .GroupBy(c => c.ResourceId)
+                    .Select(g => new { Id = g.Key, Newest = g.Max(c => c.Id), Count = g.Count(), First = g.Min(c => c.OccurredAt) })
+                    .ToDictionaryAsync(p => p.Id, cancellationToken);
+                var data = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Data, u.UserName }).ToDictionaryAsync(u => u.Id, cancellationToken);
+                var hr = await db.HrWorkers.Where(w => ids.Contains(w.UserId) && (w.Deactivated || w.Deleted))
+                    .Select(w => new { w.UserId, Hold = new HrHold(w.Deactivated, w.Deleted, w.TerminationId) }).ToDictionaryAsync(w => w.UserId, w => w.Hold, cancellationToken);
+                return ids.ConvertAll(id => states.GetValueOrDefault(id) is not { } state
+                    ? null
+                    : UserSnapshot(state, pending.GetValueOrDefault(id) is { } p ? (p.Newest, p.Count, p.First) : null, data.GetValueOrDefault(id) is { } u ? (u.Data, u.UserName) : null,
+                        hr.GetValueOrDefault(id)));
+            }, cancellationToken);
+            for (var i = 0; i < users.Count; i++)
+            {
+                snapshots[users[i].i] = loaded[i];
+            }
+        }
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            if (claimed[i].ResourceType != ResourceKinds.User)
+            {
+                snapshots[i] = await LoadAsync(claimed[i], cancellationToken);
+            }
+        }
+        return snapshots;
+    }
+
+    private static PushSnapshot UserSnapshot(
+        PushStateRecord state, (long Newest, int Count, DateTimeOffset First)? pending, (string Data, string UserName)? user, HrHold? hr) =>
+        new(state, pending?.Newest, user?.Data, null, [], 0)
+        {
+            Hr = hr,
+            SourceName = user?.UserName ?? PushedUser.Parse(state.Pushed)?.UserName,
+            PendingChanges = pending?.Count ?? 0,
+            FirstPendingAt = pending?.First,
+        };
+
     /// <summary>Reads in the order that makes a push safe: the counter was read at claim, then the changes, then the resource.</summary>
     public Task<PushSnapshot?> LoadAsync(ClaimedResource claimed, CancellationToken cancellationToken) =>
         ReadAsync(async db =>
@@ -159,13 +218,7 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
                 var user = await db.Users.Where(u => u.Id == claimed.ResourceId).Select(u => new { u.Data, u.UserName }).FirstOrDefaultAsync(cancellationToken);
                 var hr = await db.HrWorkers.Where(w => w.UserId == claimed.ResourceId && (w.Deactivated || w.Deleted))
                     .Select(w => new HrHold(w.Deactivated, w.Deleted, w.TerminationId)).FirstOrDefaultAsync(cancellationToken);
-                return new PushSnapshot(state, pending?.Newest, user?.Data, null, [], 0)
-                {
-                    Hr = hr,
-                    SourceName = user?.UserName ?? PushedUser.Parse(state.Pushed)?.UserName,
-                    PendingChanges = pending?.Count ?? 0,
-                    FirstPendingAt = pending?.First,
-                };
+                return UserSnapshot(state, pending is null ? null : (pending.Newest, pending.Count, pending.First), user is null ? null : (user.Data, user.UserName), hr);
             }
             var name = await db.Groups.Where(g => g.Id == claimed.ResourceId).Select(g => g.DisplayName).FirstOrDefaultAsync(cancellationToken);
             var members = await db.GroupMembers.Where(m => m.GroupId == claimed.ResourceId)
@@ -208,114 +261,210 @@ public sealed class PushStore(IServiceScopeFactory scopes, TimeProvider time, IO
     /// Records the outcome in one transaction: the push state (only while this instance still holds the lease),
     /// the changes it settled, and every outbound call, linked to the newest change it was pushing.
     /// </summary>
-    public Task<LogEntryRecord?> FinishAsync(
+    public async Task<LogEntryRecord?> FinishAsync(
         ClaimedResource claimed, PushSnapshot snapshot, PushOutcome outcome, double durationMs, CancellationToken cancellationToken) =>
+        (await FinishAsync([new PushResult(claimed, snapshot, outcome, durationMs)], cancellationToken))[0];
+
+    /// <summary>
+    /// Records several outcomes in one transaction, each as <see cref="FinishAsync(ClaimedResource, PushSnapshot, PushOutcome, double, CancellationToken)"/>
+    /// would alone: the push worker's writes, batched. The log entry of each, null for one whose lease was lost.
+    /// All or nothing: a failure leaves every resource as it was, leased, for the caller to record one by one.
+    /// </summary>
+    public Task<LogEntryRecord?[]> FinishAsync(IReadOnlyList<PushResult> results, CancellationToken cancellationToken) =>
         WriteAsync(async db =>
         {
             var now = time.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
-            var seq = claimed.ChangeSeq;
-            // One counter for every attempt that did not settle, whether it will be retried on the backoff or after the quarantine.
-            var attempts = outcome.Status is PushStatus.Retry or PushStatus.Quarantine ? snapshot.State.Attempts + 1 : 0;
-            var dueAt = outcome.Status switch
+            var entries = new LogEntryRecord?[results.Count];
+            var relinked = new List<(string ResourceType, string ResourceId)>();
+            var records = await RecordAsync(db, results, now, cancellationToken);
+            for (var i = 0; i < results.Count; i++)
             {
-                PushStatus.Retry => now + Backoff(attempts),
-                PushStatus.Wait => now + _options.MemberWait,
-                _ when outcome.DeleteAt is { } deleteAt => deleteAt,
-                _ => now,
-            };
-            var pushedAt = outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt;
-            var lastError = outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error;
-            var held = outcome.Status == PushStatus.Held;
-            // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
-            var reclaimCleared = outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed;
-            var heldAt = held ? now : (DateTimeOffset?)null;
-            var holdReason = held ? outcome.Error : null;
-            // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
-            var (nextInitiatorType, nextInitiator) = outcome.Status switch
-            {
-                PushStatus.Retry or PushStatus.Quarantine => (Initiators.Retry, "retry"),
-                PushStatus.Wait => (Initiators.Retry, "member wait"),
-                _ => (snapshot.State.InitiatorType, snapshot.State.Initiator),
-            };
-            var updated = await Mine(db, claimed).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.LeaseOwner, (string?)null)
-                .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
-                .SetProperty(p => p.PushedSeq, p => settles && p.PushedSeq < seq ? seq : p.PushedSeq)
-                .SetProperty(p => p.MondayId, outcome.MondayId)
-                .SetProperty(p => p.Pushed, outcome.Pushed)
-                .SetProperty(p => p.Attempts, attempts)
-                .SetProperty(p => p.LastError, lastError)
-                .SetProperty(p => p.DueAt, dueAt)
-                .SetProperty(p => p.PushedAt, pushedAt)
-                .SetProperty(p => p.DeleteAt, outcome.DeleteAt)
-                .SetProperty(p => p.HeldAt, heldAt)
-                .SetProperty(p => p.HoldReason, holdReason)
-                .SetProperty(p => p.DeprovisionApproved, p => !settles && p.DeprovisionApproved)
-                .SetProperty(p => p.InitiatorType, nextInitiatorType)
-                .SetProperty(p => p.Initiator, nextInitiator)
-                .SetProperty(p => p.ConflictWith, outcome.ConflictWith)
-                .SetProperty(p => p.ReclaimedAttribute, p => reclaimCleared ? null : p.ReclaimedAttribute)
-                .SetProperty(p => p.ReclaimedBasis, p => reclaimCleared ? null : p.ReclaimedBasis)
-                .SetProperty(p => p.ReclaimedValue, p => reclaimCleared ? null : p.ReclaimedValue)
-                .SetProperty(p => p.ReclaimCandidateId, p => reclaimCleared ? null : p.ReclaimCandidateId), cancellationToken);
-            if (updated == 0)
-            {
-                // The lease was lost (another instance took the resource over): its push records the outcome.
-                await transaction.CommitAsync(cancellationToken);
-                return null;
-            }
-            if (LinkChanged(claimed.ResourceType, snapshot.State, outcome))
-            {
-                // What failed because this object held the monday.com object of the same name may go through now.
-                var blocked = db.PushStates.Where(p => p.ResourceType == claimed.ResourceType && p.ConflictWith == claimed.ResourceId);
-                await RequeueAsync(db, blocked, FailedChangesOf(db, blocked), now, (Initiators.Retry, "conflict cleared"), cancellationToken);
+                var (claimed, snapshot, outcome, durationMs) = results[i];
+                var (recorded, nextRetryAt) = records[i];
+                if (!recorded)
+                {
+                    // The lease was lost (another instance took the resource over): its push records the outcome.
+                    continue;
+                }
+                if (LinkChanged(claimed.ResourceType, snapshot.State, outcome))
+                {
+                    relinked.Add((claimed.ResourceType, claimed.ResourceId));
+                }
+                entries[i] = PushLog.Entry(claimed, snapshot, outcome, now, durationMs, Owner, nextRetryAt);
             }
 
-            if (snapshot.PendingChangeId is { } upTo)
+            foreach (var type in relinked.GroupBy(r => r.ResourceType, r => r.ResourceId))
             {
-                var changes = db.Changes.Where(c => c.ResourceType == claimed.ResourceType && c.ResourceId == claimed.ResourceId
-                    && c.Id <= upTo && c.PushStatus == PushStatuses.Pending);
-                if (settles)
+                // What failed because one of these objects held the monday.com object of the same name may go through now.
+                var holders = type.ToList();
+                var blocked = db.PushStates.Where(p => p.ResourceType == type.Key && p.ConflictWith != null && holders.Contains(p.ConflictWith));
+                if (await blocked.AnyAsync(cancellationToken))
                 {
-                    var status = outcome.Status switch
-                    {
-                        PushStatus.Pushed => PushStatuses.Pushed,
-                        PushStatus.Failed => PushStatuses.Failed,
-                        _ => PushStatuses.Skipped,
-                    };
-                    await changes.ExecuteUpdateAsync(s => s
-                        .SetProperty(c => c.PushStatus, status)
-                        .SetProperty(c => c.PushedAt, now)
-                        .SetProperty(c => c.PushError, outcome.Error), cancellationToken);
-                }
-                else if (outcome.Error is not null)
-                {
-                    // Still pending: the admin sees why.
-                    await changes.ExecuteUpdateAsync(s => s.SetProperty(c => c.PushError, outcome.Error), cancellationToken);
+                    await RequeueAsync(db, blocked, FailedChangesOf(db, blocked), now, (Initiators.Retry, "conflict cleared"), cancellationToken);
                 }
             }
 
-            // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
-            var nextRetryAt = outcome.Status switch
-            {
-                PushStatus.Retry or PushStatus.Wait => dueAt,
-                PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
-                _ => (DateTimeOffset?)null,
-            };
-            var entry = PushLog.Entry(claimed, snapshot, outcome, now, durationMs, Owner, nextRetryAt);
-            db.LogEntries.Add(entry);
+            db.LogEntries.AddRange(entries.OfType<LogEntryRecord>());
             await db.SaveChangesAsync(cancellationToken);
-            if (outcome.Calls.Count > 0)
+            for (var i = 0; i < results.Count; i++)
             {
-                db.OutboundCalls.AddRange(outcome.Calls.Select(c =>
-                    PushLog.Call(c, claimed.ResourceType, claimed.ResourceId, Owner, snapshot.PendingChangeId, entry.Id)));
-                await db.SaveChangesAsync(cancellationToken);
+                if (entries[i] is { } entry)
+                {
+                    var (claimed, snapshot, outcome, _) = results[i];
+                    db.OutboundCalls.AddRange(outcome.Calls.Select(c =>
+                        PushLog.Call(c, claimed.ResourceType, claimed.ResourceId, Owner, snapshot.PendingChangeId, entry.Id)));
+                }
             }
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return entry;
+            return entries;
         }, cancellationToken);
+
+    /// <summary>
+    /// Writes the push states and the changes they settled of a batch inside the caller's transaction, each state only
+    /// while this instance holds the lease, its changes only with it. PostgreSQL: one statement per outcome, all sent in
+    /// one round trip; SQLite (in-process, its writer held for the transaction): the same updates one after another.
+    /// Whether each was recorded (not when the lease was lost) and the next retry to show in its log entry.
+    /// </summary>
+    private async Task<(bool Recorded, DateTimeOffset? NextRetryAt)[]> RecordAsync(
+        ScimBridgeDbContext db, IReadOnlyList<PushResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var plans = results.Select(r => Plan(r, now)).ToList();
+        var recorded = new bool[results.Count];
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.IsPostgres)
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)transaction);
+            foreach (var plan in plans)
+            {
+                // The changes are settled only where the state update found the lease (a data-modifying CTE runs once, reading s).
+                var sql = $"WITH s AS ({plan.StateSql} RETURNING 1)"
+                    + (plan.ChangesSql is { } changes ? $", c AS ({changes} AND EXISTS (SELECT 1 FROM s))" : "")
+                    + " SELECT count(*) FROM s";
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.AddRange(plan.Parameters.Select(p => new NpgsqlParameter(p.Name, p.Value ?? DBNull.Value)).ToArray());
+                batch.BatchCommands.Add(command);
+            }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            for (var i = 0; i < plans.Count; i++)
+            {
+                await reader.ReadAsync(cancellationToken);
+                recorded[i] = reader.GetInt64(0) > 0;
+                await reader.NextResultAsync(cancellationToken);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var parameters = plans[i].Parameters.Select(p => (p.Name, p.Value ?? DBNull.Value)).ToArray();
+                await using var state = await CommandAsync(db, plans[i].StateSql, cancellationToken, parameters);
+                state.Transaction = transaction;
+                recorded[i] = await state.ExecuteNonQueryAsync(cancellationToken) > 0;
+                if (recorded[i] && plans[i].ChangesSql is { } changes)
+                {
+                    await using var settle = await CommandAsync(db, changes, cancellationToken, parameters);
+                    settle.Transaction = transaction;
+                    await settle.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+        }
+
+        var answers = new (bool, DateTimeOffset?)[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            // Quarantined, the resource goes again only once a probe finds the credentials accepted: the probe is its next attempt.
+            answers[i] = (recorded[i], !recorded[i] ? null : results[i].Outcome.Status switch
+            {
+                PushStatus.Retry or PushStatus.Wait => plans[i].DueAt,
+                PushStatus.Quarantine => await db.PushTargets.Where(t => t.Id == Quarantine.TargetId).Select(t => t.NextProbeAt).FirstOrDefaultAsync(cancellationToken),
+                _ => null,
+            });
+        }
+        return answers;
+    }
+
+    private sealed record RecordPlan(string StateSql, string? ChangesSql, List<(string Name, object? Value)> Parameters, DateTimeOffset DueAt);
+
+    /// <summary>The updates one outcome makes: its push state (lease given back, link, retry schedule) and its pending changes.</summary>
+    private RecordPlan Plan(PushResult result, DateTimeOffset now)
+    {
+        var (claimed, snapshot, outcome, _) = result;
+        var settles = outcome.Status is PushStatus.Pushed or PushStatus.Failed or PushStatus.Skipped;
+        // One counter for every attempt that did not settle, whether it will be retried on the backoff or after the quarantine.
+        var attempts = outcome.Status is PushStatus.Retry or PushStatus.Quarantine ? snapshot.State.Attempts + 1 : 0;
+        var dueAt = outcome.Status switch
+        {
+            PushStatus.Retry => now + Backoff(attempts),
+            PushStatus.Wait => now + _options.MemberWait,
+            _ when outcome.DeleteAt is { } deleteAt => deleteAt,
+            _ => now,
+        };
+        var held = outcome.Status == PushStatus.Held;
+        // Who starts the next attempt, if there is one: the retry schedule, not the client that sent the change.
+        var (nextInitiatorType, nextInitiator) = outcome.Status switch
+        {
+            PushStatus.Retry or PushStatus.Quarantine => (Initiators.Retry, "retry"),
+            PushStatus.Wait => (Initiators.Retry, "member wait"),
+            _ => (snapshot.State.InitiatorType, snapshot.State.Initiator),
+        };
+        var parameters = new List<(string Name, object? Value)>
+        {
+            ("type", claimed.ResourceType),
+            ("id", claimed.ResourceId),
+            ("owner", Owner),
+            ("seq", claimed.ChangeSeq),
+            ("mondayId", outcome.MondayId),
+            ("pushed", outcome.Pushed),
+            ("attempts", attempts),
+            ("lastError", outcome.Status is PushStatus.Pushed or PushStatus.Skipped or PushStatus.Wait ? null : outcome.Error),
+            ("dueAt", dueAt.UtcTicks),
+            ("pushedAt", (outcome.Status == PushStatus.Pushed ? now : snapshot.State.PushedAt)?.UtcTicks),
+            ("deleteAt", outcome.DeleteAt?.UtcTicks),
+            ("heldAt", held ? now.UtcTicks : null),
+            ("holdReason", held ? outcome.Error : null),
+            ("initiatorType", nextInitiatorType),
+            ("initiator", nextInitiator),
+            ("conflictWith", outcome.ConflictWith),
+        };
+        var stateSql = $"""
+            UPDATE "PushStates" SET "LeaseOwner" = NULL, "LeaseUntil" = NULL,
+                "MondayId" = @mondayId, "Pushed" = @pushed, "Attempts" = @attempts, "LastError" = @lastError, "DueAt" = @dueAt,
+                "PushedAt" = @pushedAt, "DeleteAt" = @deleteAt, "HeldAt" = @heldAt, "HoldReason" = @holdReason,
+                "InitiatorType" = @initiatorType, "Initiator" = @initiator, "ConflictWith" = @conflictWith
+            """
+            + (settles ? """, "PushedSeq" = CASE WHEN "PushedSeq" < @seq THEN @seq ELSE "PushedSeq" END, "DeprovisionApproved" = FALSE""" : "")
+            // The IdP's value overrode a reclaim: it ends once that value reached monday.com.
+            + (outcome.ReclaimCleared && outcome.Status == PushStatus.Pushed
+                ? """, "ReclaimedAttribute" = NULL, "ReclaimedBasis" = NULL, "ReclaimedValue" = NULL, "ReclaimCandidateId" = NULL"""
+                : "")
+            + """ WHERE "ResourceType" = @type AND "ResourceId" = @id AND "LeaseOwner" = @owner""";
+
+        string? changesSql = null;
+        if (snapshot.PendingChangeId is { } upTo && (settles || outcome.Error is not null))
+        {
+            parameters.Add(("upTo", upTo));
+            parameters.Add(("pending", PushStatuses.Pending));
+            parameters.Add(("error", outcome.Error));
+            var set = settles
+                ? """ "PushStatus" = @status, "PushedAt" = @now, "PushError" = @error"""
+                // Still pending: the admin sees why.
+                : """ "PushError" = @error""";
+            if (settles)
+            {
+                parameters.Add(("status", outcome.Status switch
+                {
+                    PushStatus.Pushed => PushStatuses.Pushed,
+                    PushStatus.Failed => PushStatuses.Failed,
+                    _ => PushStatuses.Skipped,
+                }));
+                parameters.Add(("now", now.UtcTicks));
+            }
+            changesSql = $"""UPDATE "Changes" SET{set} WHERE "ResourceType" = @type AND "ResourceId" = @id AND "Id" <= @upTo AND "PushStatus" = @pending""";
+        }
+        return new RecordPlan(stateSql, changesSql, parameters, dueAt);
+    }
 
     /// <summary>
     /// Queues <paramref name="states"/> again and marks <paramref name="failed"/> pending, inside the caller's write

@@ -9,7 +9,8 @@ namespace ScimBridge.Push;
 /// <summary>
 /// Pushes queued users and teams to monday.com. A feeder claims batches of due resources (leases, so several
 /// instances share the queue) into a channel; <see cref="PushOptions.Concurrency"/> workers push them one resource
-/// at a time. A heartbeat renews the leases. Nothing here keeps state that a crash could lose: the database does.
+/// at a time, and their outcomes are recorded in batches (<see cref="PushCompletions"/>). A heartbeat renews the
+/// leases. Nothing here keeps state that a crash could lose: the database does.
 /// </summary>
 public sealed partial class PushWorker(
     IServiceScopeFactory scopes,
@@ -27,6 +28,7 @@ public sealed partial class PushWorker(
     private readonly PushOptions _options = options.Value;
     private readonly PushSignal _taken = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly PushCompletions _completions = new(store, options.Value.BatchSize);
     private int _queued;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,8 +51,9 @@ public sealed partial class PushWorker(
         await UntilDoneAsync(store.ReleaseLeasesAsync, stoppingToken);
         LogStarted(logger, _options.InstanceId, _options.Concurrency);
 
-        var channel = Channel.CreateBounded<ClaimedResource>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
+        var channel = Channel.CreateBounded<Queued>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
         var workers = Enumerable.Range(0, _options.Concurrency).Select(_ => WorkAsync(channel.Reader, stoppingToken)).ToList();
+        var completions = _completions.RunAsync(stoppingToken);
         var heartbeat = HeartbeatAsync(stoppingToken);
         try
         {
@@ -60,6 +63,8 @@ public sealed partial class PushWorker(
         {
             channel.Writer.TryComplete();
             await Task.WhenAll(workers);
+            _completions.Complete();
+            await completions;
             await heartbeat;
             // Give back what was claimed but not pushed, so another instance need not wait for the leases to expire.
             try
@@ -73,7 +78,7 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task FeedAsync(ChannelWriter<ClaimedResource> writer, CancellationToken stoppingToken)
+    private async Task FeedAsync(ChannelWriter<Queued> writer, CancellationToken stoppingToken)
     {
         var idle = TimeSpan.FromMilliseconds(_options.IdlePollMilliseconds);
         var failures = 0;
@@ -90,19 +95,21 @@ public sealed partial class PushWorker(
                 var room = _options.BatchSize - Volatile.Read(ref _queued);
                 var claimed = room > 0 ? await store.ClaimAsync(room, stoppingToken) : [];
                 failures = 0;
-                foreach (var resource in claimed)
+                claimed.ForEach(resource => _inFlight[resource.ResourceId] = 0);
+                var snapshots = await PreloadAsync(claimed, stoppingToken);
+                for (var i = 0; i < claimed.Count; i++)
                 {
-                    _inFlight[resource.ResourceId] = 0;
                     Interlocked.Increment(ref _queued);
-                    await writer.WriteAsync(resource, stoppingToken);
+                    await writer.WriteAsync(new Queued(claimed[i], snapshots?[i], snapshots is not null), stoppingToken);
                 }
-                if (claimed.Count == 0 && room > 0)
+                if (claimed.Count < room)
                 {
+                    // Nothing more is due: wait for a new change (or the poll, for retries coming due).
                     await signal.WaitAsync(idle, stoppingToken);
                 }
-                else
+                // Claim more once the workers have taken half of what is queued: one claim per half batch, not per push.
+                while (Volatile.Read(ref _queued) > _options.BatchSize / 2 && !stoppingToken.IsCancellationRequested)
                 {
-                    // Claim more once the workers have taken some of what is queued.
                     await _taken.WaitAsync(idle, stoppingToken);
                 }
             }
@@ -128,15 +135,34 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task WorkAsync(ChannelReader<ClaimedResource> reader, CancellationToken stoppingToken)
+    /// <summary>The snapshots of a whole claim in a few queries; null when they could not be read (each push reads its own).</summary>
+    private async Task<PushSnapshot?[]?> PreloadAsync(List<ClaimedResource> claimed, CancellationToken stoppingToken)
+    {
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+        try
+        {
+            return await store.LoadAsync(claimed, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            storeHealth.Record(e);
+            LogFeedFailed(logger, e, 1);
+            return null;
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<Queued> reader, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var resource in reader.ReadAllAsync(stoppingToken))
+            await foreach (var (resource, snapshot, loaded) in reader.ReadAllAsync(stoppingToken))
             {
                 Interlocked.Decrement(ref _queued);
                 _taken.Pulse();
-                await PushAsync(resource, stoppingToken);
+                await PushAsync(resource, snapshot, loaded, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -144,7 +170,8 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task PushAsync(ClaimedResource resource, CancellationToken stoppingToken)
+    /// <param name="loaded">Whether <paramref name="preloaded"/> was read with the claim (read again here when not).</param>
+    private async Task PushAsync(ClaimedResource resource, PushSnapshot? preloaded, bool loaded, CancellationToken stoppingToken)
     {
         try
         {
@@ -155,7 +182,7 @@ public sealed partial class PushWorker(
             }
             var started = Stopwatch.GetTimestamp();
             using var activity = tracing?.StartPush(resource.ResourceType, resource.ResourceId, await store.TraceContextsAsync(resource, stoppingToken));
-            var snapshot = await store.LoadAsync(resource, stoppingToken);
+            var snapshot = loaded ? preloaded : await store.LoadAsync(resource, stoppingToken);
             if (snapshot is null)
             {
                 return;
@@ -172,7 +199,7 @@ public sealed partial class PushWorker(
             {
                 await quarantine.EnterAsync(outcome.Error ?? "credentials refused", stoppingToken);
             }
-            await store.FinishAsync(resource, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, stoppingToken);
+            await _completions.FinishAsync(new PushResult(resource, snapshot, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stoppingToken);
             metrics.PushFinished(resource.ResourceType, outcome.Status.ToString(),
                 outcome.Status == PushStatus.Pushed && snapshot.FirstPendingAt is { } first ? time.GetUtcNow() - first : null);
             foreach (var call in outcome.Calls)
@@ -205,6 +232,9 @@ public sealed partial class PushWorker(
             _inFlight.TryRemove(resource.ResourceId, out _);
         }
     }
+
+    /// <summary>A claimed resource waiting for a worker, with its snapshot read in the claim's batch.</summary>
+    private sealed record Queued(ClaimedResource Resource, PushSnapshot? Snapshot, bool Loaded);
 
     private async Task<MondayResult> ProbeAsync(CancellationToken cancellationToken)
     {
