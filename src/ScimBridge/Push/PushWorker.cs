@@ -158,11 +158,12 @@ public sealed partial class PushWorker(
     {
         try
         {
-            await foreach (var (resource, snapshot, loaded) in reader.ReadAllAsync(stoppingToken))
+            await foreach (var queued in reader.ReadAllAsync(stoppingToken))
             {
                 Interlocked.Decrement(ref _queued);
                 _taken.Pulse();
-                await PushAsync(resource, snapshot, loaded, stoppingToken);
+                var fresh = queued.Loaded && Stopwatch.GetElapsedTime(queued.ReadAt) < SnapshotFreshFor;
+                await PushAsync(queued.Resource, queued.Snapshot, fresh, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -234,7 +235,14 @@ public sealed partial class PushWorker(
     }
 
     /// <summary>A claimed resource waiting for a worker, with its snapshot read in the claim's batch.</summary>
-    private sealed record Queued(ClaimedResource Resource, PushSnapshot? Snapshot, bool Loaded);
+    private sealed record Queued(ClaimedResource Resource, PushSnapshot? Snapshot, bool Loaded)
+    {
+        public long ReadAt { get; } = Stopwatch.GetTimestamp();
+    }
+
+    // A snapshot read with its claim serves only while fresh: behind a paced or rate-limited tenant a queued push may wait
+    // minutes, and it must then see what an admin did meanwhile (a hold, an approval), as a push reading its own would.
+    private static readonly TimeSpan SnapshotFreshFor = TimeSpan.FromSeconds(1);
 
     private async Task<MondayResult> ProbeAsync(CancellationToken cancellationToken)
     {
