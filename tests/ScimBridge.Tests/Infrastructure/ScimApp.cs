@@ -91,6 +91,8 @@ public sealed class ScimApp : WebApplicationFactory<Program>
         builder.UseSetting("Auth:Tokens:CacheSeconds", "0");
         // Tests fire bursts from one token; the inbound limit has its own tests, which set it.
         builder.UseSetting("Scim:RateLimit:RequestsPerSecond", "0");
+        // Seconds per app start for nothing a test checks; InboundWarmUpTests runs it in the real process.
+        builder.UseSetting("Scim:WarmUpRounds", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
