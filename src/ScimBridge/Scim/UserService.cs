@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -52,13 +53,13 @@ public sealed class UserService(
 
     // Tracked: the row an update changes, without its value rows (loaded apart, and only when they change).
     private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, Task<UserRecord?>>> ForUpdate = new();
-    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, string?, Task<bool>>> UserNameTaken = new();
+    private static readonly ConcurrentDictionary<string, Func<ScimBridgeDbContext, string, string?, CancellationToken, Task<bool>>> UserNameTaken = new();
 
     private static Func<ScimBridgeDbContext, string, Task<UserRecord?>> CompileForUpdate() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, string id) => db.Users.FirstOrDefault(u => u.Id == id));
 
-    private static Func<ScimBridgeDbContext, string, string?, Task<bool>> CompileUserNameTaken() =>
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, string normalized, string? exceptId) =>
+    private static Func<ScimBridgeDbContext, string, string?, CancellationToken, Task<bool>> CompileUserNameTaken() =>
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, string normalized, string? exceptId, CancellationToken ct) =>
             db.Users.Any(u => u.UserNameNormalized == normalized && u.Id != exceptId));
 
     public async Task<UserResource> GetAsync(string id, bool includeGroups, CancellationToken cancellationToken)
@@ -149,14 +150,32 @@ public sealed class UserService(
         UserMapping.ApplyValues(record, resource);
 
         // Identity providers retry creates, so a duplicate is common: answer it without a failed INSERT. The unique
-        // index still decides races (SaveAsync turns its violation into 409 too), so this check needs no lock.
+        // index still decides races (its violation is answered 409 too), so this check needs no lock.
         await db.Database.OpenConnectionAsync(cancellationToken);
         await EnsureUserNameFreeAsync(record.UserNameNormalized, null, cancellationToken);
-        using (await gate.EnterAsync(cancellationToken))
+        var rows = new RowInserts(db).Add(record);
+        foreach (var value in record.Values)
         {
-            db.Users.Add(record);
-            await changes.RecordAsync(ChangeOperations.Create, ResourceKinds.User, record.Id, ResourceDiff.Compute(new JsonObject(), resource), null, actor, cancellationToken);
-            await SaveAsync(record, cancellationToken);
+            value.UserId = record.Id;
+            rows.Add(value);
+        }
+
+        var diff = ResourceDiff.Compute(new JsonObject(), resource);
+        try
+        {
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await changes.InsertCreatedAsync(rows, ResourceKinds.User, record.Id, diff, actor, cancellationToken);
+            }
+        }
+        catch (DbException)
+        {
+            if (await UserNameTakenAsync(record.UserNameNormalized, null, cancellationToken))
+            {
+                throw UserNameConflict();
+            }
+
+            throw;
         }
 
         return new UserResource(StoredResource.Of(record), []);
@@ -263,11 +282,17 @@ public sealed class UserService(
 
     private async Task EnsureUserNameFreeAsync(string normalized, string? exceptId, CancellationToken cancellationToken)
     {
-        if (await UserNameTaken.GetOrAdd(db.Provider, _ => CompileUserNameTaken())(db, normalized, exceptId))
+        if (await UserNameTakenAsync(normalized, exceptId, cancellationToken))
         {
-            throw ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
+            throw UserNameConflict();
         }
     }
+
+    private Task<bool> UserNameTakenAsync(string normalized, string? exceptId, CancellationToken cancellationToken) =>
+        UserNameTaken.GetOrAdd(db.Provider, _ => CompileUserNameTaken())(db, normalized, exceptId, cancellationToken);
+
+    private static ScimException UserNameConflict() =>
+        ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
 
     /// <summary>Saves; a unique-index violation that a concurrent request caused is reported as 409 like the pre-check.</summary>
     private async Task SaveAsync(UserRecord record, CancellationToken cancellationToken)
@@ -281,9 +306,9 @@ public sealed class UserService(
         {
             db.ChangeTracker.Clear();
             // Another user: on an update the row itself still holds the name, which is no conflict.
-            if (await db.Users.AnyAsync(u => u.UserNameNormalized == userNameNormalized && u.Id != id, cancellationToken))
+            if (await UserNameTakenAsync(userNameNormalized, id, cancellationToken))
             {
-                throw ScimException.Conflict("A user with this userName already exists (userName is unique, compared case-insensitively).");
+                throw UserNameConflict();
             }
 
             throw;

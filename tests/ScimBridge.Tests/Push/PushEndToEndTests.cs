@@ -42,6 +42,19 @@ public sealed class PushEndToEndTests
     }
 
     [Theory, AllDatabases]
+    public async Task Create_WakesTheIdlePush_WithoutWaitingForItsPoll(DatabaseProvider provider)
+    {
+        await using var h = await PushHarness.StartAsync(provider, new() { ["Push:IdlePollMilliseconds"] = "60000" });
+        await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User("first@example.com", "First"));
+        await h.WaitForAsync(() => h.SimUserByName("first@example.com"), "the first user in monday.com");
+        await h.WaitSettledAsync();
+
+        // The worker now idles for a minute: the second user arrives sooner only because its create woke it.
+        (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User("second@example.com", "Second"))).AssertStatus(HttpStatusCode.Created);
+        await h.WaitForAsync(() => h.SimUserByName("second@example.com"), "the second user in monday.com", seconds: 15);
+    }
+
+    [Theory, AllDatabases]
     public async Task Update_EachMappedAttribute_ReachesMondayAsAMinimalPatch(DatabaseProvider provider)
     {
         await using var h = await PushHarness.StartAsync(provider);
