@@ -25,14 +25,23 @@ public static class Faults
     }
 
     // Recorded as the response starts, so a client that has its answer can already see the record.
-    private static Task RecordAsync(HttpContext context, RequestDelegate next)
+    private static async Task RecordAsync(HttpContext context, RequestDelegate next)
     {
         context.Response.OnStarting(() =>
         {
             Record(context, context.Response.StatusCode);
             return Task.CompletedTask;
         });
-        return next(context);
+        var state = context.RequestServices.GetRequiredService<MondaySimState>();
+        state.Entered();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            state.Left();
+        }
     }
 
     /// <summary>Status 0: the connection was dropped.</summary>

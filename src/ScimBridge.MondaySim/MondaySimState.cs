@@ -110,6 +110,25 @@ public sealed class MondaySimState(string scimToken, string? apiToken, TimeProvi
     /// <summary>0..1: share of SCIM and GraphQL requests answered 429 with <c>Retry-After: 1</c> (a storm, apart from the window limit).</summary>
     public double TooManyRequestsRate { get; set; }
     public int LatencyMs { get; set; }
+
+    private int _inFlight;
+    private int _peakInFlight;
+
+    /// <summary>The most requests being answered at once since <see cref="ResetPeakInFlight"/>: how parallel the client is.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    public void ResetPeakInFlight() => Volatile.Write(ref _peakInFlight, Volatile.Read(ref _inFlight));
+
+    internal void Entered()
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var peak = Volatile.Read(ref _peakInFlight); now > peak; peak = Volatile.Read(ref _peakInFlight))
+        {
+            Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+        }
+    }
+
+    internal void Left() => Interlocked.Decrement(ref _inFlight);
     public bool DropConnections { get; set; }
     public bool TokenRevoked { get; set; }
     /// <summary>Users whose userName contains this are refused with 400 invalidValue (a value the target will not take, until fixed there).</summary>

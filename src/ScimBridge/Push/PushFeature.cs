@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScimBridge.Operations;
 
 namespace ScimBridge.Push;
@@ -18,6 +19,7 @@ public static class PushFeature
                     o.QuarantineSchedule = PushOptions.DefaultQuarantineSchedule();
                 }
             });
+        services.TryAddSingleton<ForegroundActivity>();
         services.AddSingleton<PushSignal>();
         services.AddSingleton<SaveChangesInterceptor, ChangeCommittedInterceptor>();
         services.AddSingleton<PushStore>();

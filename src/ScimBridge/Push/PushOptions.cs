@@ -25,6 +25,13 @@ public sealed class PushOptions
     /// <summary>Resources pushed at the same time.</summary>
     public int Concurrency { get; set; } = 8;
 
+    /// <summary>
+    /// Resources pushed at the same time while identity providers are sending (a SCIM request within the last second):
+    /// the push, which nobody waits on, leaves the cores to the requests a client is waiting for, and goes back to
+    /// <see cref="Concurrency"/> when the burst ends. Above <see cref="Concurrency"/>, it changes nothing.
+    /// </summary>
+    public int ForegroundConcurrency { get; set; } = 2;
+
     /// <summary>Resources claimed per database round trip.</summary>
     public int BatchSize { get; set; } = 32;
 
@@ -76,6 +83,10 @@ public sealed class PushOptionsValidator : AbstractValidator<PushOptions>
             if (o.Concurrency is < 1 or > 256)
             {
                 Fail(nameof(o.Concurrency), "must be between 1 and 256");
+            }
+            if (o.ForegroundConcurrency is < 1 or > 256)
+            {
+                Fail(nameof(o.ForegroundConcurrency), "must be between 1 and 256");
             }
             if (o.BatchSize is < 1 or > 1000)
             {

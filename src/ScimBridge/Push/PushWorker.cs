@@ -21,6 +21,7 @@ public sealed partial class PushWorker(
     IOptions<MondayOptions> monday,
     Operations.BridgeMetrics metrics,
     StoreHealth storeHealth,
+    Operations.ForegroundActivity foreground,
     TimeProvider time,
     ILogger<PushWorker> logger,
     Operations.Tracing? tracing = null) : BackgroundService
@@ -52,7 +53,7 @@ public sealed partial class PushWorker(
         LogStarted(logger, _options.InstanceId, _options.Concurrency);
 
         var channel = Channel.CreateBounded<Queued>(new BoundedChannelOptions(_options.BatchSize) { SingleWriter = true });
-        var workers = Enumerable.Range(0, _options.Concurrency).Select(_ => WorkAsync(channel.Reader, stoppingToken)).ToList();
+        var workers = Enumerable.Range(0, _options.Concurrency).Select(i => WorkAsync(i, channel.Reader, stoppingToken)).ToList();
         var completions = _completions.RunAsync(stoppingToken);
         var heartbeat = HeartbeatAsync(stoppingToken);
         try
@@ -154,12 +155,23 @@ public sealed partial class PushWorker(
         }
     }
 
-    private async Task WorkAsync(ChannelReader<Queued> reader, CancellationToken stoppingToken)
+    private async Task WorkAsync(int worker, ChannelReader<Queued> reader, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var queued in reader.ReadAllAsync(stoppingToken))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
+                // On shared cores every push slows the inbound requests whose callers wait; the push can wait.
+                if (worker >= _options.ForegroundConcurrency && foreground.BusyWithin(ForegroundWindow))
+                {
+                    await Task.Delay(ForegroundWindow / 4, time, stoppingToken);
+                    continue;
+                }
+                if (!reader.TryRead(out var queued))
+                {
+                    continue;
+                }
+
                 Interlocked.Decrement(ref _queued);
                 _taken.Pulse();
                 var fresh = queued.Loaded && Stopwatch.GetElapsedTime(queued.ReadAt) < SnapshotFreshFor;
@@ -243,6 +255,9 @@ public sealed partial class PushWorker(
     // A snapshot read with its claim serves only while fresh: behind a paced or rate-limited tenant a queued push may wait
     // minutes, and it must then see what an admin did meanwhile (a hold, an approval), as a push reading its own would.
     private static readonly TimeSpan SnapshotFreshFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>Identity providers count as sending while their last SCIM request is this recent (<see cref="PushOptions.ForegroundConcurrency"/>).</summary>
+    private static readonly TimeSpan ForegroundWindow = TimeSpan.FromSeconds(1);
 
     private async Task<MondayResult> ProbeAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ public sealed class OptionsValidationTests
     [InlineData("Admin:Lockout:Minutes", "0")]
     [InlineData("Logs:RetentionDays", "0")]
     [InlineData("Push:BatchSize", "0")]
+    [InlineData("Push:ForegroundConcurrency", "0")]
     [InlineData("Monday:UsersPageSize", "0")]
     [InlineData("Mirror:LeaseSeconds", "1")]
     [InlineData("Roadmunk:PageSize", "0")]

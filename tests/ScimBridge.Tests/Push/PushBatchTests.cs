@@ -99,4 +99,28 @@ public sealed class PushBatchTests
         var states = await h.Bridge.DbAsync(db => db.PushStates.AsNoTracking().ToListAsync());
         Assert.All(states, s => Assert.True(s is { LeaseOwner: null, MondayId: not null } && s.PushedSeq == s.ChangeSeq, s.ResourceId));
     }
+
+    [Theory, AllDatabases]
+    public async Task WhileIdentityProvidersSend_ThePushYieldsToThem_ThenGoesBackToFullConcurrency(DatabaseProvider provider)
+    {
+        await using var h = await PushHarness.StartAsync(provider, new() { ["Push:Concurrency"] = "8", ["Push:ForegroundConcurrency"] = "2" });
+        h.State.LatencyMs = 100;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User($"burst{i}@example.com", $"Burst {i}"))).AssertStatus(HttpStatusCode.Created));
+
+        // An identity provider goes on reading until a dozen pushes went out beside it: two at a time at most.
+        await Eventually.UntilAsync(async () =>
+        {
+            (await h.Bridge.GetAsync("/scim/v2/Users?count=1")).AssertStatus(HttpStatusCode.OK);
+            return h.State.RequestsSnapshot().Count(r => r.Method == "POST") >= 12;
+        }, "a dozen pushes while SCIM requests keep coming");
+        Assert.InRange(h.State.PeakInFlight, 1, 2);
+
+        // The burst over, the rest goes out at full concurrency.
+        h.State.ResetPeakInFlight();
+        var changes = await h.WaitSettledAsync(60);
+        Assert.All(changes, c => Assert.Equal(PushStatuses.Pushed, c.PushStatus));
+        Assert.Equal(60, h.Sim.Users().Count);
+        Assert.InRange(h.State.PeakInFlight, 3, 8);
+    }
 }
