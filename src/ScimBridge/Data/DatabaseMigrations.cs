@@ -1,19 +1,41 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ScimBridge.Data;
 
 /// <summary>The start-up step that brings the schema up to date, under a lock, then runs the data steps.</summary>
-public static class DatabaseMigrations
+public static partial class DatabaseMigrations
 {
     /// <summary>Applies pending migrations; the schema is only ever created or changed this way.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CaseFoldingUpgrade));
-        await MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>(), logger, services.GetService<TimeProvider>(), cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        await MigrateAsync(db, logger, services.GetService<TimeProvider>(), cancellationToken);
         services.GetService<DatabaseReadiness>()?.MarkMigrated();
+        LogStore(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseMigrations)), Describe(db));
     }
+
+    /// <summary>Where the data lives, without credentials: the start-up log says it, so a wrong store is noticed at once.</summary>
+    internal static string Describe(ScimBridgeDbContext db)
+    {
+        var connectionString = db.Database.GetConnectionString() ?? "";
+        if (db.Database.IsNpgsql())
+        {
+            var postgres = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"PostgreSQL, database {postgres.Database ?? postgres.Username} on {postgres.Host}:{postgres.Port}";
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(connectionString);
+        return sqlite.Mode == SqliteOpenMode.Memory || sqlite.DataSource is "" or ":memory:"
+            ? "SQLite, in memory"
+            : $"SQLite, file {Path.GetFullPath(sqlite.DataSource)}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store: {Store}, schema up to date.")]
+    private static partial void LogStore(ILogger logger, string store);
 
     /// <summary>
     /// Migrates with the database locked for the whole run (a database from the hand-written migrations first moves onto

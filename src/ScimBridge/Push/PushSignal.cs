@@ -11,6 +11,12 @@ public abstract class WakeSignal
 
     public void Pulse()
     {
+        // Most pulses find it signalled already (a change per inbound request): skip the throw and catch below.
+        if (_signal.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _signal.Release();

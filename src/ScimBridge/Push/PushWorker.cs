@@ -98,10 +98,11 @@ public sealed partial class PushWorker(
                 failures = 0;
                 claimed.ForEach(resource => _inFlight[resource.ResourceId] = 0);
                 var snapshots = await PreloadAsync(claimed, stoppingToken);
+                long? readAt = snapshots is null ? null : Stopwatch.GetTimestamp();
                 for (var i = 0; i < claimed.Count; i++)
                 {
                     Interlocked.Increment(ref _queued);
-                    await writer.WriteAsync(new Queued(claimed[i], snapshots?[i], snapshots is not null), stoppingToken);
+                    await writer.WriteAsync(new Queued(claimed[i], snapshots?[i], readAt), stoppingToken);
                 }
                 if (claimed.Count < room)
                 {
@@ -174,7 +175,7 @@ public sealed partial class PushWorker(
 
                 Interlocked.Decrement(ref _queued);
                 _taken.Pulse();
-                var fresh = queued.Loaded && Stopwatch.GetElapsedTime(queued.ReadAt) < SnapshotFreshFor;
+                var fresh = queued.ReadAt is { } readAt && Stopwatch.GetElapsedTime(readAt) < SnapshotFreshFor;
                 await PushAsync(queued.Resource, queued.Snapshot, fresh, stoppingToken);
             }
         }
@@ -246,11 +247,8 @@ public sealed partial class PushWorker(
         }
     }
 
-    /// <summary>A claimed resource waiting for a worker, with its snapshot read in the claim's batch.</summary>
-    private sealed record Queued(ClaimedResource Resource, PushSnapshot? Snapshot, bool Loaded)
-    {
-        public long ReadAt { get; } = Stopwatch.GetTimestamp();
-    }
+    /// <summary>A claimed resource waiting for a worker, with its snapshot read in the claim's batch (at <paramref name="ReadAt"/>; null when that read failed).</summary>
+    private sealed record Queued(ClaimedResource Resource, PushSnapshot? Snapshot, long? ReadAt);
 
     // A snapshot read with its claim serves only while fresh: behind a paced or rate-limited tenant a queued push may wait
     // minutes, and it must then see what an admin did meanwhile (a hold, an approval), as a push reading its own would.

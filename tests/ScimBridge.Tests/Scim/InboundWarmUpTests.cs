@@ -16,9 +16,12 @@ public sealed class InboundWarmUpTests
         {
             ["Scim__WarmUpRounds"] = "3",
             ["Logging__LogLevel__ScimBridge.Scim.InboundWarmUp"] = "Information",
+            ["Logging__LogLevel__ScimBridge.Data.DatabaseMigrations"] = "Information",
         });
 
         var tail = bridge.Tail();
+        // The start-up log names the store, so a newcomer sees where the data went.
+        Assert.Contains(provider == DatabaseProvider.Sqlite ? "Store: SQLite, file " : "Store: PostgreSQL, database ", tail, StringComparison.Ordinal);
         Assert.Contains("Inbound SCIM warmed up: 3 rounds, rolled back", tail, StringComparison.Ordinal);
         Assert.DoesNotContain("warm-up failed", tail, StringComparison.Ordinal);
         foreach (var table in new[] { "Users", "UserValues", "Changes", "PushStates", "LogEntries" })
