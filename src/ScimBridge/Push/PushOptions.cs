@@ -26,8 +26,8 @@ public sealed class PushOptions
     public int Concurrency { get; set; } = 8;
 
     /// <summary>
-    /// Resources pushed at the same time while identity providers are sending (a SCIM request within the last second):
-    /// the push, which nobody waits on, leaves the cores to the requests a client is waiting for, and goes back to
+    /// Resources pushed at the same time while identity providers send in parallel (two or more SCIM requests at once
+    /// within the last second): the push, which nobody waits on, leaves the cores to the requests clients wait for, and goes back to
     /// <see cref="Concurrency"/> when the burst ends. Above <see cref="Concurrency"/>, it changes nothing.
     /// </summary>
     public int ForegroundConcurrency { get; set; } = 2;

@@ -163,7 +163,7 @@ public sealed partial class PushWorker(
             while (await reader.WaitToReadAsync(stoppingToken))
             {
                 // On shared cores every push slows the inbound requests whose callers wait; the push can wait.
-                if (worker >= _options.ForegroundConcurrency && foreground.BusyWithin(ForegroundWindow))
+                if (worker >= _options.ForegroundConcurrency && foreground.ParallelWithin(ForegroundWindow))
                 {
                     await Task.Delay(ForegroundWindow / 4, time, stoppingToken);
                     continue;
@@ -254,7 +254,7 @@ public sealed partial class PushWorker(
     // minutes, and it must then see what an admin did meanwhile (a hold, an approval), as a push reading its own would.
     private static readonly TimeSpan SnapshotFreshFor = TimeSpan.FromSeconds(1);
 
-    /// <summary>Identity providers count as sending while their last SCIM request is this recent (<see cref="PushOptions.ForegroundConcurrency"/>).</summary>
+    /// <summary>Identity providers count as busy while they last sent in parallel this recently (<see cref="PushOptions.ForegroundConcurrency"/>).</summary>
     private static readonly TimeSpan ForegroundWindow = TimeSpan.FromSeconds(1);
 
     private async Task<MondayResult> ProbeAsync(CancellationToken cancellationToken)

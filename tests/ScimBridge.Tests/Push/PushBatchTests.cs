@@ -108,12 +108,16 @@ public sealed class PushBatchTests
         await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
             (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User($"burst{i}@example.com", $"Burst {i}"))).AssertStatus(HttpStatusCode.Created));
 
-        // An identity provider goes on reading until a dozen pushes went out beside it: two at a time at most.
-        await Eventually.UntilAsync(async () =>
+        // Identity providers go on reading, four at a time, until a dozen pushes went out beside them: two at a time at most.
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Parallel.ForEachAsync(Enumerable.Range(0, 4), async (_, _) =>
         {
-            (await h.Bridge.GetAsync("/scim/v2/Users?count=1")).AssertStatus(HttpStatusCode.OK);
-            return h.State.RequestsSnapshot().Count(r => r.Method == "POST") >= 12;
-        }, "a dozen pushes while SCIM requests keep coming");
+            while (h.State.RequestsSnapshot().Count(r => r.Method == "POST") < 12)
+            {
+                enough.Token.ThrowIfCancellationRequested();
+                (await h.Bridge.GetAsync("/scim/v2/Users?count=1")).AssertStatus(HttpStatusCode.OK);
+            }
+        });
         Assert.InRange(h.State.PeakInFlight, 1, 2);
 
         // The burst over, the rest goes out at full concurrency.
@@ -122,5 +126,24 @@ public sealed class PushBatchTests
         Assert.All(changes, c => Assert.Equal(PushStatuses.Pushed, c.PushStatus));
         Assert.Equal(60, h.Sim.Users().Count);
         Assert.InRange(h.State.PeakInFlight, 3, 8);
+    }
+
+    [Theory, AllDatabases]
+    public async Task AClientSendingOneRequestAtATime_DoesNotSlowThePush(DatabaseProvider provider)
+    {
+        await using var h = await PushHarness.StartAsync(provider, new() { ["Push:Concurrency"] = "8", ["Push:ForegroundConcurrency"] = "1" });
+        h.State.LatencyMs = 100;
+        for (var i = 0; i < 30; i++)
+        {
+            (await h.Bridge.PostAsync("/scim/v2/Users", PushHarness.User($"one{i}@example.com", $"One {i}"))).AssertStatus(HttpStatusCode.Created);
+        }
+
+        // It goes on reading, one request at a time, all through the push: which still runs several at once.
+        await Eventually.UntilAsync(async () =>
+        {
+            (await h.Bridge.GetAsync("/scim/v2/Users?count=1")).AssertStatus(HttpStatusCode.OK);
+            return h.Sim.Users().Count == 30;
+        }, "the 30 users in monday.com");
+        Assert.InRange(h.State.PeakInFlight, 2, 8);
     }
 }
